@@ -1,0 +1,101 @@
+import datetime
+
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from accounts import services
+from accounts.models import Membership
+from api.auth import AUTH
+from core.scoping import get_in_scope_or_404
+
+router = Router(tags=["accounts"], auth=AUTH)
+
+
+class MembershipOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    role: str
+    area: str | None
+    area_name: str | None
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_username(obj):
+        return obj.user.username
+
+    @staticmethod
+    def resolve_full_name(obj):
+        return obj.user.full_name
+
+    @staticmethod
+    def resolve_area(obj):
+        return str(obj.area.area_id) if obj.area_id else None
+
+    @staticmethod
+    def resolve_area_name(obj):
+        return obj.area.name if obj.area_id else None
+
+
+class MeOut(Schema):
+    username: str
+    full_name: str
+    email: str
+    memberships: list[MembershipOut]
+
+
+@router.get("/me", response=MeOut, summary="The authenticated user and their roles")
+def me(request):
+    user = request.auth
+    memberships = Membership.objects.active().filter(user=user).select_related("user", "area")
+    return {
+        "username": user.username,
+        "full_name": user.full_name,
+        "email": user.email,
+        "memberships": list(memberships),
+    }
+
+
+def _members(request):
+    return Membership.objects.active().for_user(request.auth, "accounts.view_members").select_related("user", "area")
+
+
+@router.get("/memberships", response=list[MembershipOut], summary="Role assignments in the caller's areas")
+@paginate(LimitOffsetPagination)
+def list_memberships(request, role: str | None = None):
+    qs = _members(request).order_by("area__code", "user__username")
+    return qs.filter(role=role) if role else qs
+
+
+@router.get("/memberships/{membership_id}", response=MembershipOut, summary="One assignment (404 outside scope)")
+def get_membership(request, membership_id: int):
+    return get_in_scope_or_404(_members(request), pk=membership_id)
+
+
+class TokenIn(Schema):
+    name: str
+    days_valid: int | None = None
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    key_prefix: str
+    created_at: datetime.datetime
+    expires_at: datetime.datetime | None
+    revoked_at: datetime.datetime | None
+
+
+class NewTokenOut(TokenOut):
+    key: str
+
+
+@router.post("/tokens", response={201: NewTokenOut}, summary="Issue a token for the caller (the key is shown once)")
+def create_token(request, payload: TokenIn):
+    token, key = services.issue_token(actor=request.auth, name=payload.name, days_valid=payload.days_valid)
+    return 201, {**{f: getattr(token, f) for f in TokenOut.model_fields}, "key": key}
+
+
+@router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke one of the caller's tokens")
+def delete_token(request, token_id: int):
+    return services.revoke_token(actor=request.auth, token_id=token_id)

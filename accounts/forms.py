@@ -1,0 +1,13 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Tên gợi nhớ"), max_length=100)
+    days_valid = forms.IntegerField(
+        label=_("Thời hạn (ngày)"),
+        required=False,
+        min_value=1,
+        max_value=3650,
+        help_text=_("Để trống nếu không hết hạn."),
+    )

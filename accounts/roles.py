@@ -1,0 +1,48 @@
+"""Roles and the actions they allow: the one table (DESIGN.md rule 2). Templates ask `perms.<app>.<action>`.
+
+An action is allowed to a user if any of their memberships carries a role that lists it; *where* it is allowed
+is the membership's area (accounts.scope). Later apps add their actions here.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SYSTEM_ADMIN = "system_admin", _("Quản trị hệ thống")
+    PROVINCE_OFFICER = "province_officer", _("Cán bộ tỉnh (Văn phòng điều phối NTM/OCOP)")
+    COMMUNE_OFFICER = "commune_officer", _("Cán bộ xã")
+    COUNCIL_MEMBER = "council_member", _("Thành viên Hội đồng đánh giá")
+    ADVISORY_MEMBER = "advisory_member", _("Thành viên Tổ tư vấn")
+    PRODUCER = "producer", _("Chủ thể OCOP")
+    VIEWER = "viewer", _("Người xem")
+
+
+# action → what it lets one do; documented in docs/permissions.md.
+ACTIONS = {
+    "areas.view": _("Xem đơn vị hành chính"),
+    "areas.manage": _("Nạp và rà soát danh mục đơn vị hành chính"),
+    "audit.view": _("Xem nhật ký thay đổi trong địa bàn"),
+    "accounts.view_members": _("Xem người dùng và phân công trong địa bàn"),
+    "accounts.manage_members": _("Phân công người dùng trong địa bàn"),
+    "accounts.use_api": _("Dùng API bằng mã truy cập"),
+}
+
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.SYSTEM_ADMIN: frozenset(ACTIONS),
+    Role.PROVINCE_OFFICER: frozenset(
+        {"areas.view", "audit.view", "accounts.view_members", "accounts.manage_members", "accounts.use_api"}
+    ),
+    Role.COMMUNE_OFFICER: frozenset({"areas.view", "audit.view", "accounts.view_members", "accounts.use_api"}),
+    Role.COUNCIL_MEMBER: frozenset({"areas.view", "accounts.use_api"}),
+    Role.ADVISORY_MEMBER: frozenset({"areas.view", "accounts.use_api"}),
+    Role.PRODUCER: frozenset({"areas.view", "accounts.use_api"}),
+    Role.VIEWER: frozenset({"areas.view", "audit.view", "accounts.use_api"}),
+}
+
+# Roles whose membership may carry no area: they reach the whole country.
+NATIONWIDE_ROLES = frozenset({Role.SYSTEM_ADMIN})
+
+
+def role_allows(role: str, action: str) -> bool:
+    return action in ROLE_ACTIONS.get(role, frozenset())

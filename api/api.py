@@ -1,0 +1,60 @@
+"""The one Ninja API object at /api/v1; each app contributes a router from <app>/api.py."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from core.errors import DomainError
+
+api = NinjaAPI(
+    title="OCOP – NTM API",
+    version="1",
+    description="API của hệ thống quản lý Chương trình OCOP và Nông thôn mới. Xác thực: `Authorization: Bearer <mã>`.",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    body = {"detail": exc.message}
+    if exc.field:
+        body["field"] = exc.field
+    return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Không tìm thấy."}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "Cần đăng nhập hoặc mã truy cập hợp lệ."}, status=401)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc: ValidationError):
+    problems = []
+    for err in exc.errors:
+        where = ".".join(str(p) for p in err.get("loc", []) if p not in ("query", "body", "path"))
+        problems.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
+    return api.create_response(request, {"detail": "; ".join(problems), "errors": exc.errors}, status=400)
+
+
+@api.exception_handler(DjangoValidationError)
+def django_invalid(request, exc):
+    return api.create_response(request, {"detail": "; ".join(exc.messages)}, status=400)
+
+
+def _register():
+    from accounts.api import router as accounts_router
+    from areas.api import router as areas_router
+    from core.api import router as core_router
+
+    api.add_router("/areas", areas_router)
+    api.add_router("/accounts", accounts_router)
+    api.add_router("/audit", core_router)
+
+
+_register()

@@ -1,0 +1,146 @@
+"""Reads over administrative units shared by pages, the API and imports."""
+
+import datetime
+from functools import lru_cache
+
+from django.db.models import Count, Q
+from django.utils import formats
+
+from areas.choices import REFORM_DATE, Level, Scheme
+from areas.identifiers import AreaId
+from areas.models import AdministrativeUnit
+from areas.names import parse_name
+from core.errors import DomainError, NotFound
+from core.text import fold
+
+
+class UnknownArea(DomainError):
+    pass
+
+
+class AmbiguousArea(DomainError):
+    pass
+
+
+def scheme_on(day: datetime.date) -> str:
+    return Scheme.PRE2025 if day < REFORM_DATE else Scheme.S2025
+
+
+def get_unit(area_id: str | AreaId) -> AdministrativeUnit:
+    """The unit named by an area id; MalformedAreaId (400) or NotFound (404)."""
+    parsed = area_id if isinstance(area_id, AreaId) else AreaId.parse(area_id)
+    unit = AdministrativeUnit.objects.by_area_id(parsed).select_related("parent", "parent__parent").first()
+    if unit is None:
+        raise NotFound(f"Không có đơn vị hành chính mang mã {parsed}.")
+    return unit
+
+
+_LEVEL_WORD = {Level.PROVINCE: "tỉnh", Level.DISTRICT: "huyện", Level.COMMUNE: "xã"}
+
+
+def _pick(queryset, text: str, level: str, field: str, where: str, day: datetime.date):
+    query = parse_name(text)
+    if not query.folded:
+        raise UnknownArea(f"Chưa ghi tên {_LEVEL_WORD[level]}.", field=field)
+    candidates = [
+        u for u in queryset.filter(level=level, search_name__in=query.keys) if query.matches(u.search_name, u.unit_type)
+    ]
+    on = formats.date_format(day, "SHORT_DATE_FORMAT")
+    if not candidates:
+        raise UnknownArea(
+            f"Không tìm thấy {_LEVEL_WORD[level]} '{text}' {where} theo danh mục đơn vị hành chính "
+            f"hiệu lực ngày {on} (đã so khớp tên chuẩn hoá '{query.folded}'"
+            + (f" hoặc '{query.rest}'" if query.rest else "")
+            + ").",
+            field=field,
+        )
+    if len(candidates) > 1:
+        names = "; ".join(f"{u.name} ({u.area_id})" for u in candidates)
+        raise AmbiguousArea(
+            f"Tên {_LEVEL_WORD[level]} '{text}' {where} trùng với nhiều đơn vị: {names}. Hãy ghi rõ loại đơn vị "
+            f"(ví dụ 'Huyện', 'Thị xã', 'Thành phố').",
+            field=field,
+        )
+    return candidates[0]
+
+
+def resolve_unit(*, province: str, district: str | None = None, commune: str | None = None, on_date: datetime.date):
+    """(province, district, commune, date) → the deepest unit named, matched by exact normalised name in its parent.
+
+    The scheme is the one in force on `on_date`; districts are only read before the 2025 reform. Unknown or
+    ambiguous names raise with what was tried; nothing is guessed.
+    """
+    scheme = scheme_on(on_date)
+    units = AdministrativeUnit.objects.filter(scheme=scheme).valid_on(on_date)
+    unit = _pick(units, province, Level.PROVINCE, "province", "", on_date)
+    parent = unit
+    if scheme == Scheme.PRE2025 and district and district.strip():
+        unit = _pick(units.filter(parent=parent), district, Level.DISTRICT, "district", f"thuộc {parent.name}", on_date)
+        parent = unit
+    if commune and commune.strip():
+        scope = units.filter(parent=parent) if parent.level == Level.DISTRICT else units.filter(province=parent)
+        unit = _pick(scope, commune, Level.COMMUNE, "commune", f"thuộc {parent.name}", on_date)
+    return unit
+
+
+class CachedResolver:
+    """Memoised resolve_unit for imports that name the same places row after row."""
+
+    def __init__(self):
+        self._resolve = lru_cache(maxsize=20000)(self._uncached)
+
+    @staticmethod
+    def _uncached(province, district, commune, scheme_day):
+        try:
+            return resolve_unit(province=province, district=district, commune=commune, on_date=scheme_day), None
+        except DomainError as exc:
+            return None, exc
+
+    def __call__(self, *, province, district=None, commune=None, on_date):
+        unit, error = self._resolve(province or "", district or "", commune or "", on_date)
+        if error:
+            raise error
+        return unit
+
+
+def children_of(unit: AdministrativeUnit):
+    """Units one level down in the same scheme, with how many units each holds in turn."""
+    return (
+        AdministrativeUnit.objects.filter(parent=unit)
+        .annotate(child_count=Count("children"))
+        .order_by("unit_type", "search_name")
+    )
+
+
+def provinces(scheme: str):
+    return (
+        AdministrativeUnit.objects.filter(scheme=scheme, level=Level.PROVINCE)
+        .annotate(child_count=Count("children"))
+        .order_by("code")
+    )
+
+
+def search_units(text: str, *, scheme: str | None = None, level: str | None = None):
+    """Accent-insensitive search: every word of the query must appear in the unit's folded short name."""
+    query = parse_name(text)
+    words = (query.rest or query.folded).split()
+    if not words:
+        return AdministrativeUnit.objects.none()
+    qs = AdministrativeUnit.objects.select_related("parent", "parent__parent")
+    for word in words:
+        qs = qs.filter(search_name__contains=word)
+    if query.types:
+        qs = qs.filter(Q(unit_type__in=query.types) | Q(search_name__contains=fold(text)))
+    if scheme:
+        qs = qs.filter(scheme=scheme)
+    if level:
+        qs = qs.filter(level=level)
+    return qs.order_by("level", "search_name", "scheme", "code")
+
+
+def predecessors_of(unit):
+    return unit.predecessions.select_related("predecessor", "predecessor__parent").order_by("predecessor__code")
+
+
+def successors_of(unit):
+    return unit.successions.select_related("successor", "successor__parent").order_by("successor__code")

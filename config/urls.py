@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from api.api import api
+from core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("areas/", include("areas.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("audit/", include("core.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "core.views_errors.forbidden"
+handler404 = "core.views_errors.not_found"
+handler500 = "core.views_errors.server_error"

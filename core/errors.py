@@ -1,0 +1,31 @@
+"""Domain errors: refusals with a message a user can act on.
+
+Services raise them; views, API endpoints, commands and imports translate them (a form error, a 400, a row error).
+"""
+
+
+class DomainError(Exception):
+    """A rule of the programme refused the operation. `message` is shown to the user as is."""
+
+    status = 400
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code or self.__class__.__name__
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class NotFound(DomainError):
+    """The object does not exist or lies outside the actor's scope; both answer the same, so scope does not leak."""
+
+    status = 404
+
+
+class PermissionRefused(DomainError):
+    """The actor holds the object in scope but their role does not allow this action."""
+
+    status = 403

@@ -1,0 +1,19 @@
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Compile locale/*/LC_MESSAGES/*.po to .mo with polib (no GNU gettext needed on the server)."
+
+    def handle(self, *args, **options):
+        count = 0
+        for locale_dir in settings.LOCALE_PATHS:
+            for po_path in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
+                mo_path = po_path.with_suffix(".mo")
+                if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+                    polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+                    count += 1
+        self.stdout.write(f"compiled {count} catalog(s)")
