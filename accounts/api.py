@@ -1,6 +1,6 @@
 import datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from accounts import services
@@ -93,7 +93,7 @@ class NewTokenOut(TokenOut):
 @router.post("/tokens", response={201: NewTokenOut}, summary="Issue a token for the caller (the key is shown once)")
 def create_token(request, payload: TokenIn):
     token, key = services.issue_token(actor=request.auth, name=payload.name, days_valid=payload.days_valid)
-    return 201, {**{f: getattr(token, f) for f in TokenOut.model_fields}, "key": key}
+    return Status(201, {**{f: getattr(token, f) for f in TokenOut.model_fields}, "key": key})
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke one of the caller's tokens")

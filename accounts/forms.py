@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +12,11 @@ class TokenForm(forms.Form):
         max_value=3650,
         help_text=_("Để trống nếu không hết hạn."),
     )
+
+
+class LoginForm(AuthenticationForm):
+    # Django's Vietnamese catalog leaves these in English.
+    error_messages = {
+        "invalid_login": _("Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý mật khẩu phân biệt chữ hoa, chữ thường."),
+        "inactive": _("Tài khoản này đã bị khoá."),
+    }

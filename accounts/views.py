@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import services
-from accounts.forms import TokenForm
+from accounts.forms import LoginForm, TokenForm
 from accounts.models import Membership
 from core import audit
 from core.errors import DomainError
@@ -18,6 +18,7 @@ from core.scoping import get_in_scope_or_404
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 

@@ -1,0 +1,71 @@
+"""Shared fixtures: the reference data loaded once per test database, and personas with memberships.
+
+Personas (new-scheme areas): province_officer (Tỉnh Điện Biên), commune_officer (Xã Thanh Nưa),
+other_commune_officer (Phường Mường Thanh), other_province_officer (Tỉnh Sơn La), council_member, producer, anonymous.
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from accounts import services
+from accounts.roles import Role
+from areas.loader import load_units
+from areas.queries import get_unit
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_units()
+
+
+def make_user(username, role=None, area_id=None):
+    user = services.create_user(actor=None, username=username, password="pw-" + username, full_name=username)
+    if role:
+        services.grant_membership(actor=None, user=user, role=role, area=get_unit(area_id) if area_id else None)
+    return user
+
+
+@pytest.fixture
+def unit():
+    return get_unit
+
+
+@pytest.fixture
+def province_officer(db):
+    return make_user("tinh", Role.PROVINCE_OFFICER, "2025:11")
+
+
+@pytest.fixture
+def other_province_officer(db):
+    return make_user("tinh.sonla", Role.PROVINCE_OFFICER, "2025:14")
+
+
+@pytest.fixture
+def commune_officer(db):
+    return make_user("xa", Role.COMMUNE_OFFICER, "2025:03328")
+
+
+@pytest.fixture
+def other_commune_officer(db):
+    return make_user("xa.khac", Role.COMMUNE_OFFICER, "2025:03334")
+
+
+@pytest.fixture
+def council_member(db):
+    return make_user("hoidong", Role.COUNCIL_MEMBER, "2025:11")
+
+
+@pytest.fixture
+def producer(db):
+    return make_user("chuthe", Role.PRODUCER, "2025:03328")
+
+
+@pytest.fixture
+def system_admin(db):
+    return make_user("quantri", Role.SYSTEM_ADMIN, None)
+
+
+@pytest.fixture
+def anonymous():
+    return AnonymousUser()

@@ -1,0 +1,49 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from core.templatetags.ui import num, vdate
+
+
+def test_vietnamese_numbers_and_dates():
+    with translation.override("vi"):
+        assert num(17.05, 2) == "17,05"
+        assert num(Decimal("17.05")) == "17,05"
+        assert num(8565) == "8.565"
+        assert num(16855) == "16.855"
+        assert vdate(datetime.date(2022, 3, 31)) == "31/03/2022"
+
+
+def test_english_numbers_and_dates():
+    with translation.override("en"):
+        assert num(17.05, 2) == "17.05"
+        assert num(8565) == "8,565"
+        assert vdate(datetime.date(2022, 3, 31)) == "31/03/2022"
+
+
+def test_templates_localise_plain_numbers_too():
+    with translation.override("vi"):
+        assert Template("{{ n }} · {{ d }}").render(Context({"n": 8565, "d": 17.05})) == "8.565 · 17,05"
+
+
+@pytest.mark.django_db
+def test_pages_are_vietnamese_by_default_and_english_on_request(client):
+    response = client.get("/")
+    assert response["Content-Language"] == "vi"
+    assert "Đơn vị hành chính" in response.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/")
+    assert response["Content-Language"] == "en"
+    assert "Administrative units" in response.content.decode()
+
+
+def test_the_english_catalog_translates_every_string():
+    import polib
+    from django.conf import settings
+
+    po = polib.pofile(str(settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"))
+    assert [e.msgid for e in po.untranslated_entries()] == []
+    assert [e.msgid for e in po.fuzzy_entries()] == []

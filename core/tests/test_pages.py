@@ -1,0 +1,108 @@
+import pytest
+
+from accounts import services
+from accounts.roles import Role
+from core import audit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_and_area_pages_render_for_anyone(client):
+    for url in [
+        "/",
+        "/areas/",
+        "/areas/?scheme=pre2025",
+        "/areas/pre2025:11/",
+        "/areas/pre2025:100/",
+        "/areas/pre2025:03331/",
+        "/areas/2025:03328/",
+        "/areas/search/?q=thanh+hung",
+        "/accounts/login/",
+    ]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_unit_page_shows_validity_and_successors(client):
+    page = client.get("/areas/pre2025:03331/").content.decode()
+    assert "Xã Thanh Hưng" in page and "Xã Thanh Nưa" in page and "01/07/2025" in page
+    page = client.get("/areas/2025:03328/").content.decode()
+    assert "Xã Thanh Hưng" in page  # as a predecessor
+    page = client.get("/areas/pre2025:03751/").content.decode()
+    assert "Chưa xác định đơn vị kế thừa" in page
+
+
+def test_unknown_and_malformed_units_answer_a_vietnamese_404(client):
+    for url in ["/areas/2025:99999/", "/areas/nonsense/"]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "Không tìm thấy" in response.content.decode()
+
+
+def test_search_answers_a_fragment_to_htmx(client):
+    response = client.get("/areas/search/?q=thanh+hung", headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert "<html" not in body and "Xã Thanh Hưng" in body
+    assert "<html" in client.get("/areas/search/?q=thanh+hung").content.decode()
+
+
+def test_province_list_runs_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        client.get("/areas/?scheme=pre2025")
+    with django_assert_max_num_queries(4):
+        client.get("/areas/?scheme=2025")
+
+
+def test_unit_page_query_count_does_not_grow_with_children(client, django_assert_max_num_queries):
+    # Hà Nội (2025) has 126 communes, Huyện Điện Biên 21: same query budget.
+    for url in ["/areas/2025:01/", "/areas/pre2025:100/", "/areas/pre2025:03331/"]:
+        with django_assert_max_num_queries(8):
+            assert client.get(url).status_code == 200
+
+
+def test_audit_list_query_count_is_constant(client, province_officer, unit, django_assert_num_queries):
+    client.force_login(province_officer)
+    client.get("/audit/")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get("/audit/")
+    for n in range(30):
+        user = services.create_user(actor=None, username=f"u{n}", password=None)
+        services.grant_membership(actor=province_officer, user=user, role=Role.VIEWER, area=unit("2025:03328"))
+    with django_assert_num_queries(len(few)):
+        client.get("/audit/")
+
+
+def test_members_list_query_count_is_constant(client, province_officer, unit, django_assert_num_queries):
+    client.force_login(province_officer)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get("/accounts/members/")
+    for n in range(30):
+        user = services.create_user(actor=None, username=f"m{n}", password=None)
+        services.grant_membership(actor=None, user=user, role=Role.PRODUCER, area=unit("2025:03328"))
+    with django_assert_num_queries(len(few)):
+        response = client.get("/accounts/members/")
+    assert "m29" in response.content.decode()
+
+
+def test_openapi_and_docs_are_served(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/areas/units/{area_id}" in schema["paths"]
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200
+
+
+def test_unit_history_panel_shows_to_officers_in_scope(client, province_officer):
+    client.force_login(province_officer)
+    page = client.get("/areas/2025:03328/").content.decode()
+    assert "areas.unit.created" in page
+    assert audit.history  # the panel is the shared partial
+
+
+def test_pages_send_a_content_security_policy(client):
+    response = client.get("/")
+    assert "default-src 'self'" in response["Content-Security-Policy"]
