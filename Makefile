@@ -45,7 +45,7 @@ test: $(VENV)/.stamp-deps node_modules/.stamp-assets lint
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-bench: setup
+bench: $(VENV)/.stamp-deps node_modules/.stamp-assets
 	$(PY) bench/run.py
 
 clean:

@@ -1,3 +1,5 @@
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +67,10 @@ class AdministrativeUnit(models.Model):
     @property
     def area_id(self) -> AreaId:
         return AreaId(self.scheme, self.code)
+
+    @property
+    def last_valid_day(self):
+        return self.valid_until - datetime.timedelta(days=1) if self.valid_until else None
 
     @property
     def is_rural_commune(self) -> bool:

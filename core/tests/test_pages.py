@@ -24,7 +24,7 @@ def test_home_and_area_pages_render_for_anyone(client):
 
 def test_unit_page_shows_validity_and_successors(client):
     page = client.get("/areas/pre2025:03331/").content.decode()
-    assert "Xã Thanh Hưng" in page and "Xã Thanh Nưa" in page and "01/07/2025" in page
+    assert "Xã Thanh Hưng" in page and "Xã Thanh Nưa" in page and "đến hết ngày 30/06/2025" in page
     page = client.get("/areas/2025:03328/").content.decode()
     assert "Xã Thanh Hưng" in page  # as a predecessor
     page = client.get("/areas/pre2025:03751/").content.decode()

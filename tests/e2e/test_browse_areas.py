@@ -36,7 +36,7 @@ def test_a_province_officer_logs_in_and_browses_from_a_province_to_a_commune(bro
 
     page.get_by_test_id("children").get_by_role("link", name="Xã Thanh Hưng", exact=True).click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Xã Thanh Hưng")
-    assert "01/07/2025" in page.get_by_test_id("validity").inner_text()
+    assert "đến hết ngày 30/06/2025" in page.get_by_test_id("validity").inner_text()
     breadcrumbs = page.locator(".breadcrumb").inner_text()
     assert "Tỉnh Điện Biên" in breadcrumbs and "Huyện Điện Biên" in breadcrumbs
 
