@@ -59,33 +59,42 @@ def test_unit_page_query_count_does_not_grow_with_children(client, django_assert
             assert client.get(url).status_code == 200
 
 
-def test_audit_list_query_count_is_constant(client, province_officer, unit, django_assert_num_queries):
-    client.force_login(province_officer)
-    client.get("/audit/")
+def assert_query_count_does_not_grow(client, url, add_rows):
+    """Fetch `url`, add rows, fetch again: the second fetch must run exactly as many queries as the first."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    client.get(url)  # warm caches (session, content types) so both measured fetches start alike
     with CaptureQueriesContext(connection) as few:
-        client.get("/audit/")
-    for n in range(30):
-        user = services.create_user(actor=None, username=f"u{n}", password=None)
-        services.grant_membership(actor=province_officer, user=user, role=Role.VIEWER, area=unit("2025:03328"))
-    with django_assert_num_queries(len(few)):
-        client.get("/audit/")
+        client.get(url)
+    add_rows()
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+    return response
 
 
-def test_members_list_query_count_is_constant(client, province_officer, unit, django_assert_num_queries):
+def add_members(actor, area, prefix, role, count=30):
+    def add():
+        for n in range(count):
+            user = services.create_user(actor=None, username=f"{prefix}{n}", password=None)
+            services.grant_membership(actor=actor, user=user, role=role, area=area)
+
+    return add
+
+
+def test_audit_list_query_count_is_constant(client, province_officer, unit):
     client.force_login(province_officer)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    assert_query_count_does_not_grow(
+        client, "/audit/", add_members(province_officer, unit("2025:03328"), "u", Role.VIEWER)
+    )
 
-    with CaptureQueriesContext(connection) as few:
-        client.get("/accounts/members/")
-    for n in range(30):
-        user = services.create_user(actor=None, username=f"m{n}", password=None)
-        services.grant_membership(actor=None, user=user, role=Role.PRODUCER, area=unit("2025:03328"))
-    with django_assert_num_queries(len(few)):
-        response = client.get("/accounts/members/")
+
+def test_members_list_query_count_is_constant(client, province_officer, unit):
+    client.force_login(province_officer)
+    response = assert_query_count_does_not_grow(
+        client, "/accounts/members/", add_members(None, unit("2025:03328"), "m", Role.PRODUCER)
+    )
     assert "m29" in response.content.decode()
 
 
@@ -106,3 +115,10 @@ def test_unit_history_panel_shows_to_officers_in_scope(client, province_officer)
 def test_pages_send_a_content_security_policy(client):
     response = client.get("/")
     assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_api_unit_list_query_count_does_not_depend_on_page_size(client, django_assert_max_num_queries):
+    for limit in (5, 100):
+        with django_assert_max_num_queries(4):
+            body = client.get("/api/v1/areas/units", {"parent": "2025:01", "limit": limit}).json()
+        assert len(body["items"]) == limit
