@@ -20,6 +20,9 @@ class MembershipAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # grants go through accounts.services so they are audited
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # revocation goes through accounts.services; the row stays as history
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):

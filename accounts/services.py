@@ -135,7 +135,7 @@ def authenticate_token(key: str) -> User | None:
     if not key or not key.startswith(ApiToken.PREFIX):
         return None
     token = ApiToken.objects.usable().select_related("user").filter(key_hash=ApiToken.hash_key(key)).first()
-    if token is None or not token.user.is_active:
+    if token is None or not token.user.is_active or not token.user.has_perm("accounts.use_api"):
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):

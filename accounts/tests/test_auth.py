@@ -108,3 +108,11 @@ def test_areas_api_reports_bad_input_clearly(client):
     assert response.status_code == 400 and response.json()["field"] == "commune"
     listing = client.get("/api/v1/areas/units", {"parent": "pre2025:100", "limit": 100}).json()
     assert listing["count"] == 21
+
+
+def test_a_token_of_a_user_without_any_role_is_refused(client, db):
+    from accounts import services
+
+    user = services.create_user(actor=None, username="khongvaitro", password="x-123456789")
+    _token, key = services.issue_token(actor=user, name="thử")
+    assert client.get("/api/v1/accounts/me", headers={"Authorization": f"Bearer {key}"}).status_code == 401
