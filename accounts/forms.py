@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role
+
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Tên gợi nhớ"), max_length=100)
@@ -20,3 +22,11 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý mật khẩu phân biệt chữ hoa, chữ thường."),
         "inactive": _("Tài khoản này đã bị khoá."),
     }
+
+
+class GrantForm(forms.Form):
+    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
+    area = forms.CharField(
+        label=_("Mã địa bàn"), max_length=20, help_text=_("Dạng <scheme>:<mã>, ví dụ 2025:03328 (Xã Thanh Nưa).")
+    )

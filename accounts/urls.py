@@ -12,4 +12,5 @@ urlpatterns = [
     path("tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
     path("members/", views.members, name="members"),
     path("members/<int:pk>/", views.member, name="member"),
+    path("members/<int:pk>/revoke/", views.revoke_member, name="revoke_member"),
 ]

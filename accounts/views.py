@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import services
-from accounts.forms import LoginForm, TokenForm
-from accounts.models import Membership
+from accounts.forms import GrantForm, LoginForm, TokenForm
+from accounts.models import Membership, User
+from areas.queries import get_unit
 from core import audit
 from core.errors import DomainError
 from core.htmx import page_or_partial
@@ -77,10 +78,28 @@ def members(request):
     if role:
         qs = qs.filter(role=role)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    can_grant = request.user.has_perm("accounts.manage_members")
+    form = GrantForm(request.POST or None) if can_grant else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = User.objects.filter(username=data["username"].strip()).first()
+            if user is None:
+                raise DomainError(_("Không có người dùng '%(u)s'.") % {"u": data["username"]}, field="username")
+            try:
+                area = get_unit(data["area"])
+            except DomainError as exc:
+                raise DomainError(exc.message, field="area") from exc
+            services.grant_membership(actor=request.user, user=user, role=data["role"], area=area)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Đã phân công %(u)s.") % {"u": user.username})
+            return redirect("accounts:members")
     return page_or_partial(
         request,
         "accounts/members.html",
-        {"page": page, "role": role, "roles": Membership._meta.get_field("role").choices},
+        {"page": page, "role": role, "form": form, "roles": Membership._meta.get_field("role").choices},
         "results",
     )
 
@@ -96,3 +115,15 @@ def member(request, pk: int):
             "history": audit.history(membership, request.user)[:50],
         },
     )
+
+
+@login_required
+@require_POST
+def revoke_member(request, pk: int):
+    membership = get_in_scope_or_404(_members(request.user), pk=pk)
+    try:
+        services.revoke_membership(actor=request.user, membership=membership)
+        messages.success(request, _("Đã thu hồi phân công."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("accounts:members")
