@@ -12,6 +12,7 @@ from accounts.forms import GrantForm, LoginForm, TokenForm
 from accounts.models import Membership, User
 from areas.queries import get_unit
 from core import audit
+from core.actions import perform
 from core.errors import DomainError
 from core.htmx import page_or_partial
 from core.scoping import get_in_scope_or_404
@@ -59,12 +60,12 @@ def tokens(request):
 @login_required
 @require_POST
 def revoke_token(request, token_id: int):
-    try:
-        services.revoke_token(actor=request.user, token_id=token_id)
-        messages.success(request, _("Đã thu hồi mã truy cập."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("accounts:tokens")
+    return perform(
+        request,
+        lambda: services.revoke_token(actor=request.user, token_id=token_id),
+        success=_("Đã thu hồi mã truy cập."),
+        then="accounts:tokens",
+    )
 
 
 def _members(user):
@@ -121,9 +122,9 @@ def member(request, pk: int):
 @require_POST
 def revoke_member(request, pk: int):
     membership = get_in_scope_or_404(_members(request.user), pk=pk)
-    try:
-        services.revoke_membership(actor=request.user, membership=membership)
-        messages.success(request, _("Đã thu hồi phân công."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("accounts:members")
+    return perform(
+        request,
+        lambda: services.revoke_membership(actor=request.user, membership=membership),
+        success=_("Đã thu hồi phân công."),
+        then="accounts:members",
+    )

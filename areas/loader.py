@@ -275,6 +275,7 @@ def _upsert_successions(rows, ids, report, actor):
                     actor=actor,
                     action="areas.succession.patched",
                     object_type_label="areas.administrativeunit",
+                    object_id=key[0],
                     area=None,
                     label=f"{row['old']} → {row['new']}",
                     after={
@@ -284,7 +285,6 @@ def _upsert_successions(rows, ids, report, actor):
                     },
                 )
             )
-            entries[-1].object_id = str(key[0])
     Succession.objects.bulk_create(to_create, batch_size=2000)
     Succession.objects.bulk_update(to_update, fields, batch_size=2000)
     stale = [s["id"] for key, s in existing.items() if key not in seen]

@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from areas import queries
 from areas.choices import Level, Scheme
+from areas.models import PendingSuccession
 from core import audit
 from core.errors import DomainError
 from core.htmx import page_or_partial
@@ -64,7 +65,7 @@ def unit(request, area_id: str):
             "children": queries.children_of(unit),
             "predecessors": queries.predecessors_of(unit),
             "successors": queries.successors_of(unit),
-            "pending": getattr(unit, "pending_succession", None) if hasattr(unit, "pending_succession") else None,
+            "pending": PendingSuccession.objects.filter(unit=unit).first(),
             "history": audit.history(unit, request.user)[:20],
         },
     )

@@ -34,14 +34,16 @@ def _actor_fields(actor):
     return actor, actor.get_username()
 
 
-def build(*, actor, action, obj=None, area=None, before=None, after=None, label=None, object_type_label=None):
+def build(
+    *, actor, action, obj=None, area=None, before=None, after=None, label=None, object_type_label=None, object_id=None
+):
     actor_obj, actor_label = _actor_fields(actor)
     return AuditEntry(
         actor=actor_obj,
         actor_label=actor_label,
         area=area,
         object_type=object_type_label or (object_type(obj) if obj is not None else ""),
-        object_id=str(obj.pk) if obj is not None else "",
+        object_id=str(object_id if object_id is not None else (obj.pk if obj is not None else "")),
         object_label=(label or (str(obj) if obj is not None else ""))[:255],
         action=action,
         before=before,
