@@ -9,14 +9,14 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts import services
 from accounts.roles import Role
-from areas.loader import load_units
+from core.reference import load_all_reference_data
 from areas.queries import get_unit
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        load_units()
+        load_all_reference_data()
 
 
 def make_user(username, role=None, area_id=None):

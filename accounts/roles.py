@@ -26,18 +26,42 @@ ACTIONS = {
     "accounts.view_members": _("Xem người dùng và phân công trong địa bàn"),
     "accounts.manage_members": _("Phân công người dùng trong địa bàn"),
     "accounts.use_api": _("Dùng API bằng mã truy cập"),
+    "producers.view": _("Xem chủ thể OCOP"),
+    "producers.change": _("Thêm, sửa chủ thể OCOP"),
+    "products.view": _("Xem sản phẩm, ý tưởng và hồ sơ"),
+    "products.change": _("Thêm, sửa sản phẩm"),
+    "products.register_idea": _("Đăng ký ý tưởng sản phẩm, chuẩn bị hồ sơ"),
+    "products.screen": _("Sàng lọc ý tưởng, kiểm tra hồ sơ và chuyển tỉnh (cấp xã)"),
+    "certification.view": _("Xem quyết định và giấy chứng nhận"),
+    "certification.manage": _("Ghi quyết định công nhận, thu hồi; nhập sổ đăng ký"),
 }
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: frozenset(ACTIONS),
     Role.PROVINCE_OFFICER: frozenset(
-        {"areas.view", "audit.view", "accounts.view_members", "accounts.manage_members", "accounts.use_api"}
+        {"areas.view", "audit.view", "accounts.view_members", "accounts.manage_members", "accounts.use_api",
+         "producers.view", "producers.change", "products.view", "products.change", "certification.view",
+         "certification.manage"}
     ),
-    Role.COMMUNE_OFFICER: frozenset({"areas.view", "audit.view", "accounts.view_members", "accounts.use_api"}),
-    Role.COUNCIL_MEMBER: frozenset({"areas.view", "accounts.use_api"}),
-    Role.ADVISORY_MEMBER: frozenset({"areas.view", "accounts.use_api"}),
-    Role.PRODUCER: frozenset({"areas.view", "accounts.use_api"}),
-    Role.VIEWER: frozenset({"areas.view", "audit.view", "accounts.use_api"}),
+    Role.COMMUNE_OFFICER: frozenset(
+        {"areas.view", "audit.view", "accounts.view_members", "accounts.use_api", "producers.view",
+         "producers.change", "products.view", "products.change", "products.register_idea", "products.screen",
+         "certification.view"}
+    ),
+    Role.COUNCIL_MEMBER: frozenset(
+        {"areas.view", "accounts.use_api", "producers.view", "products.view", "certification.view"}
+    ),
+    Role.ADVISORY_MEMBER: frozenset(
+        {"areas.view", "accounts.use_api", "producers.view", "products.view", "certification.view"}
+    ),
+    # A producer's scope is their commune, narrowed to the producers they are linked to (Producer.accounts).
+    Role.PRODUCER: frozenset(
+        {"areas.view", "accounts.use_api", "producers.view", "products.view", "products.register_idea",
+         "certification.view"}
+    ),
+    Role.VIEWER: frozenset(
+        {"areas.view", "audit.view", "accounts.use_api", "producers.view", "products.view", "certification.view"}
+    ),
 }
 
 # Roles whose membership may carry no area: they reach the whole country.

@@ -144,3 +144,14 @@ def predecessors_of(unit):
 
 def successors_of(unit):
     return unit.successions.select_related("successor", "successor__parent").order_by("successor__code")
+
+
+def current_province(unit: AdministrativeUnit) -> AdministrativeUnit:
+    """The 2025-scheme province a unit of either scheme belongs to: identity keys survive the reform through it."""
+    province = unit if unit.level == Level.PROVINCE else unit.province
+    if province.scheme == Scheme.S2025:
+        return province
+    succession = province.successions.select_related("successor").first()
+    if succession is None:
+        raise DomainError(f"{province.name} chưa có tỉnh kế thừa trong danh mục.")
+    return succession.successor

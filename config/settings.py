@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "core",
     "areas",
     "accounts",
+    "producers",
+    "products",
+    "certification",
 ]
 
 MIDDLEWARE = [

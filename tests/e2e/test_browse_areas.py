@@ -2,7 +2,7 @@ import pytest
 from django.conf import settings
 
 from accounts.demo import load_demo_users
-from areas.loader import load_units
+from core.reference import load_all_reference_data
 from areas.models import AdministrativeUnit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def demo_data():
     # Browser tests run in a transactional database, emptied after each test: load what the flow needs.
     if not AdministrativeUnit.objects.exists():
-        load_units()
+        load_all_reference_data()
     load_demo_users()
 
 

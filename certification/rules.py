@@ -1,0 +1,37 @@
+"""Rule data for certificates: who recognises which stars when, validity length, the expiry warning window."""
+
+import calendar
+import datetime
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+VALIDITY_MONTHS = 36  # domain.md §7: a 3–5★ recognition is valid 36 months from the decision
+LEVELS_PATH = Path(__file__).parent / "data" / "recognition_levels.yaml"
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """Calendar months later; the 29–31st falls back to the month's last day (29/02/2024 + 36 months = 28/02/2027)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def default_valid_until(decision_date: datetime.date) -> datetime.date:
+    return add_months(decision_date, VALIDITY_MONTHS)
+
+
+@lru_cache(maxsize=1)
+def _periods():
+    return yaml.safe_load(LEVELS_PATH.read_text(encoding="utf-8"))["periods"]
+
+
+def recognising_level(stars: int, on: datetime.date) -> str:
+    """The level that recognises `stars` on a date; dates before the first period use the first period's rule."""
+    periods = _periods()
+    chosen = periods[0]
+    for period in periods:
+        if period["valid_from"] <= on and (period["valid_until"] is None or on < period["valid_until"]):
+            chosen = period
+    return chosen["levels"][stars]

@@ -1,0 +1,11 @@
+"""All reference data in one call: what `load_reference_data`, the test setup and the demo use."""
+
+
+def load_all_reference_data(actor=None) -> list[str]:
+    from areas.loader import load_units
+    from products.loader import load_categories
+
+    lines = load_units(actor=actor).lines()
+    counts = load_categories()
+    lines.append("product categories created={created} updated={updated} unchanged={unchanged}".format(**counts))
+    return lines

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProducersConfig(AppConfig):
+    name = "producers"
+    verbose_name = _("Chủ thể OCOP")

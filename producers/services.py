@@ -1,0 +1,73 @@
+"""Writes to producers."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.scope import area_scope
+from areas.queries import current_province
+from core import audit
+from core.errors import DomainError, PermissionRefused
+from core.text import fold
+from producers.models import Producer
+
+FIELDS = ["name", "producer_type", "registration_no", "legal_representative", "phone", "email", "address",
+          "location", "women_led", "ethnic_minority_led"]
+
+
+def _check_scope(actor, unit, action="producers.change"):
+    if actor is not None and not area_scope(actor, action).contains(unit):
+        raise PermissionRefused(_("Địa bàn này nằm ngoài phạm vi bạn được giao."))
+
+
+def _validate(producer):
+    if producer.location.level != "commune":
+        raise DomainError(_("Địa bàn của chủ thể phải là một xã, phường."), field="location")
+    try:
+        producer.full_clean(exclude=["home_province"], validate_unique=False)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError("; ".join(messages), field=field) from exc
+    duplicate = Producer.objects.filter(home_province=producer.home_province, search_name=producer.search_name)
+    if duplicate.exclude(pk=producer.pk).exists():
+        raise DomainError(
+            _("Tỉnh này đã có chủ thể tên '%(n)s'.") % {"n": producer.name}, field="name"
+        )
+
+
+def create_producer(*, actor, **values) -> Producer:
+    with transaction.atomic():
+        producer = Producer(**values)
+        producer.name = " ".join(producer.name.split())
+        producer.search_name = fold(producer.name)
+        producer.home_province = current_province(producer.location)
+        _check_scope(actor, producer.location)
+        _validate(producer)
+        producer.save()
+        audit.record(actor=actor, action="producers.producer.created", obj=producer, area=producer.location,
+                     after=audit.snapshot(producer, FIELDS))
+    return producer
+
+
+def update_producer(*, actor, producer: Producer, **values) -> Producer:
+    with transaction.atomic():
+        producer = Producer.objects.select_for_update().get(pk=producer.pk)
+        _check_scope(actor, producer.location)
+        before = audit.snapshot(producer, FIELDS)
+        for key, value in values.items():
+            setattr(producer, key, value)
+        producer.name = " ".join(producer.name.split())
+        producer.search_name = fold(producer.name)
+        producer.home_province = current_province(producer.location)
+        _check_scope(actor, producer.location)
+        _validate(producer)
+        producer.save()
+        after = audit.snapshot(producer, FIELDS)
+        if after != before:
+            audit.record(actor=actor, action="producers.producer.updated", obj=producer, area=producer.location,
+                         before=before, after=after)
+    return producer
+
+
+def find_producer(*, name: str, unit) -> Producer | None:
+    return Producer.objects.filter(home_province=current_province(unit), search_name=fold(name)).first()

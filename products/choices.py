@@ -1,0 +1,32 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CategorySystem(models.TextChoices):
+    S148 = "148", _("Bộ tiêu chí 148/QĐ-TTg (2023)")
+    S1048 = "1048", _("Bộ tiêu chí 1048/QĐ-TTg (2019)")
+
+
+class CategoryLevel(models.TextChoices):
+    GROUP = "group", _("Nhóm / ngành")
+    SUBGROUP = "subgroup", _("Bộ sản phẩm")
+
+
+class ProductStatus(models.TextChoices):
+    DEVELOPING = "developing", _("Đang phát triển")
+    IN_EVALUATION = "in-evaluation", _("Đang đánh giá")
+    CERTIFIED = "certified", _("Đã công nhận")
+    STOPPED = "stopped", _("Ngừng sản xuất")
+
+
+class IdeaStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Đã gửi, chờ xã sàng lọc")
+    RETURNED = "returned", _("Xã trả lại")
+    ACCEPTED = "accepted", _("Xã chấp nhận")
+
+
+class DossierStatus(models.TextChoices):
+    DRAFT = "draft", _("Đang chuẩn bị")
+    SUBMITTED = "submitted", _("Đã nộp xã")
+    RETURNED = "returned", _("Xã trả lại")
+    FORWARDED = "forwarded", _("Xã đã chuyển tỉnh")

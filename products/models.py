@@ -1,0 +1,189 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.scoping import ScopedQuerySet
+from products.choices import CategoryLevel, CategorySystem, DossierStatus, IdeaStatus, ProductStatus
+
+
+class ProductCategory(models.Model):
+    """148 groups, 1048 ngành and sub-groups, loaded from products/data/categories.yaml. 1048 ngành map to 148 groups."""
+
+    system = models.CharField(_("bộ tiêu chí"), max_length=5, choices=CategorySystem.choices)
+    level = models.CharField(_("cấp"), max_length=10, choices=CategoryLevel.choices)
+    code = models.CharField(_("mã"), max_length=40)
+    name = models.CharField(_("tên"), max_length=200)
+    search_name = models.CharField(max_length=200, editable=False)
+    aliases = models.TextField(_("tên gọi khác"), blank=True, help_text=_("Mỗi dòng một tên (ví dụ tên sau khi sửa đổi)."))
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    maps_to = models.ForeignKey(
+        "self", verbose_name=_("tương ứng nhóm 148"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("nhóm sản phẩm")
+        verbose_name_plural = _("nhóm sản phẩm")
+        ordering = ["system", "position"]
+        constraints = [models.UniqueConstraint(fields=["system", "code"], name="category_system_code_uniq")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def group_148(self):
+        return self if self.system == CategorySystem.S148 else self.maps_to
+
+
+class ProductQuerySet(ScopedQuerySet):
+    pass
+
+
+class Product(models.Model):
+    """A product of one producer. Identified by (producer, name); the producer is identified within its province."""
+
+    name = models.CharField(_("tên sản phẩm"), max_length=255)
+    search_name = models.CharField(max_length=255, db_index=True, editable=False)
+    producer = models.ForeignKey(
+        "producers.Producer", verbose_name=_("chủ thể"), on_delete=models.PROTECT, related_name="products"
+    )
+    group = models.ForeignKey(
+        ProductCategory, verbose_name=_("nhóm sản phẩm (148)"), on_delete=models.PROTECT, related_name="+",
+        limit_choices_to={"system": CategorySystem.S148, "level": CategoryLevel.GROUP},
+    )
+    subgroup = models.ForeignKey(
+        ProductCategory, verbose_name=_("bộ sản phẩm"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", limit_choices_to={"level": CategoryLevel.SUBGROUP},
+    )
+    location = models.ForeignKey(
+        "areas.AdministrativeUnit", verbose_name=_("xã nơi đăng ký"), on_delete=models.PROTECT, related_name="+"
+    )
+    current_location = models.ForeignKey(
+        "areas.AdministrativeUnit", verbose_name=_("xã hiện nay"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text=_("Chỉ cần khi xã nơi đăng ký đã bị chia cho nhiều xã mới: cán bộ chọn xã hiện nay."),
+    )
+    description = models.TextField(_("mô tả"), blank=True)
+    story = models.TextField(_("câu chuyện sản phẩm"), blank=True)
+    status = models.CharField(_("tình trạng"), max_length=20, choices=ProductStatus.choices,
+                              default=ProductStatus.DEVELOPING)
+    created_at = models.DateTimeField(_("ngày tạo"), default=timezone.now)
+
+    objects = ProductQuerySet.as_manager()
+    scope_area_field = "location"
+
+    class Meta:
+        verbose_name = _("sản phẩm")
+        verbose_name_plural = _("sản phẩm")
+        ordering = ["search_name"]
+        constraints = [models.UniqueConstraint(fields=["producer", "search_name"], name="product_producer_name_uniq")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("products:detail", args=[self.pk])
+
+
+def photo_path(instance, filename):
+    return f"products/{instance.product_id}/photos/{filename}"
+
+
+class ProductPhoto(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("ảnh"), upload_to=photo_path)
+    caption = models.CharField(_("chú thích"), max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ảnh sản phẩm")
+        verbose_name_plural = _("ảnh sản phẩm")
+
+
+class IdeaQuerySet(ScopedQuerySet):
+    pass
+
+
+class ProductIdea(models.Model):
+    """Phiếu đăng ký ý tưởng sản phẩm: enters at the commune, is screened there, becomes a product and a dossier."""
+
+    producer = models.ForeignKey(
+        "producers.Producer", verbose_name=_("chủ thể"), on_delete=models.PROTECT, related_name="ideas"
+    )
+    product_name = models.CharField(_("tên sản phẩm dự kiến"), max_length=255)
+    group = models.ForeignKey(
+        ProductCategory, verbose_name=_("nhóm sản phẩm"), on_delete=models.PROTECT, related_name="+",
+        limit_choices_to={"system": CategorySystem.S148, "level": CategoryLevel.GROUP},
+    )
+    is_existing_product = models.BooleanField(_("sản phẩm đã có trên thị trường"), default=False)
+    description = models.TextField(_("mô tả ý tưởng"))
+    raw_materials = models.TextField(_("nguồn nguyên liệu"), blank=True)
+    location = models.ForeignKey(
+        "areas.AdministrativeUnit", verbose_name=_("xã tiếp nhận"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("tình trạng"), max_length=20, choices=IdeaStatus.choices, default=IdeaStatus.SUBMITTED)
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    product = models.OneToOneField(Product, null=True, blank=True, on_delete=models.PROTECT, related_name="idea")
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("ngày đăng ký"), default=timezone.now)
+    updated_at = models.DateTimeField(_("cập nhật"), default=timezone.now)
+
+    objects = IdeaQuerySet.as_manager()
+    scope_area_field = "location"
+
+    class Meta:
+        verbose_name = _("ý tưởng sản phẩm")
+        verbose_name_plural = _("ý tưởng sản phẩm")
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return self.product_name
+
+
+class DossierQuerySet(ScopedQuerySet):
+    pass
+
+
+class Dossier(models.Model):
+    """Hồ sơ: business plan and evidence of one product, checked by the commune and forwarded to the province."""
+
+    product = models.ForeignKey(Product, verbose_name=_("sản phẩm"), on_delete=models.PROTECT, related_name="dossiers")
+    business_plan = models.TextField(_("phương án sản xuất kinh doanh"), blank=True)
+    status = models.CharField(_("tình trạng"), max_length=20, choices=DossierStatus.choices,
+                              default=DossierStatus.DRAFT)
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = DossierQuerySet.as_manager()
+    scope_area_field = "product__location"
+
+    class Meta:
+        verbose_name = _("hồ sơ sản phẩm")
+        verbose_name_plural = _("hồ sơ sản phẩm")
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return f"{_('Hồ sơ')} {self.product}"
+
+
+def document_path(instance, filename):
+    return f"dossiers/{instance.dossier_id}/{instance.doc_type}-{filename}"
+
+
+class DossierDocument(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    doc_type = models.CharField(_("loại giấy tờ"), max_length=40)
+    file = models.FileField(_("tệp"), upload_to=document_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tài liệu hồ sơ")
+        verbose_name_plural = _("tài liệu hồ sơ")
+        ordering = ["doc_type", "uploaded_at"]

@@ -1,0 +1,79 @@
+"""Writes to products: creation, edits, the officer's choice of current commune, photos."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.scope import area_scope
+from areas.choices import Level, Scheme
+from core import audit
+from core.errors import DomainError, PermissionRefused
+from core.text import fold
+from products.models import Product
+
+FIELDS = ["name", "producer", "group", "subgroup", "location", "current_location", "description", "story", "status"]
+
+
+def _check_scope(actor, unit, action="products.change"):
+    if actor is not None and not area_scope(actor, action).contains(unit):
+        raise PermissionRefused(_("Địa bàn này nằm ngoài phạm vi bạn được giao."))
+
+
+def _validate(product):
+    if product.location.level != Level.COMMUNE:
+        raise DomainError(_("Địa bàn của sản phẩm phải là một xã, phường."), field="location")
+    if product.subgroup_id and product.subgroup.maps_to_id != product.group_id:
+        raise DomainError(_("Bộ sản phẩm không thuộc nhóm sản phẩm đã chọn."), field="subgroup")
+    if product.current_location_id:
+        loc = product.current_location
+        if loc.scheme != Scheme.S2025 or loc.level != Level.COMMUNE:
+            raise DomainError(_("Xã hiện nay phải là một xã, phường theo địa giới mới."), field="current_location")
+        if product.location.scheme == Scheme.PRE2025 and not product.location.successions.filter(successor=loc).exists():
+            raise DomainError(
+                _("%(new)s không kế thừa %(old)s.") % {"new": loc.name, "old": product.location.name},
+                field="current_location",
+            )
+    try:
+        product.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError("; ".join(messages), field=field) from exc
+    if Product.objects.filter(producer=product.producer, search_name=product.search_name).exclude(pk=product.pk).exists():
+        raise DomainError(_("Chủ thể này đã có sản phẩm tên '%(n)s'.") % {"n": product.name}, field="name")
+
+
+def create_product(*, actor, **values) -> Product:
+    with transaction.atomic():
+        product = Product(**values)
+        product.name = " ".join(product.name.split())
+        product.search_name = fold(product.name)
+        _check_scope(actor, product.location)
+        _validate(product)
+        product.save()
+        audit.record(actor=actor, action="products.product.created", obj=product, area=product.location,
+                     after=audit.snapshot(product, FIELDS))
+    return product
+
+
+def update_product(*, actor, product: Product, **values) -> tuple[Product, bool]:
+    """Returns the product and whether anything changed."""
+    with transaction.atomic():
+        product = Product.objects.select_for_update().select_related("location").get(pk=product.pk)
+        _check_scope(actor, product.location)
+        before = audit.snapshot(product, FIELDS)
+        for key, value in values.items():
+            setattr(product, key, value)
+        product.name = " ".join(product.name.split())
+        product.search_name = fold(product.name)
+        _validate(product)
+        after = audit.snapshot(product, FIELDS)
+        if after == before:
+            return product, False
+        product.save()
+        audit.record(actor=actor, action="products.product.updated", obj=product, area=product.location,
+                     before=before, after=after)
+    return product, True
+
+
+def find_product(*, producer, name: str) -> Product | None:
+    return Product.objects.filter(producer=producer, search_name=fold(name)).first()
