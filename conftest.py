@@ -9,8 +9,8 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts import services
 from accounts.roles import Role
-from core.reference import load_all_reference_data
 from areas.queries import get_unit
+from core.reference import load_all_reference_data
 
 
 @pytest.fixture(scope="session")

@@ -39,14 +39,34 @@ ACTIONS = {
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: frozenset(ACTIONS),
     Role.PROVINCE_OFFICER: frozenset(
-        {"areas.view", "audit.view", "accounts.view_members", "accounts.manage_members", "accounts.use_api",
-         "producers.view", "producers.change", "products.view", "products.change", "certification.view",
-         "certification.manage"}
+        {
+            "areas.view",
+            "audit.view",
+            "accounts.view_members",
+            "accounts.manage_members",
+            "accounts.use_api",
+            "producers.view",
+            "producers.change",
+            "products.view",
+            "products.change",
+            "certification.view",
+            "certification.manage",
+        }
     ),
     Role.COMMUNE_OFFICER: frozenset(
-        {"areas.view", "audit.view", "accounts.view_members", "accounts.use_api", "producers.view",
-         "producers.change", "products.view", "products.change", "products.register_idea", "products.screen",
-         "certification.view"}
+        {
+            "areas.view",
+            "audit.view",
+            "accounts.view_members",
+            "accounts.use_api",
+            "producers.view",
+            "producers.change",
+            "products.view",
+            "products.change",
+            "products.register_idea",
+            "products.screen",
+            "certification.view",
+        }
     ),
     Role.COUNCIL_MEMBER: frozenset(
         {"areas.view", "accounts.use_api", "producers.view", "products.view", "certification.view"}
@@ -56,8 +76,14 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     ),
     # A producer's scope is their commune, narrowed to the producers they are linked to (Producer.accounts).
     Role.PRODUCER: frozenset(
-        {"areas.view", "accounts.use_api", "producers.view", "products.view", "products.register_idea",
-         "certification.view"}
+        {
+            "areas.view",
+            "accounts.use_api",
+            "producers.view",
+            "products.view",
+            "products.register_idea",
+            "certification.view",
+        }
     ),
     Role.VIEWER: frozenset(
         {"areas.view", "audit.view", "accounts.use_api", "producers.view", "products.view", "certification.view"}

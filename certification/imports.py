@@ -123,15 +123,27 @@ def _parse_register(table) -> tuple[list[_RegisterRow], list[RowError]]:
         type_text = _required(errors, row, "producer_type")
         producer_type = parse_producer_type(type_text) if type_text else None
         if type_text and producer_type is None:
-            errors.append(RowError(row.number, "producer_type", f"'{type_text}' không phải loại hình chủ thể "
-                                   f"({', '.join(ProducerType.values)}, Hợp tác xã, Doanh nghiệp, Hộ kinh doanh, "
-                                   "Tổ hợp tác…)."))
+            errors.append(
+                RowError(
+                    row.number,
+                    "producer_type",
+                    f"'{type_text}' không phải loại hình chủ thể "
+                    f"({', '.join(ProducerType.values)}, Hợp tác xã, Doanh nghiệp, Hộ kinh doanh, "
+                    "Tổ hợp tác…).",
+                )
+            )
         group_text = _required(errors, row, "group")
         group = groups.get(fold(group_text)) if group_text else None
         if group_text and group is None:
-            errors.append(RowError(row.number, "group", f"'{group_text}' không phải nhóm sản phẩm 148, ngành 1048 "
-                                   "hay mã nhóm (thuc-pham, do-uong, duoc-lieu, thu-cong-my-nghe, sinh-vat-canh, "
-                                   "du-lich)."))
+            errors.append(
+                RowError(
+                    row.number,
+                    "group",
+                    f"'{group_text}' không phải nhóm sản phẩm 148, ngành 1048 "
+                    "hay mã nhóm (thuc-pham, do-uong, duoc-lieu, thu-cong-my-nghe, sinh-vat-canh, "
+                    "du-lich).",
+                )
+            )
         stars = None
         stars_text = _required(errors, row, "stars")
         if stars_text:
@@ -148,7 +160,9 @@ def _parse_register(table) -> tuple[list[_RegisterRow], list[RowError]]:
             if score is not None and not (0 <= score <= 100):
                 errors.append(RowError(row.number, "score", f"điểm {row.text('score')} phải từ 0 đến 100."))
         decision_no = _required(errors, row, "decision_no")
-        decision_date = _cell(errors, row, "decision_date", parse_date) if _required(errors, row, "decision_date") else None
+        decision_date = (
+            _cell(errors, row, "decision_date", parse_date) if _required(errors, row, "decision_date") else None
+        )
         valid_until = _cell(errors, row, "valid_until", parse_date) if row.text("valid_until") else None
         if decision_date and valid_until and valid_until <= decision_date:
             errors.append(RowError(row.number, "valid_until", "phải sau ngày quyết định."))
@@ -162,14 +176,28 @@ def _parse_register(table) -> tuple[list[_RegisterRow], list[RowError]]:
             else:
                 try:
                     province = resolver(province=province_text, on_date=decision_date)
-                    commune = resolver(province=province_text, district=district_text, commune=commune_text,
-                                       on_date=decision_date)
+                    commune = resolver(
+                        province=province_text, district=district_text, commune=commune_text, on_date=decision_date
+                    )
                 except DomainError as exc:
                     errors.append(RowError(row.number, exc.field or "commune", exc.message))
         if len(errors) == before:
-            parsed.append(_RegisterRow(row.number, product, producer, producer_type, province, commune, group, stars,
-                                       score.quantize(Decimal("0.01")) if score is not None else None, decision_no,
-                                       decision_date, valid_until))
+            parsed.append(
+                _RegisterRow(
+                    row.number,
+                    product,
+                    producer,
+                    producer_type,
+                    province,
+                    commune,
+                    group,
+                    stars,
+                    score.quantize(Decimal("0.01")) if score is not None else None,
+                    decision_no,
+                    decision_date,
+                    valid_until,
+                )
+            )
     return parsed, errors
 
 
@@ -198,8 +226,9 @@ def _write_register(rows: list[_RegisterRow], actor) -> ImportResult:
 def _write_register_row(r: _RegisterRow, actor, result: ImportResult) -> str:
     producer = producers.find_producer(name=r.producer, unit=r.commune)
     if producer is None:
-        producer = producers.create_producer(actor=actor, name=r.producer, producer_type=r.producer_type,
-                                             location=r.commune)
+        producer = producers.create_producer(
+            actor=actor, name=r.producer, producer_type=r.producer_type, location=r.commune
+        )
         result.counts["producers_created"] += 1
     elif producer.producer_type != r.producer_type:
         raise DomainError(
@@ -209,22 +238,30 @@ def _write_register_row(r: _RegisterRow, actor, result: ImportResult) -> str:
     product_created = product is None
     product_changed = False
     if product_created:
-        product = products.create_product(actor=actor, name=r.product, producer=producer, group=r.group,
-                                          location=r.commune, status="certified")
+        product = products.create_product(
+            actor=actor, name=r.product, producer=producer, group=r.group, location=r.commune, status="certified"
+        )
     else:
         changes = {}
         if product.group_id != r.group.id:
             changes["group"] = r.group
-        if (r.commune.scheme == Scheme.S2025 and product.location.scheme == Scheme.PRE2025
-                and product.location.successions.filter(successor=r.commune).exists()
-                and product.current_location_id != r.commune.id):
+        if (
+            r.commune.scheme == Scheme.S2025
+            and product.location.scheme == Scheme.PRE2025
+            and product.location.successions.filter(successor=r.commune).exists()
+            and product.current_location_id != r.commune.id
+        ):
             changes["current_location"] = r.commune  # a decision after the reform names the current commune
         if changes:
             _product, product_changed = products.update_product(actor=actor, product=product, **changes)
     level = recognising_level(r.stars, r.decision_date)
     decision, _ = certificates.get_or_create_decision(
-        actor=actor, number=r.decision_no, date=r.decision_date, kind=DecisionKind.RECOGNITION,
-        issuing_level=level, province=r.province,
+        actor=actor,
+        number=r.decision_no,
+        date=r.decision_date,
+        kind=DecisionKind.RECOGNITION,
+        issuing_level=level,
+        province=r.province,
     )
     certificate, outcome = certificates.record_certificate(
         actor=actor, product=product, decision=decision, stars=r.stars, score=r.score, valid_until=r.valid_until
@@ -268,13 +305,21 @@ def import_revocations(source, *, actor=None, dry_run=False, filename=None) -> I
         if province and values["producer"] and values["product"]:
             producer = producers.find_producer(name=values["producer"], unit=province)
             if producer is None:
-                errors.append(RowError(row.number, "producer", f"không có chủ thể '{values['producer']}' tại "
-                                       f"{current_province(province).name}."))
+                errors.append(
+                    RowError(
+                        row.number,
+                        "producer",
+                        f"không có chủ thể '{values['producer']}' tại {current_province(province).name}.",
+                    )
+                )
             else:
                 product = products.find_product(producer=producer, name=values["product"])
                 if product is None:
-                    errors.append(RowError(row.number, "product", f"chủ thể '{producer.name}' không có sản phẩm "
-                                           f"'{values['product']}'."))
+                    errors.append(
+                        RowError(
+                            row.number, "product", f"chủ thể '{producer.name}' không có sản phẩm '{values['product']}'."
+                        )
+                    )
         if len(errors) == before:
             parsed.append((row, product, province, values["decision_no"], date, row.text("reason")))
     if errors:
@@ -286,16 +331,26 @@ def import_revocations(source, *, actor=None, dry_run=False, filename=None) -> I
         for row, product, province, number, date, reason in sorted(parsed, key=lambda p: (p[4], p[0].number)):
             try:
                 decision, _ = certificates.get_or_create_decision(
-                    actor=actor, number=number, date=date, kind=DecisionKind.REVOCATION,
-                    issuing_level=IssuingLevel.PROVINCE, province=province,
+                    actor=actor,
+                    number=number,
+                    date=date,
+                    kind=DecisionKind.REVOCATION,
+                    issuing_level=IssuingLevel.PROVINCE,
+                    province=province,
                 )
                 _cert, outcome = certificates.revoke(actor=actor, product=product, decision=decision, reason=reason)
             except DomainError as exc:
                 row_errors.append(RowError(row.number, exc.field or "product", exc.message))
                 continue
             result.counts["revoked" if outcome == "revoked" else "unchanged"] += 1
-            result.outcomes.append(RowOutcome(row.number, product.name, product.producer.name,
-                                              ACTION_LABELS["revoke" if outcome == "revoked" else "unchanged"]))
+            result.outcomes.append(
+                RowOutcome(
+                    row.number,
+                    product.name,
+                    product.producer.name,
+                    ACTION_LABELS["revoke" if outcome == "revoked" else "unchanged"],
+                )
+            )
         if row_errors:
             raise ImportErrors(row_errors)
         result.summary = f"certificates revoked={result.counts['revoked']} unchanged={result.counts['unchanged']}"

@@ -21,7 +21,10 @@ class Decision(models.Model):
     kind = models.CharField(_("loại quyết định"), max_length=20, choices=DecisionKind.choices)
     issuing_level = models.CharField(_("cấp ban hành"), max_length=10, choices=IssuingLevel.choices)
     province = models.ForeignKey(
-        "areas.AdministrativeUnit", verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="+",
+        "areas.AdministrativeUnit",
+        verbose_name=_("tỉnh"),
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("Tỉnh theo địa giới có hiệu lực ngày quyết định."),
     )
     note = models.TextField(_("ghi chú"), blank=True)
@@ -34,9 +37,7 @@ class Decision(models.Model):
         verbose_name = _("quyết định")
         verbose_name_plural = _("quyết định")
         ordering = ["-date", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["province", "number", "date"], name="decision_identity_uniq")
-        ]
+        constraints = [models.UniqueConstraint(fields=["province", "number", "date"], name="decision_identity_uniq")]
 
     def __str__(self):
         return f"{self.number} ({self.date:%d/%m/%Y})"
@@ -52,7 +53,9 @@ class CertificateQuerySet(ScopedQuerySet):
 
         The SQL form of certification.queries.state_on; both read the same stored dates.
         """
-        return self.filter(valid_from__lte=day, valid_until__gt=day).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+        return self.filter(valid_from__lte=day, valid_until__gt=day).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=day)
+        )
 
 
 class Certificate(models.Model):
@@ -64,8 +67,9 @@ class Certificate(models.Model):
     decision = models.ForeignKey(
         Decision, verbose_name=_("quyết định công nhận"), on_delete=models.PROTECT, related_name="certificates"
     )
-    kind = models.CharField(_("hình thức"), max_length=20, choices=DecisionKind.choices,
-                            default=DecisionKind.RECOGNITION)
+    kind = models.CharField(
+        _("hình thức"), max_length=20, choices=DecisionKind.choices, default=DecisionKind.RECOGNITION
+    )
     stars = models.PositiveSmallIntegerField(_("số sao"))
     score = models.DecimalField(_("điểm"), max_digits=5, decimal_places=2, null=True, blank=True)
     valid_from = models.DateField(_("hiệu lực từ"))
@@ -73,7 +77,11 @@ class Certificate(models.Model):
     ended_on = models.DateField(_("chấm dứt từ"), null=True, blank=True)
     end_reason = models.CharField(_("lý do chấm dứt"), max_length=20, choices=EndReason.choices, blank=True)
     revocation = models.ForeignKey(
-        Decision, verbose_name=_("quyết định thu hồi"), null=True, blank=True, on_delete=models.PROTECT,
+        Decision,
+        verbose_name=_("quyết định thu hồi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="revoked_certificates",
     )
     revocation_reason = models.TextField(_("lý do thu hồi"), blank=True)

@@ -29,10 +29,16 @@ def get_or_create_decision(*, actor, number: str, date: datetime.date, kind: str
                 field="decision_no",
             )
         return decision, False
-    decision = Decision.objects.create(number=number, date=date, kind=kind, issuing_level=issuing_level,
-                                       province=province)
-    audit.record(actor=actor, action="certification.decision.created", obj=decision, area=province,
-                 after=audit.snapshot(decision, ["number", "date", "kind", "issuing_level"]))
+    decision = Decision.objects.create(
+        number=number, date=date, kind=kind, issuing_level=issuing_level, province=province
+    )
+    audit.record(
+        actor=actor,
+        action="certification.decision.created",
+        obj=decision,
+        area=province,
+        after=audit.snapshot(decision, ["number", "date", "kind", "issuing_level"]),
+    )
     return decision, True
 
 
@@ -51,9 +57,12 @@ def rebuild_chain(product) -> None:
             current.save(update_fields=["ended_on", "end_reason"])
 
 
-def record_certificate(*, actor, product, decision, stars: int, score: Decimal | None = None,
-                       valid_until: datetime.date | None = None) -> tuple[Certificate, str]:
-    """Create the product's certificate under `decision`, or confirm it. Returns (certificate, created|updated|unchanged)."""
+def record_certificate(
+    *, actor, product, decision, stars: int, score: Decimal | None = None, valid_until: datetime.date | None = None
+) -> tuple[Certificate, str]:
+    """Create the product's certificate under `decision`, or confirm it.
+
+    Returns (certificate, "created" | "updated" | "unchanged")."""
     if stars not in (3, 4, 5):
         raise DomainError(_("Chỉ sản phẩm 3, 4 hoặc 5 sao được cấp giấy chứng nhận OCOP."), field="stars")
     valid_until = valid_until or default_valid_until(decision.date)
@@ -67,13 +76,23 @@ def record_certificate(*, actor, product, decision, stars: int, score: Decimal |
             if earlier is not None:
                 kind = DecisionKind.UPGRADE if stars > earlier.stars else DecisionKind.RE_RECOGNITION
             certificate = Certificate.objects.create(
-                product=product, decision=decision, stars=stars, score=score, kind=kind,
-                valid_from=decision.date, valid_until=valid_until,
+                product=product,
+                decision=decision,
+                stars=stars,
+                score=score,
+                kind=kind,
+                valid_from=decision.date,
+                valid_until=valid_until,
             )
             rebuild_chain(product)
             certificate.refresh_from_db()
-            audit.record(actor=actor, action=f"certification.certificate.{kind}", obj=certificate,
-                         area=product.location, after=audit.snapshot(certificate, CERT_FIELDS))
+            audit.record(
+                actor=actor,
+                action=f"certification.certificate.{kind}",
+                obj=certificate,
+                area=product.location,
+                after=audit.snapshot(certificate, CERT_FIELDS),
+            )
             return certificate, "created"
         before = audit.snapshot(existing, CERT_FIELDS)
         wanted = {"stars": stars, "score": score, "valid_until": valid_until}
@@ -82,8 +101,14 @@ def record_certificate(*, actor, product, decision, stars: int, score: Decimal |
         for f, v in wanted.items():
             setattr(existing, f, v)
         existing.save(update_fields=list(wanted))
-        audit.record(actor=actor, action="certification.certificate.corrected", obj=existing, area=product.location,
-                     before=before, after=audit.snapshot(existing, CERT_FIELDS))
+        audit.record(
+            actor=actor,
+            action="certification.certificate.corrected",
+            obj=existing,
+            area=product.location,
+            before=before,
+            after=audit.snapshot(existing, CERT_FIELDS),
+        )
         return existing, "updated"
 
 
@@ -91,8 +116,10 @@ def revoke(*, actor, product, decision: Decision, reason: str = "") -> tuple[Cer
     """End the product's certificate current at the decision date (the latest begun by then), from that date."""
     with transaction.atomic():
         certificate = (
-            product.certificates.select_for_update().filter(valid_from__lte=decision.date)
-            .order_by("-valid_from", "-id").first()
+            product.certificates.select_for_update()
+            .filter(valid_from__lte=decision.date)
+            .order_by("-valid_from", "-id")
+            .first()
         )
         if certificate is None:
             raise DomainError(
@@ -114,7 +141,12 @@ def revoke(*, actor, product, decision: Decision, reason: str = "") -> tuple[Cer
         certificate.save(update_fields=["revocation", "revocation_reason"])
         rebuild_chain(product)
         certificate.refresh_from_db()
-        audit.record(actor=actor, action="certification.certificate.revoked", obj=certificate, area=product.location,
-                     before=before, after={**audit.snapshot(certificate, CERT_FIELDS), "reason": reason,
-                                           "decision": decision.number})
+        audit.record(
+            actor=actor,
+            action="certification.certificate.revoked",
+            obj=certificate,
+            area=product.location,
+            before=before,
+            after={**audit.snapshot(certificate, CERT_FIELDS), "reason": reason, "decision": decision.number},
+        )
         return certificate, "revoked"

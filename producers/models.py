@@ -23,12 +23,19 @@ class Producer(models.Model):
     email = models.EmailField(_("thư điện tử"), blank=True)
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     location = models.ForeignKey(
-        "areas.AdministrativeUnit", verbose_name=_("xã, phường"), on_delete=models.PROTECT, related_name="+",
+        "areas.AdministrativeUnit",
+        verbose_name=_("xã, phường"),
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("Đơn vị cấp xã theo địa giới có hiệu lực khi ghi nhận."),
     )
     home_province = models.ForeignKey(
-        "areas.AdministrativeUnit", verbose_name=_("tỉnh (địa giới mới)"), on_delete=models.PROTECT, related_name="+",
-        editable=False, help_text=_("Tỉnh theo địa giới từ 01/07/2025: khoá nhận diện chủ thể qua mọi lần sắp xếp."),
+        "areas.AdministrativeUnit",
+        verbose_name=_("tỉnh (địa giới mới)"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        help_text=_("Tỉnh theo địa giới từ 01/07/2025: khoá nhận diện chủ thể qua mọi lần sắp xếp."),
     )
     women_led = models.BooleanField(_("do phụ nữ làm chủ / điều hành"), default=False)
     ethnic_minority_led = models.BooleanField(_("do người dân tộc thiểu số làm chủ / điều hành"), default=False)

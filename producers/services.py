@@ -11,8 +11,18 @@ from core.errors import DomainError, PermissionRefused
 from core.text import fold
 from producers.models import Producer
 
-FIELDS = ["name", "producer_type", "registration_no", "legal_representative", "phone", "email", "address",
-          "location", "women_led", "ethnic_minority_led"]
+FIELDS = [
+    "name",
+    "producer_type",
+    "registration_no",
+    "legal_representative",
+    "phone",
+    "email",
+    "address",
+    "location",
+    "women_led",
+    "ethnic_minority_led",
+]
 
 
 def _check_scope(actor, unit, action="producers.change"):
@@ -30,9 +40,7 @@ def _validate(producer):
         raise DomainError("; ".join(messages), field=field) from exc
     duplicate = Producer.objects.filter(home_province=producer.home_province, search_name=producer.search_name)
     if duplicate.exclude(pk=producer.pk).exists():
-        raise DomainError(
-            _("Tỉnh này đã có chủ thể tên '%(n)s'.") % {"n": producer.name}, field="name"
-        )
+        raise DomainError(_("Tỉnh này đã có chủ thể tên '%(n)s'.") % {"n": producer.name}, field="name")
 
 
 def create_producer(*, actor, **values) -> Producer:
@@ -44,8 +52,13 @@ def create_producer(*, actor, **values) -> Producer:
         _check_scope(actor, producer.location)
         _validate(producer)
         producer.save()
-        audit.record(actor=actor, action="producers.producer.created", obj=producer, area=producer.location,
-                     after=audit.snapshot(producer, FIELDS))
+        audit.record(
+            actor=actor,
+            action="producers.producer.created",
+            obj=producer,
+            area=producer.location,
+            after=audit.snapshot(producer, FIELDS),
+        )
     return producer
 
 
@@ -64,8 +77,14 @@ def update_producer(*, actor, producer: Producer, **values) -> Producer:
         producer.save()
         after = audit.snapshot(producer, FIELDS)
         if after != before:
-            audit.record(actor=actor, action="producers.producer.updated", obj=producer, area=producer.location,
-                         before=before, after=after)
+            audit.record(
+                actor=actor,
+                action="producers.producer.updated",
+                obj=producer,
+                area=producer.location,
+                before=before,
+                after=after,
+            )
     return producer
 
 

@@ -16,21 +16,49 @@ FIELDS = ["level", "name", "search_name", "aliases", "parent_id", "maps_to_id", 
 def _rows(data):
     rows = []
     for n, group in enumerate(data[CategorySystem.S148], start=1):
-        rows.append({"system": "148", "code": group["code"], "level": CategoryLevel.GROUP, "name": group["name"],
-                     "aliases": "", "parent": None, "maps_to": None, "position": n})
+        rows.append(
+            {
+                "system": "148",
+                "code": group["code"],
+                "level": CategoryLevel.GROUP,
+                "name": group["name"],
+                "aliases": "",
+                "parent": None,
+                "maps_to": None,
+                "position": n,
+            }
+        )
     number = 0
     for n, nganh in enumerate(data[CategorySystem.S1048], start=1):
-        rows.append({"system": "1048", "code": nganh["code"], "level": CategoryLevel.GROUP, "name": nganh["name"],
-                     "aliases": "\n".join(nganh.get("aliases", [])), "parent": None,
-                     "maps_to": ("148", nganh["maps_to"]), "position": n})
+        rows.append(
+            {
+                "system": "1048",
+                "code": nganh["code"],
+                "level": CategoryLevel.GROUP,
+                "name": nganh["name"],
+                "aliases": "\n".join(nganh.get("aliases", [])),
+                "parent": None,
+                "maps_to": ("148", nganh["maps_to"]),
+                "position": n,
+            }
+        )
         for sub in nganh["subgroups"]:
             if isinstance(sub, dict):
                 number, name = sub["number"], sub["name"]
             else:
                 number, name = number + 1, sub
-            rows.append({"system": "1048", "code": f"{number:02d}", "level": CategoryLevel.SUBGROUP, "name": name,
-                         "aliases": "", "parent": ("1048", nganh["code"]), "maps_to": ("148", nganh["maps_to"]),
-                         "position": 100 + number})
+            rows.append(
+                {
+                    "system": "1048",
+                    "code": f"{number:02d}",
+                    "level": CategoryLevel.SUBGROUP,
+                    "name": name,
+                    "aliases": "",
+                    "parent": ("1048", nganh["code"]),
+                    "maps_to": ("148", nganh["maps_to"]),
+                    "position": 100 + number,
+                }
+            )
     return rows
 
 
@@ -42,7 +70,10 @@ def load_categories(path: Path = CATEGORIES_PATH) -> dict:
         for row in rows:  # groups come before the rows that point at them
             key = (row["system"], row["code"])
             values = {
-                "level": row["level"], "name": row["name"], "search_name": fold(row["name"]), "aliases": row["aliases"],
+                "level": row["level"],
+                "name": row["name"],
+                "search_name": fold(row["name"]),
+                "aliases": row["aliases"],
                 "parent_id": existing[row["parent"]].id if row["parent"] else None,
                 "maps_to_id": existing[row["maps_to"]].id if row["maps_to"] else None,
                 "position": row["position"],

@@ -8,14 +8,16 @@ from products.choices import CategoryLevel, CategorySystem, DossierStatus, IdeaS
 
 
 class ProductCategory(models.Model):
-    """148 groups, 1048 ngành and sub-groups, loaded from products/data/categories.yaml. 1048 ngành map to 148 groups."""
+    """148 groups, 1048 ngành and sub-groups, from products/data/categories.yaml. 1048 ngành map to 148 groups."""
 
     system = models.CharField(_("bộ tiêu chí"), max_length=5, choices=CategorySystem.choices)
     level = models.CharField(_("cấp"), max_length=10, choices=CategoryLevel.choices)
     code = models.CharField(_("mã"), max_length=40)
     name = models.CharField(_("tên"), max_length=200)
     search_name = models.CharField(max_length=200, editable=False)
-    aliases = models.TextField(_("tên gọi khác"), blank=True, help_text=_("Mỗi dòng một tên (ví dụ tên sau khi sửa đổi)."))
+    aliases = models.TextField(
+        _("tên gọi khác"), blank=True, help_text=_("Mỗi dòng một tên (ví dụ tên sau khi sửa đổi).")
+    )
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     maps_to = models.ForeignKey(
         "self", verbose_name=_("tương ứng nhóm 148"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -49,24 +51,38 @@ class Product(models.Model):
         "producers.Producer", verbose_name=_("chủ thể"), on_delete=models.PROTECT, related_name="products"
     )
     group = models.ForeignKey(
-        ProductCategory, verbose_name=_("nhóm sản phẩm (148)"), on_delete=models.PROTECT, related_name="+",
+        ProductCategory,
+        verbose_name=_("nhóm sản phẩm (148)"),
+        on_delete=models.PROTECT,
+        related_name="+",
         limit_choices_to={"system": CategorySystem.S148, "level": CategoryLevel.GROUP},
     )
     subgroup = models.ForeignKey(
-        ProductCategory, verbose_name=_("bộ sản phẩm"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", limit_choices_to={"level": CategoryLevel.SUBGROUP},
+        ProductCategory,
+        verbose_name=_("bộ sản phẩm"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": CategoryLevel.SUBGROUP},
     )
     location = models.ForeignKey(
         "areas.AdministrativeUnit", verbose_name=_("xã nơi đăng ký"), on_delete=models.PROTECT, related_name="+"
     )
     current_location = models.ForeignKey(
-        "areas.AdministrativeUnit", verbose_name=_("xã hiện nay"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", help_text=_("Chỉ cần khi xã nơi đăng ký đã bị chia cho nhiều xã mới: cán bộ chọn xã hiện nay."),
+        "areas.AdministrativeUnit",
+        verbose_name=_("xã hiện nay"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Chỉ cần khi xã nơi đăng ký đã bị chia cho nhiều xã mới: cán bộ chọn xã hiện nay."),
     )
     description = models.TextField(_("mô tả"), blank=True)
     story = models.TextField(_("câu chuyện sản phẩm"), blank=True)
-    status = models.CharField(_("tình trạng"), max_length=20, choices=ProductStatus.choices,
-                              default=ProductStatus.DEVELOPING)
+    status = models.CharField(
+        _("tình trạng"), max_length=20, choices=ProductStatus.choices, default=ProductStatus.DEVELOPING
+    )
     created_at = models.DateTimeField(_("ngày tạo"), default=timezone.now)
 
     objects = ProductQuerySet.as_manager()
@@ -101,6 +117,9 @@ class ProductPhoto(models.Model):
         verbose_name = _("ảnh sản phẩm")
         verbose_name_plural = _("ảnh sản phẩm")
 
+    def __str__(self):
+        return self.caption or self.image.name
+
 
 class IdeaQuerySet(ScopedQuerySet):
     pass
@@ -114,7 +133,10 @@ class ProductIdea(models.Model):
     )
     product_name = models.CharField(_("tên sản phẩm dự kiến"), max_length=255)
     group = models.ForeignKey(
-        ProductCategory, verbose_name=_("nhóm sản phẩm"), on_delete=models.PROTECT, related_name="+",
+        ProductCategory,
+        verbose_name=_("nhóm sản phẩm"),
+        on_delete=models.PROTECT,
+        related_name="+",
         limit_choices_to={"system": CategorySystem.S148, "level": CategoryLevel.GROUP},
     )
     is_existing_product = models.BooleanField(_("sản phẩm đã có trên thị trường"), default=False)
@@ -151,8 +173,9 @@ class Dossier(models.Model):
 
     product = models.ForeignKey(Product, verbose_name=_("sản phẩm"), on_delete=models.PROTECT, related_name="dossiers")
     business_plan = models.TextField(_("phương án sản xuất kinh doanh"), blank=True)
-    status = models.CharField(_("tình trạng"), max_length=20, choices=DossierStatus.choices,
-                              default=DossierStatus.DRAFT)
+    status = models.CharField(
+        _("tình trạng"), max_length=20, choices=DossierStatus.choices, default=DossierStatus.DRAFT
+    )
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -187,3 +210,6 @@ class DossierDocument(models.Model):
         verbose_name = _("tài liệu hồ sơ")
         verbose_name_plural = _("tài liệu hồ sơ")
         ordering = ["doc_type", "uploaded_at"]
+
+    def __str__(self):
+        return self.original_name

@@ -28,7 +28,10 @@ def _validate(product):
         loc = product.current_location
         if loc.scheme != Scheme.S2025 or loc.level != Level.COMMUNE:
             raise DomainError(_("Xã hiện nay phải là một xã, phường theo địa giới mới."), field="current_location")
-        if product.location.scheme == Scheme.PRE2025 and not product.location.successions.filter(successor=loc).exists():
+        if (
+            product.location.scheme == Scheme.PRE2025
+            and not product.location.successions.filter(successor=loc).exists()
+        ):
             raise DomainError(
                 _("%(new)s không kế thừa %(old)s.") % {"new": loc.name, "old": product.location.name},
                 field="current_location",
@@ -38,7 +41,11 @@ def _validate(product):
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise DomainError("; ".join(messages), field=field) from exc
-    if Product.objects.filter(producer=product.producer, search_name=product.search_name).exclude(pk=product.pk).exists():
+    if (
+        Product.objects.filter(producer=product.producer, search_name=product.search_name)
+        .exclude(pk=product.pk)
+        .exists()
+    ):
         raise DomainError(_("Chủ thể này đã có sản phẩm tên '%(n)s'.") % {"n": product.name}, field="name")
 
 
@@ -50,8 +57,13 @@ def create_product(*, actor, **values) -> Product:
         _check_scope(actor, product.location)
         _validate(product)
         product.save()
-        audit.record(actor=actor, action="products.product.created", obj=product, area=product.location,
-                     after=audit.snapshot(product, FIELDS))
+        audit.record(
+            actor=actor,
+            action="products.product.created",
+            obj=product,
+            area=product.location,
+            after=audit.snapshot(product, FIELDS),
+        )
     return product
 
 
@@ -70,8 +82,14 @@ def update_product(*, actor, product: Product, **values) -> tuple[Product, bool]
         if after == before:
             return product, False
         product.save()
-        audit.record(actor=actor, action="products.product.updated", obj=product, area=product.location,
-                     before=before, after=after)
+        audit.record(
+            actor=actor,
+            action="products.product.updated",
+            obj=product,
+            area=product.location,
+            before=before,
+            after=after,
+        )
     return product, True
 
 

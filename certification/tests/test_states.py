@@ -19,13 +19,19 @@ D = datetime.date
 @pytest.fixture
 def product(unit):
     producer = create_producer(actor=None, name="HTX Thanh Hưng", producer_type="htx", location=unit("pre2025:03331"))
-    return create_product(actor=None, name="Gạo tám thơm", producer=producer, location=unit("pre2025:03331"),
-                          group=ProductCategory.objects.get(system="148", code="thuc-pham"))
+    return create_product(
+        actor=None,
+        name="Gạo tám thơm",
+        producer=producer,
+        location=unit("pre2025:03331"),
+        group=ProductCategory.objects.get(system="148", code="thuc-pham"),
+    )
 
 
 def decide(unit, number, day, kind="recognition"):
-    decision, _ = services.get_or_create_decision(actor=None, number=number, date=day, kind=kind,
-                                                   issuing_level="province", province=unit("pre2025:11"))
+    decision, _ = services.get_or_create_decision(
+        actor=None, number=number, date=day, kind=kind, issuing_level="province", province=unit("pre2025:11")
+    )
     return decision
 
 
@@ -39,31 +45,38 @@ def assert_states(product, expected):
 
 def test_a_certificate_is_valid_until_the_day_before_expiry(product, unit, settings):
     settings.OCOP_EXPIRY_WARNING_DAYS = 30
-    cert, _ = services.record_certificate(actor=None, product=product, decision=decide(unit, "1/QĐ", D(2021, 3, 31)),
-                                          stars=3)
+    cert, _ = services.record_certificate(
+        actor=None, product=product, decision=decide(unit, "1/QĐ", D(2021, 3, 31)), stars=3
+    )
     assert cert.valid_until == D(2024, 3, 31)
-    assert_states(product, [
-        (D(2021, 3, 30), None, None),
-        (D(2021, 3, 31), 3, S.VALID),
-        (D(2024, 2, 29), 3, S.VALID),  # 31 days before expiry: outside the 30-day warning
-        (D(2024, 3, 1), 3, S.EXPIRING),
-        (D(2024, 3, 30), 3, S.EXPIRING),  # the day before expiry
-        (D(2024, 3, 31), 3, S.EXPIRED),  # the day of expiry
-    ])
+    assert_states(
+        product,
+        [
+            (D(2021, 3, 30), None, None),
+            (D(2021, 3, 31), 3, S.VALID),
+            (D(2024, 2, 29), 3, S.VALID),  # 31 days before expiry: outside the 30-day warning
+            (D(2024, 3, 1), 3, S.EXPIRING),
+            (D(2024, 3, 30), 3, S.EXPIRING),  # the day before expiry
+            (D(2024, 3, 31), 3, S.EXPIRED),  # the day of expiry
+        ],
+    )
     assert state_on(cert, D(2024, 1, 30)) == S.VALID
 
 
 def test_thirty_six_months_from_29_february_end_on_28_february(product, unit):
-    cert, _ = services.record_certificate(actor=None, product=product, decision=decide(unit, "2/QĐ", D(2024, 2, 29)),
-                                          stars=3)
+    cert, _ = services.record_certificate(
+        actor=None, product=product, decision=decide(unit, "2/QĐ", D(2024, 2, 29)), stars=3
+    )
     assert cert.valid_until == D(2027, 2, 28)
 
 
 def test_a_later_certificate_supersedes_from_its_decision_date(product, unit):
-    first, _ = services.record_certificate(actor=None, product=product, decision=decide(unit, "1/QĐ", D(2021, 1, 10)),
-                                           stars=3)
-    second, _ = services.record_certificate(actor=None, product=product,
-                                            decision=decide(unit, "9/QĐ", D(2022, 6, 1)), stars=4)
+    first, _ = services.record_certificate(
+        actor=None, product=product, decision=decide(unit, "1/QĐ", D(2021, 1, 10)), stars=3
+    )
+    second, _ = services.record_certificate(
+        actor=None, product=product, decision=decide(unit, "9/QĐ", D(2022, 6, 1)), stars=4
+    )
     first.refresh_from_db()
     assert second.kind == "upgrade" and first.ended_on == D(2022, 6, 1) and first.end_reason == "superseded"
     assert state_on(first, D(2022, 6, 1)) == S.SUPERSEDED

@@ -2,8 +2,8 @@ import pytest
 from django.conf import settings
 
 from accounts.demo import load_demo_users
-from core.reference import load_all_reference_data
 from areas.models import AdministrativeUnit
+from core.reference import load_all_reference_data
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
