@@ -12,10 +12,10 @@ from areas.queries import get_unit
 DEMO_USERS = [
     ("admin", "Quản trị hệ thống", Role.SYSTEM_ADMIN, None),
     ("tinh.dienbien", "Cán bộ VP điều phối NTM tỉnh Điện Biên", Role.PROVINCE_OFFICER, "2025:11"),
-    ("xa.thanhnua", "Cán bộ xã Thanh Nưa", Role.COMMUNE_OFFICER, "2025:03328"),
+    ("xa.thanhyen", "Cán bộ xã Thanh Yên", Role.COMMUNE_OFFICER, "2025:03349"),
     ("hoidong.dienbien", "Thành viên Hội đồng OCOP tỉnh Điện Biên", Role.COUNCIL_MEMBER, "2025:11"),
     ("tuvan.dienbien", "Thành viên Tổ tư vấn OCOP tỉnh Điện Biên", Role.ADVISORY_MEMBER, "2025:11"),
-    ("chuthe.dienbien", "Chủ thể OCOP tại xã Thanh Nưa", Role.PRODUCER, "2025:03328"),
+    ("chuthe.dienbien", "Chủ thể OCOP tại xã Thanh Yên", Role.PRODUCER, "2025:03349"),
     ("xem.dienbien", "Người xem số liệu tỉnh Điện Biên", Role.VIEWER, "2025:11"),
     ("tinh.sonla", "Cán bộ VP điều phối NTM tỉnh Sơn La", Role.PROVINCE_OFFICER, "2025:14"),
     ("xa.chiengla", "Cán bộ xã Chiềng La", Role.COMMUNE_OFFICER, "2025:03754"),
@@ -47,3 +47,22 @@ def load_demo_users(password: str | None = None) -> list[tuple[str, str, str]]:
                 services.grant_membership(actor=None, user=user, role=role, area=area)
             rows.append((username, Role(role).label, area.name if area else "toàn quốc"))
     return rows
+
+
+# Demo producer accounts and the demo producers (from products/data/demo_register.csv) they act for.
+DEMO_PRODUCER_LINKS = {"chuthe.dienbien": "Chủ thể tại xã Thanh Yên", "chuthe.sonla": "Chủ thể tại xã Chiềng La"}
+
+
+def load_demo_register():
+    """The demo register goes in through the import itself, as a province's spreadsheet would; idempotent."""
+    from certification.imports import import_register
+    from producers.models import Producer
+    from products.loader import DEMO_REGISTER_PATH
+
+    result = import_register(DEMO_REGISTER_PATH, actor=None, filename=DEMO_REGISTER_PATH.name)
+    for username, producer_name in DEMO_PRODUCER_LINKS.items():
+        producer = Producer.objects.filter(name=producer_name).first()
+        user = User.objects.filter(username=username).first()
+        if producer and user:
+            producer.accounts.add(user)
+    return result

@@ -7,10 +7,9 @@ request (cached on the user object).
 
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 from accounts.roles import ROLE_ACTIONS
 from areas.choices import Level
+from areas.filters import with_counterparts
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,6 @@ def area_scope(user, action: str) -> AreaScope:
 
 def _compute(user, action: str) -> AreaScope:
     from accounts.models import Membership
-    from areas.models import Succession
 
     memberships = list(
         Membership.objects.active()
@@ -66,15 +64,23 @@ def _compute(user, action: str) -> AreaScope:
     provinces = {m.area_id for m in memberships if m.area.level == Level.PROVINCE}
     districts = {m.area_id for m in memberships if m.area.level == Level.DISTRICT}
     communes = {m.area_id for m in memberships if m.area.level == Level.COMMUNE}
-    counterpart_of = provinces | communes
-    if counterpart_of:
-        for pred, succ in Succession.objects.filter(
-            Q(predecessor_id__in=counterpart_of) | Q(successor_id__in=counterpart_of)
-        ).values_list("predecessor_id", "successor_id"):
-            target = provinces if (pred in provinces or succ in provinces) else communes
-            target.update((pred, succ))
+    provinces, communes = with_counterparts(provinces), with_counterparts(communes)
     return AreaScope(
         province_ids=frozenset(provinces),
         district_ids=frozenset(districts),
         unit_ids=frozenset(provinces | districts | communes),
     )
+
+
+def acts_only_as_producer(user) -> bool:
+    """A user whose only active role is producer sees only the producers they are linked to, not the whole commune."""
+    from accounts.models import Membership
+    from accounts.roles import Role
+
+    if not user.is_authenticated or user.is_superuser:
+        return False
+    cache = user.__dict__.setdefault("_area_scope_cache", {})
+    if "__producer_only__" not in cache:
+        roles = set(Membership.objects.active().filter(user=user).values_list("role", flat=True))
+        cache["__producer_only__"] = roles == {Role.PRODUCER}
+    return cache["__producer_only__"]

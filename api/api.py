@@ -55,6 +55,11 @@ def _register():
     api.add_router("/areas", areas_router)
     api.add_router("/accounts", accounts_router)
     api.add_router("/audit", core_router)
+    from producers.api import router as producers_router
+    from products.api import router as products_router
+
+    api.add_router("/producers", producers_router)
+    api.add_router("/products", products_router)
 
 
 _register()

@@ -38,12 +38,59 @@ def get_unit(area_id: str | AreaId) -> AdministrativeUnit:
 _LEVEL_WORD = {Level.PROVINCE: "tỉnh", Level.DISTRICT: "huyện", Level.COMMUNE: "xã"}
 
 
-def _pick(queryset, text: str, level: str, field: str, where: str, day: datetime.date):
+class _DatabaseUnits:
+    """Candidates straight from the database: right for one lookup."""
+
+    def __init__(self, scheme: str, day: datetime.date):
+        self.units = AdministrativeUnit.objects.filter(scheme=scheme).valid_on(day)
+
+    def find(self, level, keys, *, parent=None, province=None):
+        qs = self.units.filter(level=level, search_name__in=keys)
+        if parent is not None:
+            qs = qs.filter(parent=parent)
+        if province is not None:
+            qs = qs.filter(province=province)
+        return list(qs)
+
+
+class _MemoryUnits:
+    """All units of a scheme indexed in memory (one query): right for imports resolving thousands of rows."""
+
+    def __init__(self, scheme: str):
+        self.index: dict[tuple, list[AdministrativeUnit]] = {}
+        for unit in AdministrativeUnit.objects.filter(scheme=scheme).only(
+            "scheme",
+            "code",
+            "level",
+            "unit_type",
+            "name",
+            "search_name",
+            "parent_id",
+            "province_id",
+            "district_id",
+            "valid_from",
+            "valid_until",
+        ):
+            for holder in (("parent", unit.parent_id), ("province", unit.province_id)):
+                self.index.setdefault((unit.level, *holder, unit.search_name), []).append(unit)
+
+    def find(self, level, keys, *, parent=None, province=None, day=None):
+        holder = ("parent", parent.pk if parent else None) if province is None else ("province", province.pk)
+        found = {}
+        for key in keys:
+            for unit in self.index.get((level, *holder, key), []):
+                found[unit.pk] = unit
+        return list(found.values())
+
+
+def _pick(units, day, text: str, level: str, field: str, where: str, **within):
     query = parse_name(text)
     if not query.folded:
         raise UnknownArea(f"Chưa ghi tên {_LEVEL_WORD[level]}.", field=field)
     candidates = [
-        u for u in queryset.filter(level=level, search_name__in=query.keys) if query.matches(u.search_name, u.unit_type)
+        u
+        for u in units.find(level, query.keys, **within)
+        if query.matches(u.search_name, u.unit_type) and u.is_valid_on(day)
     ]
     on = formats.date_format(day, "SHORT_DATE_FORMAT")
     if not candidates:
@@ -55,7 +102,7 @@ def _pick(queryset, text: str, level: str, field: str, where: str, day: datetime
             field=field,
         )
     if len(candidates) > 1:
-        names = "; ".join(f"{u.name} ({u.area_id})" for u in candidates)
+        names = "; ".join(f"{u.name} ({u.area_id})" for u in sorted(candidates, key=lambda u: u.code))
         raise AmbiguousArea(
             f"Tên {_LEVEL_WORD[level]} '{text}' {where} trùng với nhiều đơn vị: {names}. Hãy ghi rõ loại đơn vị "
             f"(ví dụ 'Huyện', 'Thị xã', 'Thành phố').",
@@ -64,35 +111,44 @@ def _pick(queryset, text: str, level: str, field: str, where: str, day: datetime
     return candidates[0]
 
 
-def resolve_unit(*, province: str, district: str | None = None, commune: str | None = None, on_date: datetime.date):
+def resolve_unit(
+    *, province: str, district: str | None = None, commune: str | None = None, on_date: datetime.date, _units=None
+):
     """(province, district, commune, date) → the deepest unit named, matched by exact normalised name in its parent.
 
     The scheme is the one in force on `on_date`; districts are only read before the 2025 reform. Unknown or
     ambiguous names raise with what was tried; nothing is guessed.
     """
     scheme = scheme_on(on_date)
-    units = AdministrativeUnit.objects.filter(scheme=scheme).valid_on(on_date)
-    unit = _pick(units, province, Level.PROVINCE, "province", "", on_date)
+    units = _units or _DatabaseUnits(scheme, on_date)
+    unit = _pick(units, on_date, province, Level.PROVINCE, "province", "")
     parent = unit
     if scheme == Scheme.PRE2025 and district and district.strip():
-        unit = _pick(units.filter(parent=parent), district, Level.DISTRICT, "district", f"thuộc {parent.name}", on_date)
+        unit = _pick(units, on_date, district, Level.DISTRICT, "district", f"thuộc {parent.name}", parent=parent)
         parent = unit
     if commune and commune.strip():
-        scope = units.filter(parent=parent) if parent.level == Level.DISTRICT else units.filter(province=parent)
-        unit = _pick(scope, commune, Level.COMMUNE, "commune", f"thuộc {parent.name}", on_date)
+        within = {"parent": parent} if parent.level == Level.DISTRICT else {"province": parent}
+        unit = _pick(units, on_date, commune, Level.COMMUNE, "commune", f"thuộc {parent.name}", **within)
     return unit
 
 
 class CachedResolver:
-    """Memoised resolve_unit for imports that name the same places row after row."""
+    """resolve_unit for imports: the scheme's units held in memory, each distinct name resolved once."""
 
     def __init__(self):
+        self._schemes: dict[str, _MemoryUnits] = {}
+        self._homes: dict[int, AdministrativeUnit] = {}
         self._resolve = lru_cache(maxsize=20000)(self._uncached)
 
-    @staticmethod
-    def _uncached(province, district, commune, scheme_day):
+    def _uncached(self, province, district, commune, day):
+        scheme = scheme_on(day)
+        if scheme not in self._schemes:
+            self._schemes[scheme] = _MemoryUnits(scheme)
         try:
-            return resolve_unit(province=province, district=district, commune=commune, on_date=scheme_day), None
+            unit = resolve_unit(
+                province=province, district=district, commune=commune, on_date=day, _units=self._schemes[scheme]
+            )
+            return unit, None
         except DomainError as exc:
             return None, exc
 
@@ -101,6 +157,13 @@ class CachedResolver:
         if error:
             raise error
         return unit
+
+    def home_province(self, unit):
+        """current_province, remembered per province for the life of the import."""
+        key = unit.pk if unit.level == Level.PROVINCE else unit.province_id
+        if key not in self._homes:
+            self._homes[key] = current_province(unit)
+        return self._homes[key]
 
 
 def children_of(unit: AdministrativeUnit):

@@ -26,9 +26,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from areas.loader import load_units  # noqa: E402
 from areas.models import AdministrativeUnit  # noqa: E402
 from areas.queries import CachedResolver, resolve_unit  # noqa: E402
+from core.reference import load_all_reference_data as load_units  # noqa: E402
 
 
 def timed(label, fn, *args, **kwargs):
@@ -71,5 +71,56 @@ def main():
     print(f"{'  queries':<50} {len(queries):8d}")
 
 
+def bench_register_import(n_rows=2000):
+    """A province-sized register: n rows over the communes of Điện Biên and Sơn La (old scheme)."""
+    import csv
+    import tempfile as tf
+
+    from certification.imports import import_register
+
+    communes = list(
+        AdministrativeUnit.objects.filter(scheme="pre2025", level="commune", province__code__in=["11", "14"])
+        .select_related("district", "province")
+        .order_by("code")
+    )
+    path = Path(tf.mkdtemp()) / "register.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(
+            [
+                "product",
+                "producer",
+                "producer_type",
+                "province",
+                "district",
+                "commune",
+                "group",
+                "stars",
+                "decision_no",
+                "decision_date",
+            ]
+        )
+        for i in range(n_rows):
+            c = communes[i % len(communes)]
+            w.writerow(
+                [
+                    f"Sản phẩm {i}",
+                    f"HTX số {i // 3}",
+                    "htx",
+                    c.province.name,
+                    c.district.name,
+                    c.name,
+                    "thuc-pham",
+                    3 + i % 3,
+                    f"{i // 50}/QĐ-UBND",
+                    f"{1 + i % 28:02d}/0{1 + i % 9}/2022",
+                ]
+            )
+    timed(f"import_register {n_rows} rows (dry run)", import_register, path, dry_run=True)
+    timed(f"import_register {n_rows} rows", import_register, path)
+    timed(f"import_register {n_rows} rows again (unchanged)", import_register, path)
+
+
 if __name__ == "__main__":
     main()
+    bench_register_import()

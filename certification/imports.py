@@ -111,9 +111,8 @@ class _RegisterRow:
     valid_until: datetime.date | None
 
 
-def _parse_register(table) -> tuple[list[_RegisterRow], list[RowError]]:
+def _parse_register(table, resolver) -> tuple[list[_RegisterRow], list[RowError]]:
     errors = list(table.errors)
-    resolver = CachedResolver()
     groups = _group_index()
     parsed = []
     for row in table.rows:
@@ -201,12 +200,12 @@ def _parse_register(table) -> tuple[list[_RegisterRow], list[RowError]]:
     return parsed, errors
 
 
-def _write_register(rows: list[_RegisterRow], actor) -> ImportResult:
+def _write_register(rows: list[_RegisterRow], actor, resolver) -> ImportResult:
     result = ImportResult()
     errors = []
     for r in sorted(rows, key=lambda r: (r.decision_date, r.row)):
         try:
-            action = _write_register_row(r, actor, result)
+            action = _write_register_row(r, actor, result, resolver)
         except DomainError as exc:
             errors.append(RowError(r.row, exc.field or "product", exc.message))
             continue
@@ -223,8 +222,8 @@ def _write_register(rows: list[_RegisterRow], actor) -> ImportResult:
     return result
 
 
-def _write_register_row(r: _RegisterRow, actor, result: ImportResult) -> str:
-    producer = producers.find_producer(name=r.producer, unit=r.commune)
+def _write_register_row(r: _RegisterRow, actor, result: ImportResult, resolver) -> str:
+    producer = producers.find_producer(name=r.producer, home_province=resolver.home_province(r.commune))
     if producer is None:
         producer = producers.create_producer(
             actor=actor, name=r.producer, producer_type=r.producer_type, location=r.commune
@@ -281,10 +280,33 @@ def _write_register_row(r: _RegisterRow, actor, result: ImportResult) -> str:
 def import_register(source, *, actor=None, dry_run=False, filename=None) -> ImportResult:
     """Validate everything, then write in one transaction (or roll back for a dry run). Raises ImportErrors."""
     table = read_table(source, REGISTER_COLUMNS, filename)
-    rows, errors = _parse_register(table)
+    resolver = CachedResolver()
+    rows, errors = _parse_register(table, resolver)
     if errors:
         raise ImportErrors(errors)
-    return run_import(lambda: _write_register(rows, actor), dry_run=dry_run)
+
+    def write():
+        result = _write_register(rows, actor, resolver)
+        _record_import(actor, "certification.register.imported", filename, result)
+        return result
+
+    return run_import(write, dry_run=dry_run)
+
+
+def _record_import(actor, action, filename, result):
+    """One entry for the whole file, only when it changed something (a re-import leaves no trace, as promised)."""
+    from core import audit
+
+    changed = {k: v for k, v in result.counts.items() if v and "unchanged" not in k}
+    if not changed:
+        return
+    audit.record(
+        actor=actor,
+        action=action,
+        object_type_label="certification.import",
+        label=str(filename or ""),
+        after={"summary": result.summary},
+    )
 
 
 def import_revocations(source, *, actor=None, dry_run=False, filename=None) -> ImportResult:
@@ -354,6 +376,7 @@ def import_revocations(source, *, actor=None, dry_run=False, filename=None) -> I
         if row_errors:
             raise ImportErrors(row_errors)
         result.summary = f"certificates revoked={result.counts['revoked']} unchanged={result.counts['unchanged']}"
+        _record_import(actor, "certification.revocations.imported", filename, result)
         return result
 
     return run_import(write, dry_run=dry_run)

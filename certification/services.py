@@ -42,9 +42,15 @@ def get_or_create_decision(*, actor, number: str, date: datetime.date, kind: str
     return decision, True
 
 
-def rebuild_chain(product) -> None:
-    """Each certificate ends when the next one starts (supersession) or at its revocation, whichever comes first."""
-    certificates = list(product.certificates.select_related("revocation").order_by("valid_from", "id"))
+def rebuild_chain(product, certificates=None) -> None:
+    """Each certificate ends when the next one starts (supersession) or at its revocation, whichever comes first.
+
+    `certificates` may be the product's certificates already fetched (with their revocations); they are updated in
+    place, so callers need not read them again.
+    """
+    if certificates is None:
+        certificates = list(product.certificates.select_related("revocation"))
+    certificates = sorted(certificates, key=lambda c: (c.valid_from, c.id))
     for current, following in zip(certificates, certificates[1:] + [None], strict=True):
         ends = []
         if following is not None:
@@ -69,9 +75,14 @@ def record_certificate(
     if valid_until <= decision.date:
         raise DomainError(_("Ngày hết hiệu lực phải sau ngày quyết định."), field="valid_until")
     with transaction.atomic():
-        existing = Certificate.objects.filter(product=product, decision=decision).first()
+        certificates = list(product.certificates.select_related("revocation"))
+        existing = next((c for c in certificates if c.decision_id == decision.id), None)
         if existing is None:
-            earlier = product.certificates.filter(valid_from__lt=decision.date).order_by("-valid_from", "-id").first()
+            earlier = max(
+                (c for c in certificates if c.valid_from < decision.date),
+                key=lambda c: (c.valid_from, c.id),
+                default=None,
+            )
             kind = DecisionKind.RECOGNITION
             if earlier is not None:
                 kind = DecisionKind.UPGRADE if stars > earlier.stars else DecisionKind.RE_RECOGNITION
@@ -84,8 +95,7 @@ def record_certificate(
                 valid_from=decision.date,
                 valid_until=valid_until,
             )
-            rebuild_chain(product)
-            certificate.refresh_from_db()
+            rebuild_chain(product, certificates + [certificate])
             audit.record(
                 actor=actor,
                 action=f"certification.certificate.{kind}",

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "producers",
     "products",
     "certification",
+    "notifications",
 ]
 
 MIDDLEWARE = [

@@ -34,7 +34,7 @@ def _validate(producer):
     if producer.location.level != "commune":
         raise DomainError(_("Địa bàn của chủ thể phải là một xã, phường."), field="location")
     try:
-        producer.full_clean(exclude=["home_province"], validate_unique=False)
+        producer.full_clean(exclude=["home_province", "location", "accounts"], validate_unique=False)
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise DomainError("; ".join(messages), field=field) from exc
@@ -88,5 +88,7 @@ def update_producer(*, actor, producer: Producer, **values) -> Producer:
     return producer
 
 
-def find_producer(*, name: str, unit) -> Producer | None:
-    return Producer.objects.filter(home_province=current_province(unit), search_name=fold(name)).first()
+def find_producer(*, name: str, unit=None, home_province=None) -> Producer | None:
+    """The producer of that name in the (2025-scheme) province of `unit`, or of `home_province` if already known."""
+    home_province = home_province or current_province(unit)
+    return Producer.objects.filter(home_province=home_province, search_name=fold(name)).first()

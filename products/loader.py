@@ -10,6 +10,7 @@ from products.choices import CategoryLevel, CategorySystem
 from products.models import ProductCategory
 
 CATEGORIES_PATH = Path(__file__).parent / "data" / "categories.yaml"
+DEMO_REGISTER_PATH = Path(__file__).parent / "data" / "demo_register.csv"
 FIELDS = ["level", "name", "search_name", "aliases", "parent_id", "maps_to_id", "position"]
 
 

@@ -37,7 +37,10 @@ def _validate(product):
                 field="current_location",
             )
     try:
-        product.full_clean(validate_unique=False)
+        # Foreign keys arrive as objects the caller already holds; checking them again would cost a query each.
+        product.full_clean(
+            exclude=["producer", "group", "subgroup", "location", "current_location"], validate_unique=False
+        )
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise DomainError("; ".join(messages), field=field) from exc
@@ -95,3 +98,36 @@ def update_product(*, actor, product: Product, **values) -> tuple[Product, bool]
 
 def find_product(*, producer, name: str) -> Product | None:
     return Product.objects.filter(producer=producer, search_name=fold(name)).first()
+
+
+PHOTO_KINDS = ("jpeg", "png")
+
+
+def add_photo(*, actor, product, uploaded, caption: str = ""):
+    """A product photo: JPEG/PNG by content, small enough, and really decodable as an image."""
+    from PIL import Image, UnidentifiedImageError
+
+    from core.uploads import check_upload
+    from products.models import ProductPhoto
+
+    checked = check_upload(uploaded, PHOTO_KINDS, field="image")
+    try:
+        with Image.open(uploaded) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise DomainError(_("Tệp ảnh bị hỏng, không đọc được."), field="image") from exc
+    finally:
+        uploaded.seek(0)
+    with transaction.atomic():
+        _check_scope(actor, product.location)
+        photo = ProductPhoto(product=product, caption=(caption or "").strip()[:200])
+        photo.image.save(f"photo.{'jpg' if checked.kind == 'jpeg' else 'png'}", uploaded, save=False)
+        photo.save()
+        audit.record(
+            actor=actor,
+            action="products.photo.added",
+            obj=product,
+            area=product.location,
+            after={"photo": photo.image.name, "caption": photo.caption},
+        )
+    return photo

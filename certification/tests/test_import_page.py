@@ -1,0 +1,45 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from certification.models import Certificate
+
+pytestmark = pytest.mark.django_db
+
+GOOD = (
+    "product,producer,producer_type,province,district,commune,group,stars,decision_no,decision_date\n"
+    "Gạo tám,HTX Thanh Hưng,htx,Điện Biên,Điện Biên,Thanh Hưng,thuc-pham,3,1/QĐ-UBND,01/03/2022\n"
+)
+
+
+def upload(client, text, name="r.csv", kind="register"):
+    return client.post("/register/import/", {"kind": kind, "file": SimpleUploadedFile(name, text.encode())})
+
+
+def test_preview_then_confirm(client, province_officer):
+    client.force_login(province_officer)
+    page = upload(client, GOOD).content.decode()
+    assert "products created=1" in page and "tạo sản phẩm mới" in page
+    assert not Certificate.objects.exists()
+    token = page.split('name="token" value="')[1].split('"')[0]
+    response = client.post("/register/import/confirm/", {"token": token})
+    assert response.status_code == 302 and Certificate.objects.count() == 1
+    assert client.post("/register/import/confirm/", {"token": token}).status_code == 302  # second confirm: no-op
+    assert Certificate.objects.count() == 1
+
+
+def test_errors_are_listed_with_row_and_column_and_nothing_is_written(client, province_officer):
+    client.force_login(province_officer)
+    page = upload(client, GOOD.replace(",3,", ",7,")).content.decode()
+    assert "<td>2</td><td><code>stars</code></td>" in page.replace("\n", "")
+    assert 'name="token"' not in page and not Certificate.objects.exists()
+
+
+def test_a_fake_xlsx_and_other_files_are_refused(client, province_officer):
+    client.force_login(province_officer)
+    assert "XLSX thật" in upload(client, "not a zip", name="r.xlsx").content.decode()
+    assert "Chỉ nhận tệp" in upload(client, GOOD, name="r.pdf").content.decode()
+
+
+def test_only_officers_who_manage_certification_may_import(client, commune_officer):
+    client.force_login(commune_officer)
+    assert client.get("/register/import/").status_code == 403

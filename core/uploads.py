@@ -1,0 +1,125 @@
+"""Checking uploaded files (DESIGN.md, security habits): type by extension, size, and content by magic bytes.
+
+`check_upload(uploaded, kinds)` refuses with a Vietnamese `DomainError` and, when the file passes, says which kind
+it is and the content type to store and serve it with. Files are then stored with Django's default storage (under
+var/media, outside the static root) and served only through a view that checks the reader's scope.
+"""
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: str
+    extensions: tuple[str, ...]
+    content_type: str
+    magic: bytes
+    zip_member: str = ""  # for Office files: a part the archive must hold
+
+
+KINDS = {
+    "pdf": Kind("pdf", "PDF", (".pdf",), "application/pdf", b"%PDF-"),
+    "jpeg": Kind("jpeg", "JPEG", (".jpg", ".jpeg"), "image/jpeg", b"\xff\xd8\xff"),
+    "png": Kind("png", "PNG", (".png",), "image/png", b"\x89PNG\r\n\x1a\n"),
+    "xlsx": Kind(
+        "xlsx",
+        "Excel (.xlsx)",
+        (".xlsx",),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        b"PK\x03\x04",
+        zip_member="xl/workbook.xml",
+    ),
+    "docx": Kind(
+        "docx",
+        "Word (.docx)",
+        (".docx",),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        b"PK\x03\x04",
+        zip_member="word/document.xml",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    kind: str
+    content_type: str
+    size: int
+    original_name: str
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def describe(kinds) -> str:
+    """'PDF, JPEG, PNG' for the kinds allowed, to tell the user what to send."""
+    return ", ".join(KINDS[k].label for k in kinds)
+
+
+def accept_attribute(kinds) -> str:
+    """The `accept` attribute of a file input for these kinds (a hint to the browser; the server still checks)."""
+    return ",".join(ext for k in kinds for ext in KINDS[k].extensions)
+
+
+def _size_text(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
+
+
+def check_upload(uploaded, kinds, *, field: str = "file") -> CheckedUpload:
+    """Refuse anything but a non-empty file of one of `kinds`, small enough, whose content matches its extension."""
+    if uploaded is None:
+        raise DomainError(_("Chưa chọn tệp."), field=field)
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:  # a programming error in the calling data, not the user's
+        raise ValueError(f"unknown upload kinds: {unknown}")
+    name = PurePath(uploaded.name or "").name
+    extension = PurePath(name).suffix.lower()
+    kind = next((KINDS[k] for k in kinds if extension in KINDS[k].extensions), None)
+    if kind is None:
+        raise DomainError(
+            _("Tệp '%(name)s' không đúng loại được nhận. Loại được nhận: %(kinds)s.")
+            % {"name": name, "kinds": describe(kinds)},
+            field=field,
+        )
+    size = uploaded.size or 0
+    if size == 0:
+        raise DomainError(_("Tệp '%(name)s' rỗng.") % {"name": name}, field=field)
+    limit = max_upload_bytes()
+    if size > limit:
+        raise DomainError(
+            _("Tệp '%(name)s' quá lớn (%(size)s); tối đa %(limit)s.")
+            % {"name": name, "size": _size_text(size), "limit": _size_text(limit)},
+            field=field,
+        )
+    uploaded.seek(0)
+    head = uploaded.read(len(kind.magic))
+    uploaded.seek(0)
+    if head != kind.magic or (kind.zip_member and not _zip_holds(uploaded, kind.zip_member)):
+        raise DomainError(
+            _("Nội dung tệp '%(name)s' không phải là %(kind)s như phần mở rộng của tệp.")
+            % {"name": name, "kind": kind.label},
+            field=field,
+        )
+    return CheckedUpload(kind=kind.code, content_type=kind.content_type, size=size, original_name=name[:255])
+
+
+def _zip_holds(uploaded, member: str) -> bool:
+    """Reads only the archive's directory (nothing is decompressed)."""
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            return member in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        uploaded.seek(0)

@@ -1,0 +1,60 @@
+from django import forms
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scope import acts_only_as_producer
+from areas.filters import within
+from areas.queries import get_unit
+from core.errors import DomainError
+from core.forms import BootstrapMixin
+from core.text import fold
+from producers.choices import ProducerType
+from producers.models import Producer
+
+
+def producers_for(user, action="producers.view"):
+    qs = Producer.objects.for_user(user, action)
+    if acts_only_as_producer(user):
+        qs = qs.filter(accounts=user)
+    return qs
+
+
+class ProducerFilter(BootstrapMixin, forms.Form):
+    """One filter for the page, the API and any export, so they always agree."""
+
+    q = forms.CharField(label=_("Tìm theo tên"), required=False)
+    producer_type = forms.ChoiceField(
+        label=_("Loại hình"), required=False, choices=[("", _("Mọi loại hình"))] + ProducerType.choices
+    )
+    area = forms.CharField(label=_("Địa bàn (mã)"), required=False, help_text=_("Ví dụ 2025:11 hoặc pre2025:100"))
+    women_led = forms.BooleanField(label=_("Phụ nữ làm chủ"), required=False)
+    ethnic_minority_led = forms.BooleanField(label=_("Người dân tộc thiểu số làm chủ"), required=False)
+
+    def clean_area(self):
+        text = self.cleaned_data["area"].strip()
+        if not text:
+            return None
+        try:
+            return get_unit(text)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+    def apply(self, qs):
+        if not self.is_valid():
+            return qs.none()
+        data = self.cleaned_data
+        for word in fold(data["q"]).split():
+            qs = qs.filter(search_name__contains=word)
+        if data["producer_type"]:
+            qs = qs.filter(producer_type=data["producer_type"])
+        if data["area"]:
+            qs = qs.filter(within(data["area"], "location"))
+        if data["women_led"]:
+            qs = qs.filter(women_led=True)
+        if data["ethnic_minority_led"]:
+            qs = qs.filter(ethnic_minority_led=True)
+        return (
+            qs.select_related("location", "location__parent", "home_province")
+            .annotate(product_count=Count("products", distinct=True))
+            .order_by("search_name", "id")
+        )

@@ -1,0 +1,73 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.errors import DomainError
+from core.forms import add_domain_error
+from core.htmx import page_or_partial
+from core.scoping import get_in_scope_or_404
+from producers import services
+from producers.forms import ProducerForm
+from producers.queries import ProducerFilter, producers_for
+from products.models import Product
+
+
+@login_required
+def producer_list(request):
+    filters = ProducerFilter(request.GET)
+    qs = filters.apply(producers_for(request.user))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return page_or_partial(request, "producers/list.html", {"filters": filters, "page": page}, "results")
+
+
+@login_required
+def producer_detail(request, pk: int):
+    producer = get_in_scope_or_404(
+        producers_for(request.user)
+        .select_related("location", "location__parent", "home_province")
+        .prefetch_related(Prefetch("products", Product.objects.select_related("group", "location"))),
+        pk=pk,
+    )
+    return render(
+        request,
+        "producers/detail.html",
+        {
+            "producer": producer,
+            "history": audit.history(producer, request.user)[:50],
+        },
+    )
+
+
+def _edit(request, producer=None):
+    if not request.user.has_perm("producers.change"):
+        raise PermissionDenied
+    form = ProducerForm(request.POST or None, instance=producer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if producer is None:
+                producer = services.create_producer(actor=request.user, **form.service_values())
+                messages.success(request, _("Đã thêm chủ thể."))
+            else:
+                services.update_producer(actor=request.user, producer=producer, **form.service_values())
+                messages.success(request, _("Đã lưu."))
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            return redirect(producer)
+    return render(request, "producers/form.html", {"form": form, "producer": producer})
+
+
+@login_required
+def producer_create(request):
+    return _edit(request)
+
+
+@login_required
+def producer_edit(request, pk: int):
+    producer = get_in_scope_or_404(producers_for(request.user, "producers.change").select_related("location"), pk=pk)
+    return _edit(request, producer)

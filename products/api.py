@@ -1,0 +1,90 @@
+import datetime
+
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from api.auth import AUTH
+from certification.queries import holding_on
+from producers.api import filtered
+from products.queries import ProductFilter, products_for
+
+router = Router(tags=["products"], auth=AUTH)
+
+
+class CertificateOut(Schema):
+    code: str
+    stars: int
+    score: float | None
+    decision_no: str
+    decision_date: datetime.date
+    valid_until: datetime.date
+    state: str
+
+
+class ProductOut(Schema):
+    id: int
+    name: str
+    producer: str
+    producer_id: int
+    group: str
+    location: str
+    current_location: str | None
+    certificate: CertificateOut | None
+
+    @staticmethod
+    def resolve_producer(obj):
+        return obj.producer.name
+
+    @staticmethod
+    def resolve_group(obj):
+        return obj.group.code
+
+    @staticmethod
+    def resolve_location(obj):
+        return str(obj.location.area_id)
+
+    @staticmethod
+    def resolve_current_location(obj):
+        return str(obj.current_location.area_id) if obj.current_location_id else None
+
+    @staticmethod
+    def resolve_certificate(obj, context):
+        day = getattr(context["request"], "as_of", None) or datetime.date.today()
+        holding = holding_on(obj, day, certificates=list(obj.certificates.all()))
+        cert = holding.certificate
+        if cert is None:
+            return None
+        return {
+            "code": cert.code,
+            "stars": cert.stars,
+            "score": cert.score,
+            "decision_no": cert.decision.number,
+            "decision_date": cert.valid_from,
+            "valid_until": cert.valid_until,
+            "state": holding.state,
+        }
+
+
+class ProductFilterIn(Schema):
+    q: str = ""
+    group: str = ""
+    stars: int | None = None
+    state: str = ""
+    producer_type: str = ""
+    area: str = ""
+    as_of: datetime.date | None = None
+
+
+@router.get("/", response=list[ProductOut], summary="The product register (same filter as the page and the export)")
+@paginate(LimitOffsetPagination)
+def list_products(request, filters: Query[ProductFilterIn]):
+    params = filters.dict()
+    request.as_of = params.get("as_of")
+    return filtered(request, params, ProductFilter, products_for(request.auth))
+
+
+@router.get("/{product_id}", response=ProductOut, summary="One product with its certificate today (404 outside scope)")
+def get_product(request, product_id: int):
+    qs = ProductFilter({}).apply(products_for(request.auth))
+    return get_object_or_404(qs, pk=product_id)

@@ -1,0 +1,569 @@
+"""The path in through the commune (domain.md §3 steps 2–3; §5 as amended by 1489/QĐ-TTg).
+
+A producer (or a commune officer on its behalf) registers a product idea at a commune of the 2025 scheme; the
+commune screens it: returns it with a reason (the producer edits and resubmits) or accepts it, which creates the
+product (status developing) and an empty dossier. The dossier (business plan and the documents of the checklist in
+products/data/dossier_checklist.yaml) is prepared, submitted to the commune, returned with a reason or forwarded to
+the province once every mandatory item has a document.
+
+    idea:     submitted ──return──▶ returned ──resubmit──▶ submitted ──accept──▶ accepted (+ product, dossier)
+    dossier:  draft ──submit──▶ submitted ──return──▶ returned ──submit──▶ submitted ──forward──▶ forwarded
+
+Who: `products.register_idea` (producers, commune officers) registers, edits and submits; `products.screen`
+(commune officers) returns, accepts and forwards; both where their memberships reach (accounts.scope). A user whose
+only role is producer acts only for the producers their account is linked to (Producer.accounts; see
+accounts.scope.acts_only_as_producer).
+
+Every transition is one transaction with its audit entry (`products.idea.*`, `products.dossier.*`), placed at the
+idea's commune. Refusals are DomainError subclasses with a Vietnamese message; nothing is written on refusal.
+"""
+
+import functools
+import uuid
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+import yaml
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.scope import acts_only_as_producer, area_scope
+from areas.choices import Level, Scheme
+from core import audit
+from core.errors import DomainError, PermissionRefused
+from core.text import fold
+from core.uploads import KINDS, check_upload, describe
+from products import services as product_services
+from products.choices import CategoryLevel, CategorySystem, DossierStatus, IdeaStatus, ProductStatus
+from products.models import Dossier, DossierDocument, ProductIdea
+
+REGISTER = "products.register_idea"
+SCREEN = "products.screen"
+VIEW = "products.view"
+
+CHECKLIST_PATH = Path(__file__).parent / "data" / "dossier_checklist.yaml"
+
+IDEA_FIELDS = [
+    "producer",
+    "product_name",
+    "group",
+    "is_existing_product",
+    "description",
+    "raw_materials",
+    "location",
+    "status",
+    "return_reason",
+    "product",
+]
+IDEA_EDITABLE = frozenset({"product_name", "group", "is_existing_product", "description", "raw_materials"})
+DOSSIER_FIELDS = ["product", "business_plan", "status", "return_reason"]
+DOSSIER_EDITABLE_STATES = frozenset({DossierStatus.DRAFT, DossierStatus.RETURNED})
+
+
+# ── The checklist, as data ─────────────────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    code: str
+    label: str
+    mandatory: bool
+    services: bool
+    kinds: tuple[str, ...]
+
+    @property
+    def kinds_text(self) -> str:
+        return describe(self.kinds)
+
+
+@dataclass(frozen=True)
+class Checklist:
+    items: tuple[ChecklistItem, ...]
+    service_groups: frozenset[str]
+
+    def get(self, code):
+        return next((item for item in self.items if item.code == code), None)
+
+
+@functools.cache
+def load_checklist(path: Path = CHECKLIST_PATH) -> Checklist:
+    """Reads and checks the checklist file once per process; a malformed file is a deployment error."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    items, seen = [], set()
+    for raw in data["items"]:
+        item = ChecklistItem(
+            code=str(raw["code"]),
+            label=str(raw["label"]),
+            mandatory=bool(raw["mandatory"]),
+            services=bool(raw["services"]),
+            kinds=tuple(raw["kinds"]),
+        )
+        if item.code in seen or len(item.code) > 40 or not item.kinds or any(k not in KINDS for k in item.kinds):
+            raise ValueError(f"{path}: bad checklist item {item.code!r}")
+        seen.add(item.code)
+        items.append(item)
+    return Checklist(items=tuple(items), service_groups=frozenset(data.get("service_groups") or []))
+
+
+def is_service_product(product) -> bool:
+    group = product.group
+    return group.system == CategorySystem.S148 and group.code in load_checklist().service_groups
+
+
+def checklist_for(product) -> list[ChecklistItem]:
+    """The checklist items that apply to this product (services and tourism skip the goods-only items)."""
+    service = is_service_product(product)
+    return [item for item in load_checklist().items if item.services or not service]
+
+
+def missing_mandatory(dossier, documents=None) -> list[ChecklistItem]:
+    """Mandatory items of the dossier's checklist without a document; `documents` avoids a query when known."""
+    if documents is None:
+        present = set(dossier.documents.values_list("doc_type", flat=True))
+    else:
+        present = {d.doc_type for d in documents}
+    return [item for item in checklist_for(dossier.product) if item.mandatory and item.code not in present]
+
+
+# ── Who may act ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def ideas_for(user, action: str = VIEW):
+    """Ideas the user may see: in their areas, and for a producer only those of the producers they are linked to."""
+    qs = ProductIdea.objects.for_user(user, action)
+    if acts_only_as_producer(user):
+        qs = qs.filter(producer__accounts=user)
+    return qs
+
+
+def dossiers_for(user, action: str = VIEW):
+    qs = Dossier.objects.for_user(user, action)
+    if acts_only_as_producer(user):
+        qs = qs.filter(product__producer__accounts=user)
+    return qs
+
+
+def producers_for_registration(user):
+    """The producers a user may register an idea for (the choices of the registration form)."""
+    from producers.models import Producer
+
+    if acts_only_as_producer(user):
+        qs = Producer.objects.filter(accounts=user)
+    else:
+        qs = Producer.objects.for_user(user, REGISTER)
+    return qs.select_related("location").order_by("search_name")
+
+
+def communes_for_registration(user):
+    """Communes of the 2025 scheme, in force today, where the user may receive an idea."""
+    from areas.models import AdministrativeUnit
+
+    return (
+        AdministrativeUnit.objects.for_user(user, REGISTER)
+        .filter(scheme=Scheme.S2025, level=Level.COMMUNE)
+        .valid_on(timezone.localdate())
+        .order_by("search_name")
+    )
+
+
+def _require_register(actor, producer, unit):
+    if actor is None:  # the system (commands, imports)
+        return
+    if not area_scope(actor, REGISTER).contains(unit):
+        raise PermissionRefused(_("Bạn không có quyền đăng ký ý tưởng hay chuẩn bị hồ sơ tại địa bàn này."))
+    if acts_only_as_producer(actor):
+        if not producer.accounts.filter(pk=actor.pk).exists():
+            raise PermissionRefused(_("Bạn chỉ làm việc được cho chủ thể mà tài khoản của bạn được gắn với."))
+    elif not area_scope(actor, REGISTER).contains(producer.location):
+        raise PermissionRefused(_("Chủ thể này nằm ngoài địa bàn bạn được giao."))
+
+
+def _require_screen(actor, unit):
+    if actor is None:
+        return
+    if not area_scope(actor, SCREEN).contains(unit):
+        raise PermissionRefused(_("Chỉ cán bộ xã nơi tiếp nhận mới được sàng lọc ý tưởng, kiểm tra và chuyển hồ sơ."))
+
+
+def _refuse_state(what: str, status_label: str, expected: str):
+    raise DomainError(
+        _("%(what)s đang ở tình trạng “%(status)s”; %(expected)s")
+        % {"what": what, "status": status_label, "expected": expected},
+        code="wrong_state",
+    )
+
+
+def _allowed(check) -> bool:
+    try:
+        check()
+    except DomainError:
+        return False
+    return True
+
+
+def idea_actions(user, idea) -> set[str]:
+    """What the user may do with this idea now: a subset of {"resubmit", "return", "accept"}; drives the buttons."""
+    actions = set()
+    if idea.status == IdeaStatus.RETURNED and _allowed(lambda: _require_register(user, idea.producer, idea.location)):
+        actions.add("resubmit")
+    if idea.status == IdeaStatus.SUBMITTED and _allowed(lambda: _require_screen(user, idea.location)):
+        actions |= {"return", "accept"}
+    return actions
+
+
+def dossier_actions(user, dossier) -> set[str]:
+    """A subset of {"edit", "submit", "return", "forward"}."""
+    product = dossier.product
+    actions = set()
+    if dossier.status in DOSSIER_EDITABLE_STATES and _allowed(
+        lambda: _require_register(user, product.producer, product.location)
+    ):
+        actions |= {"edit", "submit"}
+    if dossier.status == DossierStatus.SUBMITTED and _allowed(lambda: _require_screen(user, product.location)):
+        actions |= {"return", "forward"}
+    return actions
+
+
+# ── Ideas ──────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _clean_text(value) -> str:
+    return " ".join(str(value or "").split())
+
+
+def _validate_idea(idea):
+    if not idea.product_name:
+        raise DomainError(_("Chưa nhập tên sản phẩm dự kiến."), field="product_name")
+    if len(idea.product_name) > 255:
+        raise DomainError(_("Tên sản phẩm dài quá 255 ký tự."), field="product_name")
+    if idea.group_id is None:
+        raise DomainError(_("Chưa chọn nhóm sản phẩm."), field="group")
+    if idea.group.system != CategorySystem.S148 or idea.group.level != CategoryLevel.GROUP:
+        raise DomainError(_("Nhóm sản phẩm phải là một nhóm của bộ tiêu chí 148/QĐ-TTg."), field="group")
+    if not idea.description:
+        raise DomainError(_("Chưa mô tả ý tưởng sản phẩm."), field="description")
+
+
+def _lock_idea(idea) -> ProductIdea:
+    return (
+        ProductIdea.objects.select_for_update(of=("self",))
+        .select_related("producer", "location", "group")
+        .get(pk=idea.pk)
+    )
+
+
+def _record_idea(actor, action, idea, before=None):
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=idea,
+        area=idea.location,
+        before=before,
+        after=audit.snapshot(idea, IDEA_FIELDS),
+    )
+
+
+def register_idea(
+    *,
+    actor,
+    producer,
+    product_name: str,
+    group,
+    description: str,
+    raw_materials: str = "",
+    is_existing_product: bool = False,
+    location=None,
+) -> ProductIdea:
+    """Phiếu đăng ký ý tưởng sản phẩm, received at a commune of the 2025 scheme (by default the producer's own)."""
+    if producer is None:
+        raise DomainError(_("Chưa chọn chủ thể."), field="producer")
+    if actor is None or not actor.is_authenticated:
+        raise PermissionRefused(_("Cần đăng nhập để đăng ký ý tưởng."))
+    if location is None and producer.location.scheme == Scheme.S2025:
+        location = producer.location
+    if location is None:
+        raise DomainError(_("Chưa chọn xã tiếp nhận ý tưởng."), field="location")
+    if location.scheme != Scheme.S2025 or location.level != Level.COMMUNE:
+        raise DomainError(_("Xã tiếp nhận phải là một xã, phường theo địa giới từ 01/07/2025."), field="location")
+    if not location.is_valid_on(timezone.localdate()):
+        raise DomainError(_("%(unit)s không còn hiệu lực.") % {"unit": location.name}, field="location")
+    with transaction.atomic():
+        _require_register(actor, producer, location)
+        now = timezone.now()
+        idea = ProductIdea(
+            producer=producer,
+            product_name=_clean_text(product_name),
+            group=group,
+            is_existing_product=bool(is_existing_product),
+            description=(description or "").strip(),
+            raw_materials=(raw_materials or "").strip(),
+            location=location,
+            status=IdeaStatus.SUBMITTED,
+            registered_by=actor,
+            created_at=now,
+            updated_at=now,
+        )
+        _validate_idea(idea)
+        name = fold(idea.product_name)
+        open_ideas = ProductIdea.objects.filter(
+            producer=producer, status__in=[IdeaStatus.SUBMITTED, IdeaStatus.RETURNED]
+        ).values_list("product_name", flat=True)
+        if any(fold(other) == name for other in open_ideas):
+            raise DomainError(
+                _("Chủ thể này đã có ý tưởng '%(n)s' đang chờ xử lý.") % {"n": idea.product_name},
+                field="product_name",
+            )
+        idea.save()
+        _record_idea(actor, "products.idea.registered", idea)
+    return idea
+
+
+def resubmit_idea(*, actor, idea, **edits) -> ProductIdea:
+    """After the commune returned it: the producer's edits, and the idea goes back to the commune."""
+    unknown = set(edits) - IDEA_EDITABLE
+    if unknown:
+        raise TypeError(f"resubmit_idea() cannot change {sorted(unknown)}")
+    with transaction.atomic():
+        idea = _lock_idea(idea)
+        _require_register(actor, idea.producer, idea.location)
+        if idea.status != IdeaStatus.RETURNED:
+            _refuse_state(_("Ý tưởng"), idea.get_status_display(), _("chỉ gửi lại được ý tưởng đã bị xã trả lại."))
+        before = audit.snapshot(idea, IDEA_FIELDS)
+        for key, value in edits.items():
+            if key == "product_name":
+                value = _clean_text(value)
+            elif key in ("description", "raw_materials"):
+                value = (value or "").strip()
+            elif key == "is_existing_product":
+                value = bool(value)
+            setattr(idea, key, value)
+        _validate_idea(idea)
+        idea.status = IdeaStatus.SUBMITTED
+        idea.updated_at = timezone.now()
+        idea.save()
+        _record_idea(actor, "products.idea.resubmitted", idea, before)
+    return idea
+
+
+def return_idea(*, actor, idea, reason: str) -> ProductIdea:
+    """The commune returns the idea; the reason is shown to the producer."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        idea = _lock_idea(idea)
+        _require_screen(actor, idea.location)
+        if idea.status != IdeaStatus.SUBMITTED:
+            _refuse_state(_("Ý tưởng"), idea.get_status_display(), _("chỉ trả lại được ý tưởng đang chờ sàng lọc."))
+        if not reason:
+            raise DomainError(_("Hãy ghi lý do trả lại để chủ thể biết cần sửa gì."), field="reason")
+        before = audit.snapshot(idea, IDEA_FIELDS)
+        idea.status = IdeaStatus.RETURNED
+        idea.return_reason = reason
+        idea.updated_at = timezone.now()
+        idea.save()
+        _record_idea(actor, "products.idea.returned", idea, before)
+    return idea
+
+
+def accept_idea(*, actor, idea) -> ProductIdea:
+    """The commune accepts: the product is created (developing) with an empty dossier in draft."""
+    with transaction.atomic():
+        idea = _lock_idea(idea)
+        _require_screen(actor, idea.location)
+        if idea.status != IdeaStatus.SUBMITTED:
+            _refuse_state(_("Ý tưởng"), idea.get_status_display(), _("chỉ chấp nhận được ý tưởng đang chờ sàng lọc."))
+        before = audit.snapshot(idea, IDEA_FIELDS)
+        try:
+            product = product_services.create_product(
+                actor=actor,
+                name=idea.product_name,
+                producer=idea.producer,
+                group=idea.group,
+                location=idea.location,
+                description=idea.description,
+                status=ProductStatus.DEVELOPING,
+            )
+        except DomainError as exc:
+            if exc.field in (None, "name", "__all__"):  # e.g. the producer already has a product of that name
+                exc.field = "product_name"
+            raise
+        now = timezone.now()
+        dossier = Dossier.objects.create(product=product, status=DossierStatus.DRAFT, created_at=now, updated_at=now)
+        audit.record(
+            actor=actor,
+            action="products.dossier.created",
+            obj=dossier,
+            area=idea.location,
+            after=audit.snapshot(dossier, DOSSIER_FIELDS),
+        )
+        idea.status = IdeaStatus.ACCEPTED
+        idea.product = product
+        idea.updated_at = now
+        idea.save()
+        _record_idea(actor, "products.idea.accepted", idea, before)
+    return idea
+
+
+# ── Dossiers ───────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _lock_dossier(dossier) -> Dossier:
+    return (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("product__producer", "product__location", "product__group")
+        .get(pk=dossier.pk)
+    )
+
+
+def _record_dossier(actor, action, dossier, before=None, after=None):
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=dossier,
+        area=dossier.product.location,
+        before=before,
+        after=after if after is not None else audit.snapshot(dossier, DOSSIER_FIELDS),
+    )
+
+
+def _require_editable(dossier, expected):
+    if dossier.status not in DOSSIER_EDITABLE_STATES:
+        _refuse_state(_("Hồ sơ"), dossier.get_status_display(), expected)
+
+
+def _lock_for_edit(actor, dossier, expected) -> Dossier:
+    dossier = _lock_dossier(dossier)
+    _require_register(actor, dossier.product.producer, dossier.product.location)
+    _require_editable(dossier, expected)
+    return dossier
+
+
+def save_dossier(*, actor, dossier, business_plan: str) -> Dossier:
+    """The production and business plan (phương án sản xuất kinh doanh), while the dossier is being prepared."""
+    with transaction.atomic():
+        dossier = _lock_for_edit(actor, dossier, _("chỉ sửa được hồ sơ đang chuẩn bị hoặc bị xã trả lại."))
+        business_plan = (business_plan or "").strip()
+        if business_plan == dossier.business_plan:
+            return dossier
+        before = audit.snapshot(dossier, DOSSIER_FIELDS)
+        dossier.business_plan = business_plan
+        dossier.updated_at = timezone.now()
+        dossier.save(update_fields=["business_plan", "updated_at"])
+        _record_dossier(actor, "products.dossier.updated", dossier, before)
+    return dossier
+
+
+def _document_facts(document) -> dict:
+    return {
+        "document": document.pk,
+        "doc_type": document.doc_type,
+        "name": document.original_name,
+        "size": document.size,
+        "content_type": document.content_type,
+        "file": document.file.name,
+    }
+
+
+def upload_document(*, actor, dossier, doc_type: str, uploaded) -> DossierDocument:
+    """One document for one checklist item: type, size and content checked, stored with the default storage."""
+    if actor is None or not actor.is_authenticated:
+        raise PermissionRefused(_("Cần đăng nhập để tải tài liệu lên."))
+    with transaction.atomic():
+        dossier = _lock_for_edit(actor, dossier, _("chỉ thêm được tài liệu khi hồ sơ đang chuẩn bị hoặc bị trả lại."))
+        item = load_checklist().get(doc_type)
+        if item is None:
+            raise DomainError(_("Loại giấy tờ không có trong danh mục hồ sơ."), field="doc_type")
+        if item not in checklist_for(dossier.product):
+            raise DomainError(
+                _("“%(label)s” không áp dụng cho sản phẩm dịch vụ.") % {"label": item.label}, field="doc_type"
+            )
+        checked = check_upload(uploaded, item.kinds, field="file")
+        document = DossierDocument(
+            dossier=dossier,
+            doc_type=item.code,
+            original_name=checked.original_name,
+            content_type=checked.content_type,
+            size=checked.size,
+            uploaded_by=actor,
+            uploaded_at=timezone.now(),
+        )
+        # The stored name is ours (the user's name is kept only as original_name), so nothing can be guessed or clash.
+        stored_name = f"{uuid.uuid4().hex}{PurePath(checked.original_name).suffix.lower()}"
+        document.file.save(stored_name, uploaded, save=False)
+        try:
+            document.save()
+            dossier.updated_at = document.uploaded_at
+            dossier.save(update_fields=["updated_at"])
+            _record_dossier(actor, "products.dossier.document_uploaded", dossier, after=_document_facts(document))
+        except BaseException:
+            document.file.storage.delete(document.file.name)
+            raise
+    return document
+
+
+def remove_document(*, actor, document) -> Dossier:
+    """Takes a document out of a dossier still being prepared (e.g. to replace it after a return)."""
+    with transaction.atomic():
+        dossier = _lock_for_edit(
+            actor, document.dossier, _("chỉ gỡ được tài liệu khi hồ sơ đang chuẩn bị hoặc bị trả lại.")
+        )
+        document = DossierDocument.objects.get(pk=document.pk, dossier=dossier)
+        facts = _document_facts(document)
+        storage, name = document.file.storage, document.file.name
+        document.delete()
+        dossier.updated_at = timezone.now()
+        dossier.save(update_fields=["updated_at"])
+        _record_dossier(actor, "products.dossier.document_removed", dossier, before=facts, after={})
+        transaction.on_commit(lambda: storage.delete(name))
+    return dossier
+
+
+def submit_dossier(*, actor, dossier) -> Dossier:
+    """The producer (or the commune officer on its behalf) hands the dossier to the commune."""
+    with transaction.atomic():
+        dossier = _lock_for_edit(actor, dossier, _("chỉ nộp được hồ sơ đang chuẩn bị hoặc bị xã trả lại."))
+        before = audit.snapshot(dossier, DOSSIER_FIELDS)
+        dossier.status = DossierStatus.SUBMITTED
+        dossier.updated_at = timezone.now()
+        dossier.save(update_fields=["status", "updated_at"])
+        _record_dossier(actor, "products.dossier.submitted", dossier, before)
+    return dossier
+
+
+def return_dossier(*, actor, dossier, reason: str) -> Dossier:
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        dossier = _lock_dossier(dossier)
+        _require_screen(actor, dossier.product.location)
+        if dossier.status != DossierStatus.SUBMITTED:
+            _refuse_state(_("Hồ sơ"), dossier.get_status_display(), _("chỉ trả lại được hồ sơ đã nộp xã."))
+        if not reason:
+            raise DomainError(_("Hãy ghi lý do trả lại để chủ thể biết cần bổ sung gì."), field="reason")
+        before = audit.snapshot(dossier, DOSSIER_FIELDS)
+        dossier.status = DossierStatus.RETURNED
+        dossier.return_reason = reason
+        dossier.updated_at = timezone.now()
+        dossier.save(update_fields=["status", "return_reason", "updated_at"])
+        _record_dossier(actor, "products.dossier.returned", dossier, before)
+    return dossier
+
+
+def forward_dossier(*, actor, dossier) -> Dossier:
+    """The commune has checked the dossier and proposes the product to the province (1489/QĐ-TTg)."""
+    with transaction.atomic():
+        dossier = _lock_dossier(dossier)
+        _require_screen(actor, dossier.product.location)
+        if dossier.status != DossierStatus.SUBMITTED:
+            _refuse_state(_("Hồ sơ"), dossier.get_status_display(), _("chỉ chuyển tỉnh được hồ sơ đã nộp xã."))
+        missing = missing_mandatory(dossier)
+        if missing:
+            raise DomainError(
+                _("Hồ sơ còn thiếu giấy tờ bắt buộc: %(items)s.") % {"items": "; ".join(i.label for i in missing)},
+                code="missing_documents",
+            )
+        before = audit.snapshot(dossier, DOSSIER_FIELDS)
+        dossier.status = DossierStatus.FORWARDED
+        dossier.updated_at = timezone.now()
+        dossier.save(update_fields=["status", "updated_at"])
+        _record_dossier(actor, "products.dossier.forwarded", dossier, before)
+    return dossier

@@ -1,0 +1,433 @@
+"""Pages of the path in through the commune: ideas, screening, dossiers, documents. They only call products.workflow.
+
+Every object is fetched from the viewer's scope (products.workflow.ideas_for / dossiers_for), so anything outside
+answers 404; every button posts to one service call; documents are served only from here, after the same check.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core import audit
+from core.actions import perform
+from core.errors import DomainError
+from core.forms import BootstrapMixin, add_domain_error
+from core.htmx import page_or_partial
+from core.scoping import get_in_scope_or_404
+from core.uploads import accept_attribute, describe, max_upload_bytes
+from products import workflow
+from products.choices import CategoryLevel, CategorySystem, DossierStatus, IdeaStatus
+from products.models import Dossier, DossierDocument, ProductCategory
+
+
+def _groups():
+    return ProductCategory.objects.filter(system=CategorySystem.S148, level=CategoryLevel.GROUP).order_by("position")
+
+
+class IdeaEditForm(BootstrapMixin, forms.Form):
+    product_name = forms.CharField(label=gettext_lazy("Tên sản phẩm dự kiến"), max_length=255)
+    group = forms.ModelChoiceField(
+        label=gettext_lazy("Nhóm sản phẩm"),
+        queryset=ProductCategory.objects.none(),
+        empty_label=gettext_lazy("— Chọn nhóm sản phẩm —"),
+    )
+    is_existing_product = forms.BooleanField(label=gettext_lazy("Sản phẩm đã có trên thị trường"), required=False)
+    description = forms.CharField(
+        label=gettext_lazy("Mô tả ý tưởng"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "Sản phẩm là gì, khác biệt ở đâu, gắn với truyền thống, nguyên liệu nào của địa phương."
+        ),
+    )
+    raw_materials = forms.CharField(
+        label=gettext_lazy("Nguồn nguyên liệu"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = _groups()
+
+    def service_values(self):
+        return {name: self.cleaned_data[name] for name in workflow.IDEA_EDITABLE}
+
+
+class IdeaRegisterForm(IdeaEditForm):
+    field_order = ["producer", "location"]
+    producer = forms.ModelChoiceField(
+        label=gettext_lazy("Chủ thể"), queryset=None, empty_label=gettext_lazy("— Chọn chủ thể —")
+    )
+    location = forms.ModelChoiceField(
+        label=gettext_lazy("Xã tiếp nhận"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("— Xã của chủ thể —"),
+        help_text=gettext_lazy("Để trống: xã, phường nơi chủ thể đặt trụ sở (theo địa giới từ 01/07/2025)."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        producers = workflow.producers_for_registration(user)
+        communes = workflow.communes_for_registration(user)
+        self.fields["producer"].queryset = producers
+        self.fields["location"].queryset = communes
+        if not self.is_bound:
+            only = list(producers[:2])
+            if len(only) == 1:
+                self.fields["producer"].initial = only[0].pk
+            only = list(communes[:2])
+            if len(only) == 1:
+                self.fields["location"].initial = only[0].pk
+
+    def service_values(self):
+        values = super().service_values()
+        values["producer"] = self.cleaned_data["producer"]
+        values["location"] = self.cleaned_data["location"]
+        return values
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do trả lại"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,  # the service refuses an empty reason, in one place
+    )
+
+
+class BusinessPlanForm(BootstrapMixin, forms.Form):
+    business_plan = forms.CharField(
+        label=gettext_lazy("Phương án sản xuất kinh doanh"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=gettext_lazy("Tóm tắt phương án; bản đầy đủ tải lên ở mục “Phương án / dự án sản xuất kinh doanh”."),
+    )
+
+
+class UploadForm(BootstrapMixin, forms.Form):
+    doc_type = forms.ChoiceField(label=gettext_lazy("Loại giấy tờ"))
+    # Type, size and content are checked by the service (core.uploads), with Vietnamese messages.
+    file = forms.FileField(label=gettext_lazy("Tệp"), required=False, allow_empty_file=True)
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["doc_type"].choices = [(i.code, i.label) for i in items]
+        kinds = sorted({k for i in items for k in i.kinds})
+        self.fields["file"].widget.attrs["accept"] = accept_attribute(kinds)
+        self.fields["file"].help_text = _("Nhận %(kinds)s, tối đa %(mb)s MB mỗi tệp.") % {
+            "kinds": describe(kinds),
+            "mb": max_upload_bytes() // (1024 * 1024),
+        }
+
+
+# ── Ideas ──────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+IDEA_FILTER = [("", gettext_lazy("Mọi tình trạng ý tưởng")), *IdeaStatus.choices]
+DOSSIER_FILTER = [
+    ("", gettext_lazy("Mọi tình trạng hồ sơ")),
+    ("none", gettext_lazy("Chưa có hồ sơ")),
+    *DossierStatus.choices,
+]
+
+
+def _idea_list_queryset(user, status: str, dossier: str):
+    latest = Dossier.objects.filter(product=OuterRef("product")).order_by("-created_at", "-pk")
+    qs = (
+        workflow.ideas_for(user)
+        .select_related("producer", "location", "group")
+        .annotate(
+            dossier_id=Subquery(latest.values("pk")[:1]),
+            dossier_status=Subquery(latest.values("status")[:1]),
+        )
+    )
+    if status in IdeaStatus.values:
+        qs = qs.filter(status=status)
+    if dossier == "none":
+        qs = qs.filter(dossier_id__isnull=True)
+    elif dossier in DossierStatus.values:
+        qs = qs.filter(dossier_status=dossier)
+    return qs.order_by("-updated_at", "-pk")
+
+
+@login_required
+def idea_list(request):
+    status = request.GET.get("status", "")
+    dossier = request.GET.get("dossier", "")
+    page = Paginator(_idea_list_queryset(request.user, status, dossier), 50).get_page(request.GET.get("page"))
+    dossier_labels = dict(DossierStatus.choices)
+    for idea in page:
+        idea.dossier_label = dossier_labels.get(idea.dossier_status, "")
+    return page_or_partial(
+        request,
+        "products/ideas/list.html",
+        {
+            "page": page,
+            "status": status,
+            "dossier": dossier,
+            "idea_filter": IDEA_FILTER,
+            "dossier_filter": DOSSIER_FILTER,
+        },
+        "results",
+    )
+
+
+@login_required
+def idea_register(request):
+    if not request.user.has_perm(workflow.REGISTER):
+        raise PermissionDenied
+    form = IdeaRegisterForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            idea = workflow.register_idea(actor=request.user, **form.service_values())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Đã gửi ý tưởng tới xã để sàng lọc."))
+            return redirect("ideas:detail", pk=idea.pk)
+    has_producers = form.fields["producer"].queryset.exists()
+    return render(request, "products/ideas/register.html", {"form": form, "has_producers": has_producers})
+
+
+def _idea(request, pk):
+    return get_in_scope_or_404(
+        workflow.ideas_for(request.user).select_related("producer", "location", "group", "product", "registered_by"),
+        pk=pk,
+    )
+
+
+def _render_idea(request, idea, *, reason_form=None, status=200):
+    dossier = None
+    if idea.product_id:
+        dossier = workflow.dossiers_for(request.user).filter(product=idea.product_id).order_by("-created_at").first()
+    return render(
+        request,
+        "products/ideas/detail.html",
+        {
+            "idea": idea,
+            "dossier": dossier,
+            "actions": workflow.idea_actions(request.user, idea),
+            "reason_form": reason_form or ReasonForm(),
+            "history": audit.history(idea, request.user)[:50],
+        },
+        status=status,
+    )
+
+
+@login_required
+def idea_detail(request, pk: int):
+    return _render_idea(request, _idea(request, pk))
+
+
+@login_required
+def idea_resubmit(request, pk: int):
+    idea = _idea(request, pk)
+    if "resubmit" not in workflow.idea_actions(request.user, idea):
+        messages.error(request, _("Ý tưởng này không sửa và gửi lại được lúc này."))
+        return redirect("ideas:detail", pk=idea.pk)
+    initial = {name: getattr(idea, name) for name in workflow.IDEA_EDITABLE}
+    initial["group"] = idea.group_id
+    form = IdeaEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.resubmit_idea(actor=request.user, idea=idea, **form.service_values())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Đã gửi lại ý tưởng tới xã."))
+            return redirect("ideas:detail", pk=idea.pk)
+    return render(request, "products/ideas/resubmit.html", {"form": form, "idea": idea})
+
+
+@login_required
+@require_POST
+def idea_return(request, pk: int):
+    idea = _idea(request, pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        workflow.return_idea(actor=request.user, idea=idea, reason=form.cleaned_data.get("reason", ""))
+    except DomainError as exc:
+        if exc.field != "reason":
+            messages.error(request, exc.message)
+            return redirect("ideas:detail", pk=idea.pk)
+        add_domain_error(form, exc)
+        return _render_idea(request, idea, reason_form=form, status=400)
+    messages.success(request, _("Đã trả lại ý tưởng cho chủ thể."))
+    return redirect("ideas:detail", pk=idea.pk)
+
+
+@login_required
+@require_POST
+def idea_accept(request, pk: int):
+    idea = _idea(request, pk)
+    return perform(
+        request,
+        lambda: workflow.accept_idea(actor=request.user, idea=idea),
+        success=_("Đã chấp nhận ý tưởng; sản phẩm và hồ sơ đã được tạo."),
+        then="ideas:detail",
+        pk=idea.pk,
+    )
+
+
+# ── Dossiers ───────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _dossier(request, pk):
+    return get_in_scope_or_404(
+        workflow.dossiers_for(request.user).select_related(
+            "product__producer", "product__location", "product__group", "product__idea"
+        ),
+        pk=pk,
+    )
+
+
+def _render_dossier(request, dossier, *, plan_form=None, upload_form=None, reason_form=None, status=200):
+    documents = list(dossier.documents.select_related("uploaded_by"))
+    items = workflow.checklist_for(dossier.product)
+    by_type = {}
+    for document in documents:
+        by_type.setdefault(document.doc_type, []).append(document)
+    rows = [{"item": item, "documents": by_type.get(item.code, [])} for item in items]
+    actions = workflow.dossier_actions(request.user, dossier)
+    return render(
+        request,
+        "products/ideas/dossier.html",
+        {
+            "dossier": dossier,
+            "product": dossier.product,
+            "idea": getattr(dossier.product, "idea", None),
+            "rows": rows,
+            "missing": workflow.missing_mandatory(dossier, documents),
+            "actions": actions,
+            "plan_form": plan_form or BusinessPlanForm(initial={"business_plan": dossier.business_plan}),
+            "upload_form": upload_form or UploadForm(items=items),
+            "reason_form": reason_form or ReasonForm(),
+            "history": audit.history(dossier, request.user)[:50],
+        },
+        status=status,
+    )
+
+
+@login_required
+def dossier_detail(request, pk: int):
+    return _render_dossier(request, _dossier(request, pk))
+
+
+@login_required
+@require_POST
+def dossier_plan(request, pk: int):
+    dossier = _dossier(request, pk)
+    form = BusinessPlanForm(request.POST)
+    form.is_valid()
+    try:
+        workflow.save_dossier(actor=request.user, dossier=dossier, business_plan=form.cleaned_data["business_plan"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã lưu phương án sản xuất kinh doanh."))
+    return redirect("ideas:dossier", pk=dossier.pk)
+
+
+@login_required
+@require_POST
+def dossier_upload(request, pk: int):
+    dossier = _dossier(request, pk)
+    form = UploadForm(request.POST, request.FILES, items=workflow.checklist_for(dossier.product))
+    if form.is_valid():
+        try:
+            document = workflow.upload_document(
+                actor=request.user,
+                dossier=dossier,
+                doc_type=form.cleaned_data["doc_type"],
+                uploaded=form.cleaned_data["file"],
+            )
+        except DomainError as exc:
+            if exc.field not in form.fields:
+                messages.error(request, exc.message)
+                return redirect("ideas:dossier", pk=dossier.pk)
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Đã tải lên “%(name)s”.") % {"name": document.original_name})
+            return redirect("ideas:dossier", pk=dossier.pk)
+    return _render_dossier(request, dossier, upload_form=form, status=400)
+
+
+@login_required
+@require_POST
+def dossier_submit(request, pk: int):
+    dossier = _dossier(request, pk)
+    return perform(
+        request,
+        lambda: workflow.submit_dossier(actor=request.user, dossier=dossier),
+        success=_("Đã nộp hồ sơ tới xã."),
+        then="ideas:dossier",
+        pk=dossier.pk,
+    )
+
+
+@login_required
+@require_POST
+def dossier_return(request, pk: int):
+    dossier = _dossier(request, pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        workflow.return_dossier(actor=request.user, dossier=dossier, reason=form.cleaned_data.get("reason", ""))
+    except DomainError as exc:
+        if exc.field != "reason":
+            messages.error(request, exc.message)
+            return redirect("ideas:dossier", pk=dossier.pk)
+        add_domain_error(form, exc)
+        return _render_dossier(request, dossier, reason_form=form, status=400)
+    messages.success(request, _("Đã trả lại hồ sơ cho chủ thể."))
+    return redirect("ideas:dossier", pk=dossier.pk)
+
+
+@login_required
+@require_POST
+def dossier_forward(request, pk: int):
+    dossier = _dossier(request, pk)
+    return perform(
+        request,
+        lambda: workflow.forward_dossier(actor=request.user, dossier=dossier),
+        success=_("Đã chuyển hồ sơ lên tỉnh."),
+        then="ideas:dossier",
+        pk=dossier.pk,
+    )
+
+
+def _document(request, pk):
+    return get_in_scope_or_404(
+        DossierDocument.objects.filter(dossier__in=workflow.dossiers_for(request.user)).select_related("dossier"),
+        pk=pk,
+    )
+
+
+@login_required
+def document_download(request, pk: int):
+    """The only way to a stored document: in the reader's scope, as an attachment with the checked content type."""
+    document = _document(request, pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=document.original_name, content_type=document.content_type)
+
+
+@login_required
+@require_POST
+def document_remove(request, pk: int):
+    document = _document(request, pk)
+    return perform(
+        request,
+        lambda: workflow.remove_document(actor=request.user, document=document),
+        success=_("Đã gỡ “%(name)s” khỏi hồ sơ.") % {"name": document.original_name},
+        then="ideas:dossier",
+        pk=document.dossier_id,
+    )
