@@ -194,3 +194,7 @@ LOGGING = {
 
 # Demo accounts share this password; only `load_demo` uses it.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "ocop-demo-2026")
+
+# OCOP rules that a province may tune (domain.md §7: notify at least 30 days before expiry).
+OCOP_EXPIRY_WARNING_DAYS = int(os.environ.get("OCOP_EXPIRY_WARNING_DAYS", "30"))
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))

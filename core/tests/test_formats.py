@@ -54,3 +54,25 @@ def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(client
     response = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"})
     assert response["Content-Language"] == "vi"
     assert "Đơn vị hành chính" in response.content.decode()
+
+
+@pytest.mark.skipif(
+    not __import__("shutil").which("xgettext"), reason="GNU gettext not installed (.ci/run installs it)"
+)
+def test_every_translatable_string_in_the_code_has_an_english_translation():
+    """Re-extract the strings from the code and templates: none may be missing from the English catalog."""
+    import polib
+    from django.conf import settings
+    from django.core.management import call_command
+
+    po_path = settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    original = po_path.read_bytes()
+    try:
+        call_command(
+            "makemessages", locale=["en"], ignore_patterns=[".venv", "node_modules"], no_obsolete=True, verbosity=0
+        )
+        po = polib.pofile(str(po_path))
+        missing = [e.msgid for e in po.untranslated_entries() + po.fuzzy_entries()]
+    finally:
+        po_path.write_bytes(original)
+    assert missing == [], f"{len(missing)} strings lack an English translation, e.g. {missing[:5]}"
