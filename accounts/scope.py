@@ -84,3 +84,14 @@ def acts_only_as_producer(user) -> bool:
         roles = set(Membership.objects.active().filter(user=user).values_list("role", flat=True))
         cache["__producer_only__"] = roles == {Role.PRODUCER}
     return cache["__producer_only__"]
+
+
+def require(actor, action: str, unit, message: str) -> None:
+    """The check every service makes before writing: `actor` may do `action` where `unit` lies.
+
+    `actor=None` is the system itself (commands, loaders, imports run on the server) and is always allowed.
+    """
+    from core.errors import PermissionRefused
+
+    if actor is not None and not area_scope(actor, action).contains(unit):
+        raise PermissionRefused(message)

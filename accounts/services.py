@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken, Membership, User
 from accounts.roles import NATIONWIDE_ROLES, Role
-from accounts.scope import area_scope
+from accounts.scope import area_scope, require
 from core import audit
 from core.errors import DomainError, NotFound, PermissionRefused
 
@@ -17,10 +17,7 @@ MEMBERSHIP_FIELDS = ["user", "role", "area", "revoked_at"]
 
 
 def _require_manage(actor, area):
-    if actor is None:  # management commands and loaders act as the system
-        return
-    if not area_scope(actor, "accounts.manage_members").contains(area):
-        raise PermissionRefused(_("Bạn không có quyền phân công người dùng tại địa bàn này."))
+    require(actor, "accounts.manage_members", area, _("Bạn không có quyền phân công người dùng tại địa bàn này."))
 
 
 def create_user(*, actor, username: str, password: str | None, full_name: str = "", email: str = "", **extra) -> User:

@@ -2,15 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from areas.choices import Level, Scheme
-from areas.queries import get_unit
-from core.errors import DomainError
+from areas.forms import AreaIdField
 from core.forms import BootstrapMixin
 from producers.models import Producer
 
 
 class ProducerForm(BootstrapMixin, forms.ModelForm):
-    location_id = forms.CharField(
-        label=_("Xã, phường (mã địa bàn)"), help_text=_("Mã theo địa giới mới, ví dụ 2025:03328 (Xã Thanh Nưa).")
+    location_id = AreaIdField(
+        level=Level.COMMUNE,
+        label=_("Xã, phường (mã địa bàn)"),
+        help_text=_("Mã theo địa giới mới, ví dụ 2025:03328 (Xã Thanh Nưa)."),
     )
 
     class Meta:
@@ -33,12 +34,7 @@ class ProducerForm(BootstrapMixin, forms.ModelForm):
             self.fields["location_id"].initial = str(self.instance.location.area_id)
 
     def clean_location_id(self):
-        try:
-            unit = get_unit(self.cleaned_data["location_id"])
-        except DomainError as exc:
-            raise forms.ValidationError(exc.message) from exc
-        if unit.level != Level.COMMUNE:
-            raise forms.ValidationError(_("Hãy chọn một xã, phường (mã 5 chữ số)."))
+        unit = self.cleaned_data["location_id"]
         if unit.scheme != Scheme.S2025 and (self.instance.pk is None or self.instance.location_id != unit.pk):
             raise forms.ValidationError(_("Chủ thể mới ghi theo địa giới từ 01/07/2025 (mã 2025:…)."))
         return unit

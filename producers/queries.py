@@ -4,8 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import acts_only_as_producer
 from areas.filters import within
-from areas.queries import get_unit
-from core.errors import DomainError
+from areas.forms import AreaIdField
 from core.forms import BootstrapMixin
 from core.text import fold
 from producers.choices import ProducerType
@@ -26,18 +25,9 @@ class ProducerFilter(BootstrapMixin, forms.Form):
     producer_type = forms.ChoiceField(
         label=_("Loại hình"), required=False, choices=[("", _("Mọi loại hình"))] + ProducerType.choices
     )
-    area = forms.CharField(label=_("Địa bàn (mã)"), required=False, help_text=_("Ví dụ 2025:11 hoặc pre2025:100"))
+    area = AreaIdField(label=_("Địa bàn (mã)"), required=False)
     women_led = forms.BooleanField(label=_("Phụ nữ làm chủ"), required=False)
     ethnic_minority_led = forms.BooleanField(label=_("Người dân tộc thiểu số làm chủ"), required=False)
-
-    def clean_area(self):
-        text = self.cleaned_data["area"].strip()
-        if not text:
-            return None
-        try:
-            return get_unit(text)
-        except DomainError as exc:
-            raise forms.ValidationError(exc.message) from exc
 
     def apply(self, qs):
         if not self.is_valid():

@@ -4,10 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.scope import area_scope
+from accounts.scope import require
 from areas.queries import current_province
 from core import audit
-from core.errors import DomainError, PermissionRefused
+from core.errors import DomainError
 from core.text import fold
 from producers.models import Producer
 
@@ -25,9 +25,8 @@ FIELDS = [
 ]
 
 
-def _check_scope(actor, unit, action="producers.change"):
-    if actor is not None and not area_scope(actor, action).contains(unit):
-        raise PermissionRefused(_("Địa bàn này nằm ngoài phạm vi bạn được giao."))
+def _check_scope(actor, unit):
+    require(actor, "producers.change", unit, _("Địa bàn này nằm ngoài phạm vi bạn được giao."))
 
 
 def _validate(producer):

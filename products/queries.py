@@ -9,11 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import acts_only_as_producer
 from areas.filters import within
-from areas.queries import get_unit
+from areas.forms import AreaIdField
 from certification.choices import CertificateState, EndReason
 from certification.models import Certificate
 from certification.queries import expiry_warning_days, holding_on
-from core.errors import DomainError
 from core.forms import BootstrapMixin
 from core.text import fold
 from producers.choices import ProducerType
@@ -56,17 +55,8 @@ class ProductFilter(BootstrapMixin, forms.Form):
     producer_type = forms.ChoiceField(
         label=_("Loại hình chủ thể"), required=False, choices=[("", _("Mọi loại hình"))] + ProducerType.choices
     )
-    area = forms.CharField(label=_("Địa bàn (mã)"), required=False)
+    area = AreaIdField(label=_("Địa bàn (mã)"), required=False)
     as_of = forms.DateField(label=_("Tính đến ngày"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
-
-    def clean_area(self):
-        text = self.cleaned_data["area"].strip()
-        if not text:
-            return None
-        try:
-            return get_unit(text)
-        except DomainError as exc:
-            raise forms.ValidationError(exc.message) from exc
 
     @property
     def day(self) -> datetime.date:

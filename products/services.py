@@ -4,19 +4,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.scope import area_scope
+from accounts.scope import require
 from areas.choices import Level, Scheme
 from core import audit
-from core.errors import DomainError, PermissionRefused
+from core.errors import DomainError
 from core.text import fold
 from products.models import Product
 
 FIELDS = ["name", "producer", "group", "subgroup", "location", "current_location", "description", "story", "status"]
 
 
-def _check_scope(actor, unit, action="products.change"):
-    if actor is not None and not area_scope(actor, action).contains(unit):
-        raise PermissionRefused(_("Địa bàn này nằm ngoài phạm vi bạn được giao."))
+def _check_scope(actor, unit):
+    require(actor, "products.change", unit, _("Địa bàn này nằm ngoài phạm vi bạn được giao."))
 
 
 def _validate(product):

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import acts_only_as_producer, area_scope
+from accounts.scope import acts_only_as_producer, area_scope, require
 from areas.choices import Level, Scheme
 from core import audit
 from core.errors import DomainError, PermissionRefused
@@ -168,10 +168,9 @@ def communes_for_registration(user):
 
 
 def _require_register(actor, producer, unit):
+    require(actor, REGISTER, unit, _("Bạn không có quyền đăng ký ý tưởng hay chuẩn bị hồ sơ tại địa bàn này."))
     if actor is None:  # the system (commands, imports)
         return
-    if not area_scope(actor, REGISTER).contains(unit):
-        raise PermissionRefused(_("Bạn không có quyền đăng ký ý tưởng hay chuẩn bị hồ sơ tại địa bàn này."))
     if acts_only_as_producer(actor):
         if not producer.accounts.filter(pk=actor.pk).exists():
             raise PermissionRefused(_("Bạn chỉ làm việc được cho chủ thể mà tài khoản của bạn được gắn với."))
@@ -180,10 +179,7 @@ def _require_register(actor, producer, unit):
 
 
 def _require_screen(actor, unit):
-    if actor is None:
-        return
-    if not area_scope(actor, SCREEN).contains(unit):
-        raise PermissionRefused(_("Chỉ cán bộ xã nơi tiếp nhận mới được sàng lọc ý tưởng, kiểm tra và chuyển hồ sơ."))
+    require(actor, SCREEN, unit, _("Chỉ cán bộ xã nơi tiếp nhận mới được sàng lọc ý tưởng, kiểm tra và chuyển hồ sơ."))
 
 
 def _refuse_state(what: str, status_label: str, expected: str):
