@@ -34,6 +34,8 @@ ACTIONS = {
     "products.screen": _("Sàng lọc ý tưởng, kiểm tra hồ sơ và chuyển tỉnh (cấp xã)"),
     "certification.view": _("Xem quyết định và giấy chứng nhận"),
     "certification.manage": _("Ghi quyết định công nhận, thu hồi; nhập sổ đăng ký"),
+    "evaluation.manage": _("Tổ chức đợt đánh giá, lập hội đồng, đưa sản phẩm vào chấm"),
+    "evaluation.score": _("Chấm điểm sản phẩm trong hội đồng được phân công"),
 }
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -51,6 +53,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "products.change",
             "certification.view",
             "certification.manage",
+            "evaluation.manage",
         }
     ),
     Role.COMMUNE_OFFICER: frozenset(
@@ -69,10 +72,10 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         }
     ),
     Role.COUNCIL_MEMBER: frozenset(
-        {"areas.view", "accounts.use_api", "producers.view", "products.view", "certification.view"}
+        {"areas.view", "accounts.use_api", "producers.view", "products.view", "certification.view", "evaluation.score"}
     ),
     Role.ADVISORY_MEMBER: frozenset(
-        {"areas.view", "accounts.use_api", "producers.view", "products.view", "certification.view"}
+        {"areas.view", "accounts.use_api", "producers.view", "products.view", "certification.view", "evaluation.score"}
     ),
     # A producer's scope is their commune, narrowed to the producers they are linked to (Producer.accounts).
     Role.PRODUCER: frozenset(

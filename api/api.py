@@ -60,6 +60,9 @@ def _register():
 
     api.add_router("/producers", producers_router)
     api.add_router("/products", products_router)
+    from certification.api import verify_router
+
+    api.add_router("/verify", verify_router)
 
 
 _register()

@@ -47,3 +47,63 @@ def holding_on(product, day: datetime.date, certificates=None) -> Holding:
         return Holding(None, None)
     latest = max(started, key=lambda c: (c.valid_from, c.id))
     return Holding(latest, state_on(latest, day))
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What the public verify page and its JSON twin show for one certificate on one day."""
+
+    certificate: Certificate
+    day: datetime.date
+    state: str
+    successor: Certificate | None  # the product's next certificate, when it superseded this one
+    successor_state: str | None
+
+    @property
+    def days_left(self) -> int:
+        """Days from `day` to the first day without validity (1 on the last valid day)."""
+        return (self.certificate.valid_until - self.day).days
+
+
+def successor_of(certificate: Certificate) -> Certificate | None:
+    """The product's next certificate in the chain order of certification.services.rebuild_chain: (valid_from, id)."""
+    from django.db.models import Q
+
+    return (
+        Certificate.objects.filter(product_id=certificate.product_id)
+        .filter(Q(valid_from__gt=certificate.valid_from) | Q(valid_from=certificate.valid_from, id__gt=certificate.id))
+        .order_by("valid_from", "id")
+        .first()
+    )
+
+
+def verify(code: str, day: datetime.date) -> Verification | None:
+    """Look a certificate up by its code (case and surrounding spaces ignored) and give its state on `day`.
+
+    Public: no scoping, the code is what the QR on the product carries. None when no certificate has that code.
+    """
+    code = (code or "").strip()
+    if not code:
+        return None
+    certificate = (
+        Certificate.objects.select_related(
+            "product__producer",
+            "product__location__district",
+            "product__location__province",
+            "decision__province",
+            "revocation",
+        )
+        .filter(code__iexact=code)
+        .first()
+    )
+    if certificate is None:
+        return None
+    state = state_on(certificate, day)
+    successor = successor_of(certificate) if state == CertificateState.SUPERSEDED else None
+    return Verification(
+        certificate=certificate,
+        day=day,
+        state=state,
+        successor=successor,
+        successor_state=state_on(successor, day) if successor is not None else None,
+    )

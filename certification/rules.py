@@ -1,14 +1,15 @@
-"""Rule data for certificates: who recognises which stars when, validity length, the expiry warning window."""
+"""Rule data for certificates: who recognises which stars when, validity length, the expiry warning window.
+
+Who recognises which stars, by period, is one of the process rules of evaluation/data/process_rules.yaml
+(`evaluation.process`), read from there so it is written once.
+"""
 
 import calendar
 import datetime
-from functools import lru_cache
-from pathlib import Path
 
-import yaml
+from evaluation import process
 
 VALIDITY_MONTHS = 36  # domain.md §7: a 3–5★ recognition is valid 36 months from the decision
-LEVELS_PATH = Path(__file__).parent / "data" / "recognition_levels.yaml"
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -22,16 +23,6 @@ def default_valid_until(decision_date: datetime.date) -> datetime.date:
     return add_months(decision_date, VALIDITY_MONTHS)
 
 
-@lru_cache(maxsize=1)
-def _periods():
-    return yaml.safe_load(LEVELS_PATH.read_text(encoding="utf-8"))["periods"]
-
-
 def recognising_level(stars: int, on: datetime.date) -> str:
     """The level that recognises `stars` on a date; dates before the first period use the first period's rule."""
-    periods = _periods()
-    chosen = periods[0]
-    for period in periods:
-        if period["valid_from"] <= on and (period["valid_until"] is None or on < period["valid_until"]):
-            chosen = period
-    return chosen["levels"][stars]
+    return process.recognising_level(stars, on)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "producers",
     "products",
     "certification",
+    "evaluation",
     "notifications",
 ]
 
@@ -197,4 +198,6 @@ DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "ocop-demo-2026")
 
 # OCOP rules that a province may tune (domain.md §7: notify at least 30 days before expiry).
 OCOP_EXPIRY_WARNING_DAYS = int(os.environ.get("OCOP_EXPIRY_WARNING_DAYS", "30"))
+# The public address of this system, without a trailing slash: certificate QR codes encode SITE_URL/verify/<code>/.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))

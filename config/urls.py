@@ -13,6 +13,7 @@ urlpatterns = [
     path("ideas/", include("products.workflow_urls")),
     path("register/", include("certification.urls")),
     path("certificates/", include("certification.watch_urls")),
+    path("verify/", include("certification.verify_urls")),
     path("notifications/", include("notifications.urls")),
     path("audit/", include("core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -3,9 +3,11 @@
 
 def load_all_reference_data(actor=None) -> list[str]:
     from areas.loader import load_units
+    from evaluation.loader import load_criteria_sets
     from products.loader import load_categories
 
     lines = load_units(actor=actor).lines()
     counts = load_categories()
     lines.append("product categories created={created} updated={updated} unchanged={unchanged}".format(**counts))
+    lines.append(load_criteria_sets(actor=actor).summary)  # after the categories its sheets apply to
     return lines

@@ -7,7 +7,7 @@ from core.reference import load_all_reference_data
 
 
 class Command(BaseCommand):
-    help = "Load or refresh reference data: administrative units of both schemes with their successions, OCOP product categories. Idempotent."  # noqa: E501
+    help = "Load or refresh reference data: administrative units of both schemes with their successions, OCOP product categories, OCOP criteria sets (evaluation/criteria/*.yaml). Idempotent."  # noqa: E501
 
     def handle(self, *args, **options):
         started = time.monotonic()

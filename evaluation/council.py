@@ -1,0 +1,360 @@
+"""Services for council scoring: rounds, members, conflicts, scoresheets (saved as the member works), lock, approval.
+
+Results come from evaluation.engine (pure); this module gathers the records, enforces who may do what and when, and
+writes, each step one transaction with its audit entry. Sheets are locked row by row (select_for_update) so a member
+saving while the chair locks, or two members submitting at once, lose nothing and corrupt nothing.
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.scope import require
+from core import audit
+from core.errors import DomainError, NotFound, PermissionRefused
+from evaluation import engine, queries
+from evaluation.choices import SetStatus
+from evaluation.council_models import (
+    COUNTED_ROLES,
+    SCORING_ROLES,
+    Answer,
+    Conflict,
+    CouncilMember,
+    EvaluationRound,
+    ItemStatus,
+    MemberRole,
+    RoundItem,
+    RoundStatus,
+    Scoresheet,
+    SheetStatus,
+)
+from evaluation.models import Criterion, MandatoryRule, Option, SheetScope
+
+MANAGE = "evaluation.manage"
+
+
+def create_round(*, actor, province, title: str, starts_on, ends_on, criteria_set) -> EvaluationRound:
+    require(actor, MANAGE, province, _("Bạn không tổ chức được đợt đánh giá của tỉnh này."))
+    if criteria_set.status != SetStatus.PUBLISHED:
+        raise DomainError(
+            _("Bộ tiêu chí %(c)s chưa ban hành phiếu chấm, chưa dùng để chấm được.") % {"c": criteria_set.code},
+            field="criteria_set",
+        )
+    if ends_on < starts_on:
+        raise DomainError(_("Ngày kết thúc phải từ ngày bắt đầu trở đi."), field="ends_on")
+    with transaction.atomic():
+        evaluation_round = EvaluationRound.objects.create(
+            province=province,
+            title=" ".join(title.split()),
+            starts_on=starts_on,
+            ends_on=ends_on,
+            criteria_set=criteria_set,
+        )
+        audit.record(
+            actor=actor,
+            action="evaluation.round.created",
+            obj=evaluation_round,
+            area=province,
+            after={"title": evaluation_round.title, "criteria_set": criteria_set.code},
+        )
+    return evaluation_round
+
+
+def add_member(*, actor, evaluation_round, user, role: str) -> CouncilMember:
+    require(actor, MANAGE, evaluation_round.province, _("Bạn không lập được hội đồng của tỉnh này."))
+    if role not in MemberRole.values:
+        raise DomainError(_("Vai trò trong hội đồng không hợp lệ."), field="role")
+    with transaction.atomic():
+        if CouncilMember.objects.filter(evaluation_round=evaluation_round, user=user).exists():
+            raise DomainError(_("%(u)s đã có trong hội đồng.") % {"u": user}, field="user")
+        if role == MemberRole.CHAIR and evaluation_round.members.filter(role=MemberRole.CHAIR).exists():
+            raise DomainError(_("Hội đồng đã có chủ tịch."), field="role")
+        member = CouncilMember.objects.create(evaluation_round=evaluation_round, user=user, role=role)
+        audit.record(
+            actor=actor,
+            action="evaluation.member.added",
+            obj=evaluation_round,
+            area=evaluation_round.province,
+            after={"user": user.username, "role": role},
+        )
+    return member
+
+
+def sheet_for(criteria_set, product) -> SheetScope:
+    """The set's sheet for the product: its sub-group's (or that sub-group's ngành) if loaded, else its group's."""
+    error = None
+    for category in (product.subgroup, product.group):
+        if category is None:
+            continue
+        try:
+            return queries.sheet_for(criteria_set, category)
+        except DomainError as exc:
+            error = error or exc
+    raise DomainError(f"'{product.name}': {error.message}", field="product")
+
+
+def add_product(*, actor, evaluation_round, product) -> RoundItem:
+    require(actor, MANAGE, evaluation_round.province, _("Bạn không đưa được sản phẩm vào đợt đánh giá này."))
+    sheet = sheet_for(evaluation_round.criteria_set, product)
+    with transaction.atomic():
+        item, created = RoundItem.objects.get_or_create(
+            evaluation_round=evaluation_round, product=product, defaults={"sheet": sheet}
+        )
+        if created:
+            audit.record(
+                actor=actor,
+                action="evaluation.item.added",
+                obj=item,
+                area=evaluation_round.province,
+                after={"product": product.name, "sheet": str(sheet)},
+            )
+    return item
+
+
+def _seat(actor, item) -> CouncilMember:
+    member = CouncilMember.objects.filter(evaluation_round=item.evaluation_round_id, user=actor).first()
+    if member is None:
+        raise NotFound(_("Bạn không thuộc hội đồng của đợt đánh giá này."))
+    return member
+
+
+def declare_conflict(*, actor, item, reason: str) -> Conflict:
+    member = _seat(actor, item)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Hãy ghi lý do xung đột lợi ích."), field="reason")
+    with transaction.atomic():
+        item = RoundItem.objects.select_for_update().get(pk=item.pk)
+        if item.status != ItemStatus.SCORING:
+            raise DomainError(_("Sản phẩm đã khoá phiếu; không khai báo thêm được."))
+        conflict, _created = Conflict.objects.get_or_create(item=item, member=member, defaults={"reason": reason})
+        Scoresheet.objects.filter(item=item, member=member).delete()  # a conflicted member's sheet never counts
+        audit.record(
+            actor=actor,
+            action="evaluation.conflict.declared",
+            obj=item,
+            area=item.evaluation_round.province,
+            after={"member": actor.username, "reason": reason},
+        )
+    return conflict
+
+
+def _open_sheet(actor, item) -> tuple[RoundItem, Scoresheet]:
+    """Lock the item row, then the member's sheet: saves serialise with the chair's lock on the same item."""
+    member = _seat(actor, item)
+    if member.role not in SCORING_ROLES:
+        raise PermissionRefused(_("Thư ký hội đồng không chấm điểm."))
+    item = RoundItem.objects.select_for_update().get(pk=item.pk)
+    if item.status != ItemStatus.SCORING:
+        raise DomainError(_("Sản phẩm đã khoá phiếu; không sửa được phiếu chấm."))
+    if Conflict.objects.filter(item=item, member=member).exists():
+        raise PermissionRefused(_("Bạn đã khai báo xung đột lợi ích với sản phẩm này nên không chấm."))
+    sheet, _created = Scoresheet.objects.select_for_update().get_or_create(item=item, member=member)
+    return item, sheet
+
+
+def _refresh_total(sheet) -> None:
+    total = Answer.objects.filter(sheet=sheet).aggregate(t=Sum("option__points"))["t"] or Decimal("0")
+    sheet.total = total
+    sheet.updated_at = timezone.now()
+    sheet.save(update_fields=["total", "updated_at"])
+
+
+def choose_option(*, actor, item, criterion: Criterion, option: Option, notes: str | None = None) -> Scoresheet:
+    """Save one answer at once (nothing is lost on a dropped connection); allowed until the sheet is submitted."""
+    if option.criterion_id != criterion.id:
+        raise DomainError(_("Mức chọn không thuộc tiêu chí này."), field="option")
+    with transaction.atomic():
+        item, sheet = _open_sheet(actor, item)
+        if criterion.scope_id != item.sheet_id:
+            raise DomainError(_("Tiêu chí không thuộc phiếu chấm của sản phẩm này."), field="criterion")
+        if sheet.status == SheetStatus.SUBMITTED:
+            raise DomainError(_("Phiếu đã nộp; không sửa được."))
+        Answer.objects.update_or_create(sheet=sheet, criterion=criterion, defaults={"option": option})
+        if notes is not None:
+            sheet.notes = notes
+            sheet.save(update_fields=["notes"])
+        _refresh_total(sheet)
+    return sheet
+
+
+def submit_sheet(*, actor, item) -> Scoresheet:
+    with transaction.atomic():
+        item, sheet = _open_sheet(actor, item)
+        if sheet.status == SheetStatus.SUBMITTED:
+            return sheet
+        missing = Criterion.objects.filter(scope=item.sheet_id).exclude(
+            id__in=Answer.objects.filter(sheet=sheet).values("criterion_id")
+        )
+        if missing.exists():
+            codes = ", ".join(missing.order_by("position").values_list("code", flat=True)[:10])
+            raise DomainError(_("Còn tiêu chí chưa chấm: %(c)s.") % {"c": codes})
+        sheet.status, sheet.submitted_at = SheetStatus.SUBMITTED, timezone.now()
+        sheet.save(update_fields=["status", "submitted_at"])
+        audit.record(
+            actor=actor,
+            action="evaluation.sheet.submitted",
+            obj=item,
+            area=item.evaluation_round.province,
+            after={"member": actor.username, "total": sheet.total},
+        )
+    return sheet
+
+
+def result_of(item) -> engine.Result:
+    """The council's result for the item now, from its submitted sheets (pure engine over the records)."""
+    members = list(CouncilMember.objects.filter(evaluation_round=item.evaluation_round_id))
+    chair = next((m for m in members if m.role == MemberRole.CHAIR), None)
+    conflicted = set(Conflict.objects.filter(item=item).values_list("member_id", flat=True))
+    answers = {}
+    for sheet_id, code, points in Answer.objects.filter(sheet__item=item).values_list(
+        "sheet_id", "criterion__code", "option__points"
+    ):
+        answers.setdefault(sheet_id, {})[code] = points
+    sheets = [
+        engine.Sheet(
+            member_id=s.member_id,
+            role="chair"
+            if s.member.role == MemberRole.CHAIR
+            else ("advisory" if s.member.role == MemberRole.ADVISORY else "member"),
+            total=s.total,
+            points=answers.get(s.id, {}),
+            submitted=s.status == SheetStatus.SUBMITTED,
+        )
+        for s in Scoresheet.objects.filter(item=item).select_related("member")
+    ]
+    rules = [
+        engine.MandatoryRule(
+            stars=r.stars, criterion_code=r.criterion.code, min_points=r.min_points, text=r.criterion.text
+        )
+        for r in MandatoryRule.objects.filter(criterion__scope=item.sheet_id).select_related("criterion")
+    ]
+    return engine.council_result(
+        sheets,
+        council_member_ids={m.id for m in members if m.role in COUNTED_ROLES},
+        chair_id=chair.id if chair else None,
+        conflicted_ids=conflicted,
+        mandatory=rules,
+        bands=engine.load_bands(),
+    )
+
+
+def _require_chair(actor, item) -> CouncilMember:
+    member = _seat(actor, item)
+    if member.role != MemberRole.CHAIR:
+        raise PermissionRefused(_("Chỉ chủ tịch hội đồng được làm việc này."))
+    return member
+
+
+def lock_item(*, actor, item) -> engine.Result:
+    """The chair closes scoring for the product: sheets become read-only and visible to the council."""
+    _require_chair(actor, item)
+    with transaction.atomic():
+        item = RoundItem.objects.select_for_update().get(pk=item.pk)
+        if item.status != ItemStatus.SCORING:
+            raise DomainError(_("Sản phẩm đã khoá phiếu."))
+        result = result_of(item)
+        item.status = ItemStatus.LOCKED
+        item.mean, item.band_stars, item.final_stars = result.mean, result.band_stars, result.final_stars
+        item.cap_reasons = list(result.cap_reasons)
+        item.save(update_fields=["status", "mean", "band_stars", "final_stars", "cap_reasons"])
+        audit.record(
+            actor=actor,
+            action="evaluation.item.locked",
+            obj=item,
+            area=item.evaluation_round.province,
+            after={"mean": result.mean, "stars": result.final_stars, "counted": len(result.counted)},
+        )
+    return result
+
+
+def approve_item(*, actor, item) -> RoundItem:
+    _require_chair(actor, item)
+    with transaction.atomic():
+        item = RoundItem.objects.select_for_update().get(pk=item.pk)
+        if item.status != ItemStatus.LOCKED:
+            raise DomainError(_("Chỉ phê duyệt được kết quả sau khi đã khoá phiếu."))
+        result = result_of(item)
+        if not result.quorum_met:
+            raise DomainError(_("Chưa đủ điều kiện phê duyệt: %(n)s") % {"n": "; ".join(result.quorum_notes)})
+        if result.flagged_pairs:
+            raise DomainError(_("Có thành viên chấm lệch nhau quá 10 điểm: hội đồng cần thảo luận và chấm lại."))
+        item.status, item.approved_at = ItemStatus.APPROVED, timezone.now()
+        item.save(update_fields=["status", "approved_at"])
+        audit.record(
+            actor=actor,
+            action="evaluation.item.approved",
+            obj=item,
+            area=item.evaluation_round.province,
+            after={"mean": item.mean, "stars": item.final_stars},
+        )
+    return item
+
+
+def reopen_item(*, actor, item, reason: str) -> RoundItem:
+    """Back to scoring, with a reason on the record; submitted sheets become editable drafts again."""
+    _require_chair(actor, item)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Hãy ghi lý do mở lại."), field="reason")
+    with transaction.atomic():
+        item = RoundItem.objects.select_for_update().get(pk=item.pk)
+        if item.status == ItemStatus.SCORING:
+            raise DomainError(_("Sản phẩm đang được chấm, không cần mở lại."))
+        before = {"status": item.status, "mean": item.mean, "stars": item.final_stars}
+        Scoresheet.objects.filter(item=item).update(status=SheetStatus.DRAFT, submitted_at=None)
+        item.status, item.reopen_reason, item.approved_at = ItemStatus.SCORING, reason, None
+        item.rescore_round += 1
+        item.save(update_fields=["status", "reopen_reason", "approved_at", "rescore_round"])
+        audit.record(
+            actor=actor,
+            action="evaluation.item.reopened",
+            obj=item,
+            area=item.evaluation_round.province,
+            before=before,
+            after={"reason": reason, "rescore_round": item.rescore_round},
+        )
+    return item
+
+
+def readable_sheets(user, item):
+    """What `user` may read of the item's sheets: before the lock only their own; after it, everyone's — except a
+    conflicted member, who sees none of that product's sheets or aggregates."""
+    member = CouncilMember.objects.filter(evaluation_round=item.evaluation_round_id, user=user).first()
+    sheets = Scoresheet.objects.filter(item=item).select_related("member__user")
+    status = _status(item)
+    if member is None:
+        if user.has_perm(MANAGE) and status != ItemStatus.SCORING:
+            return sheets  # the province office reads the locked record
+        return sheets.none()
+    if Conflict.objects.filter(item=item, member=member).exists():
+        return sheets.none()
+    if status == ItemStatus.SCORING:
+        return sheets.filter(member=member)
+    return sheets
+
+
+def _status(item) -> str:
+    """Read the status from the database: the caller's copy may predate the chair's lock."""
+    return RoundItem.objects.filter(pk=item.pk).values_list("status", flat=True).get()
+
+
+def may_see_aggregate(user, item) -> bool:
+    member = CouncilMember.objects.filter(evaluation_round=item.evaluation_round_id, user=user).first()
+    if member is not None and Conflict.objects.filter(item=item, member=member).exists():
+        return False
+    return _status(item) != ItemStatus.SCORING or (member is not None and member.role == MemberRole.CHAIR)
+
+
+def close_round(*, actor, evaluation_round) -> EvaluationRound:
+    require(actor, MANAGE, evaluation_round.province, _("Bạn không quản lý đợt đánh giá này."))
+    with transaction.atomic():
+        evaluation_round.status = RoundStatus.CLOSED
+        evaluation_round.save(update_fields=["status"])
+        audit.record(
+            actor=actor, action="evaluation.round.closed", obj=evaluation_round, area=evaluation_round.province
+        )
+    return evaluation_round
