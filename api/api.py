@@ -63,6 +63,9 @@ def _register():
     from certification.api import verify_router
 
     api.add_router("/verify", verify_router)
+    from evaluation.api import router as evaluation_router
+
+    api.add_router("/evaluation", evaluation_router)
 
 
 _register()

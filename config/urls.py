@@ -11,6 +11,7 @@ urlpatterns = [
     path("producers/", include("producers.urls")),
     path("products/", include("products.urls")),
     path("ideas/", include("products.workflow_urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("register/", include("certification.urls")),
     path("certificates/", include("certification.watch_urls")),
     path("verify/", include("certification.verify_urls")),

@@ -1,0 +1,247 @@
+"""Council scoring over the API: the rounds a caller manages or sits on, their products (results only where the
+caller may see the aggregate), the caller's own scoresheet, saving an answer and submitting. Every write goes through
+evaluation.council, so the API allows exactly what the screens allow; anything outside answers 404."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from api.auth import AUTH
+from core.errors import DomainError, PermissionRefused
+from evaluation import council
+from evaluation.council_models import (
+    SCORING_ROLES,
+    Answer,
+    Conflict,
+    CouncilMember,
+    EvaluationRound,
+    RoundItem,
+    Scoresheet,
+)
+from evaluation.models import Criterion, Option
+
+router = Router(tags=["evaluation"], auth=AUTH)
+
+
+class RoundOut(Schema):
+    id: int
+    title: str
+    province: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    criteria_set: str
+    status: str
+    my_role: str | None
+
+
+class ResultOut(Schema):
+    mean: Decimal | None
+    median: Decimal | None
+    spread: Decimal | None
+    counted: int
+    quorum_met: bool
+    quorum_needed: int
+    flagged: bool
+    band_stars: int | None
+    final_stars: int | None
+    cap_reasons: list[str]
+
+
+class ItemOut(Schema):
+    id: int
+    product: str
+    product_id: int
+    producer: str
+    status: str
+    rescore_round: int
+    result: ResultOut | None
+
+
+class OptionOut(Schema):
+    index: int
+    text: str
+    points: Decimal
+
+
+class CriterionOut(Schema):
+    code: str
+    text: str
+    part: str
+    section: str
+    max_points: Decimal
+    options: list[OptionOut]
+    chosen: int | None
+
+
+class SheetOut(Schema):
+    item_id: int
+    status: str
+    total: Decimal
+    notes: str
+    submitted_at: datetime.datetime | None
+    criteria: list[CriterionOut]
+
+
+class AnswerIn(Schema):
+    criterion_code: str
+    option_index: int
+    notes: str | None = None
+
+
+def rounds_for(user):
+    """Rounds the user manages (evaluation.manage in the province) or sits on."""
+    managed = EvaluationRound.objects.for_user(user, council.MANAGE).values("pk")
+    return (
+        EvaluationRound.objects.filter(Q(pk__in=managed) | Q(members__user=user))
+        .distinct()
+        .select_related("province", "criteria_set")
+    )
+
+
+def _round(user, round_id: int) -> EvaluationRound:
+    found = rounds_for(user).filter(pk=round_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _item(user, item_id: int) -> RoundItem:
+    item = RoundItem.objects.filter(pk=item_id, evaluation_round__in=rounds_for(user).values("pk")).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def _result(user, item) -> dict | None:
+    if not council.may_see_aggregate(user, item):
+        return None
+    result = council.result_of(item)
+    return {
+        "mean": result.mean,
+        "median": result.median,
+        "spread": result.spread,
+        "counted": len(result.counted),
+        "quorum_met": result.quorum_met,
+        "quorum_needed": result.quorum_needed,
+        "flagged": bool(result.flagged_pairs),
+        "band_stars": result.band_stars,
+        "final_stars": result.final_stars,
+        "cap_reasons": list(result.cap_reasons),
+    }
+
+
+@router.get("/rounds", response=list[RoundOut], summary="Rounds the caller manages or sits on")
+def list_rounds(request):
+    seats = dict(CouncilMember.objects.filter(user=request.user).values_list("evaluation_round_id", "role"))
+    return [
+        {
+            "id": r.pk,
+            "title": r.title,
+            "province": r.province.name,
+            "starts_on": r.starts_on,
+            "ends_on": r.ends_on,
+            "criteria_set": r.criteria_set.code,
+            "status": r.status,
+            "my_role": seats.get(r.pk),
+        }
+        for r in rounds_for(request.user).order_by("-starts_on", "id")
+    ]
+
+
+@router.get("/rounds/{round_id}/items", response=list[ItemOut], summary="A round's products; results when allowed")
+def list_items(request, round_id: int):
+    evaluation_round = _round(request.user, round_id)
+    items = RoundItem.objects.filter(evaluation_round=evaluation_round).select_related("product__producer")
+    return [
+        {
+            "id": item.pk,
+            "product": item.product.name,
+            "product_id": item.product_id,
+            "producer": item.product.producer.name,
+            "status": item.status,
+            "rescore_round": item.rescore_round,
+            "result": _result(request.user, item),
+        }
+        for item in items.order_by("id")
+    ]
+
+
+def _seat_for_sheet(user, item) -> CouncilMember:
+    member = CouncilMember.objects.filter(evaluation_round=item.evaluation_round_id, user=user).first()
+    if member is None:
+        raise Http404
+    if member.role not in SCORING_ROLES:
+        raise PermissionRefused(_("Thư ký hội đồng không chấm điểm."))
+    if Conflict.objects.filter(item=item, member=member).exists():
+        raise PermissionRefused(_("Bạn đã khai báo xung đột lợi ích với sản phẩm này nên không chấm."))
+    return member
+
+
+def _sheet_out(item, member) -> dict:
+    sheet = Scoresheet.objects.filter(item=item, member=member).first()
+    chosen = {}
+    if sheet is not None:
+        chosen = dict(Answer.objects.filter(sheet=sheet).values_list("criterion_id", "option_id"))
+    criteria = []
+    for criterion in (
+        Criterion.objects.filter(scope=item.sheet_id)
+        .select_related("section__part")
+        .prefetch_related("options")
+        .order_by("position", "id")
+    ):
+        options = list(criterion.options.all())  # Option's ordering: position, then id
+        criteria.append(
+            {
+                "code": criterion.code,
+                "text": criterion.text,
+                "part": criterion.section.part.code,
+                "section": criterion.section.code,
+                "max_points": criterion.max_points,
+                "options": [{"index": n, "text": o.text, "points": o.points} for n, o in enumerate(options)],
+                "chosen": next((n for n, o in enumerate(options) if o.id == chosen.get(criterion.id)), None),
+            }
+        )
+    return {
+        "item_id": item.pk,
+        "status": sheet.status if sheet else "draft",
+        "total": sheet.total if sheet else Decimal("0"),
+        "notes": sheet.notes if sheet else "",
+        "submitted_at": sheet.submitted_at if sheet else None,
+        "criteria": criteria,
+    }
+
+
+@router.get("/items/{item_id}/scoresheet", response=SheetOut, summary="The caller's own scoresheet for a product")
+def my_scoresheet(request, item_id: int):
+    item = _item(request.user, item_id)
+    return _sheet_out(item, _seat_for_sheet(request.user, item))
+
+
+@router.post("/items/{item_id}/answers", response=SheetOut, summary="Save one answer (saved at once)")
+def answer(request, item_id: int, payload: AnswerIn):
+    item = _item(request.user, item_id)
+    member = _seat_for_sheet(request.user, item)
+    criterion = Criterion.objects.filter(scope=item.sheet_id, code=payload.criterion_code).first()
+    if criterion is None:
+        raise DomainError(
+            _("Không có tiêu chí %(c)s trong phiếu chấm này.") % {"c": payload.criterion_code}, field="criterion_code"
+        )
+    options = list(Option.objects.filter(criterion=criterion).order_by("position", "id"))
+    if not 0 <= payload.option_index < len(options):
+        raise DomainError(_("Mức chọn không hợp lệ."), field="option_index")
+    council.choose_option(
+        actor=request.user, item=item, criterion=criterion, option=options[payload.option_index], notes=payload.notes
+    )
+    return _sheet_out(item, member)
+
+
+@router.post("/items/{item_id}/submit", response=SheetOut, summary="Submit the caller's scoresheet")
+def submit(request, item_id: int):
+    item = _item(request.user, item_id)
+    member = _seat_for_sheet(request.user, item)
+    council.submit_sheet(actor=request.user, item=item)
+    return _sheet_out(item, member)

@@ -1,0 +1,421 @@
+"""Pages of council scoring: the rounds a user sits on or manages, a round's products, the member's scoring screen and
+the chair's board. They only read what `evaluation.council` lets the viewer read and every button calls one service.
+
+A user without a seat in the round and without `evaluation.manage` over its province gets 404 for the round and its
+products. The scoring screen and the board run a constant number of queries whatever the number of criteria or
+members (the board and the round page: a few per product, for the result and its visibility).
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.actions import perform
+from core.errors import DomainError
+from core.forms import BootstrapMixin
+from evaluation import council, documents
+from evaluation.council_models import (
+    SCORING_ROLES,
+    Answer,
+    Conflict,
+    CouncilMember,
+    EvaluationRound,
+    ItemStatus,
+    MemberRole,
+    RoundItem,
+    Scoresheet,
+    SheetStatus,
+)
+from evaluation.models import Criterion, Option
+from products import workflow
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,  # the service refuses an empty reason, in one place
+    )
+
+
+# ── Access ─────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def rounds_for(user):
+    """Rounds the user manages (by area) or sits on."""
+    managed = EvaluationRound.objects.for_user(user, council.MANAGE).values("pk")
+    seated = CouncilMember.objects.filter(user=user).values("evaluation_round")
+    return EvaluationRound.objects.filter(Q(pk__in=managed) | Q(pk__in=seated))
+
+
+def _manages(user, evaluation_round) -> bool:
+    return (
+        user.has_perm(council.MANAGE)
+        and EvaluationRound.objects.for_user(user, council.MANAGE).filter(pk=evaluation_round.pk).exists()
+    )
+
+
+def _round(request, pk):
+    evaluation_round = get_object_or_404(rounds_for(request.user).select_related("criteria_set", "province"), pk=pk)
+    seat = CouncilMember.objects.filter(evaluation_round=evaluation_round, user=request.user).first()
+    return evaluation_round, seat
+
+
+def _item(request, pk):
+    """The item and the viewer's seat (None for the province office); 404 for anyone else."""
+    item = get_object_or_404(
+        RoundItem.objects.select_related("evaluation_round", "product", "sheet"),
+        pk=pk,
+        evaluation_round__in=rounds_for(request.user).values("pk"),
+    )
+    seat = CouncilMember.objects.filter(evaluation_round=item.evaluation_round_id, user=request.user).first()
+    return item, seat
+
+
+# ── Rounds ─────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+@login_required
+def round_list(request):
+    rounds = rounds_for(request.user).select_related("criteria_set", "province").annotate(n_items=Count("items"))
+    seats = dict(
+        CouncilMember.objects.filter(user=request.user, evaluation_round__in=[r.pk for r in rounds]).values_list(
+            "evaluation_round_id", "role"
+        )
+    )
+    roles = dict(MemberRole.choices)
+    rounds = list(rounds)
+    for r in rounds:
+        r.my_role = roles.get(seats.get(r.pk), "")
+    return TemplateResponse(request, "evaluation/round_list.html", {"rounds": rounds})
+
+
+@login_required
+def round_detail(request, pk: int):
+    evaluation_round, seat = _round(request, pk)
+    items = list(evaluation_round.items.select_related("product").order_by("id"))
+    my_sheets = {}
+    my_conflicts = set()
+    if seat is not None:
+        my_sheets = dict(Scoresheet.objects.filter(member=seat, item__in=items).values_list("item_id", "status"))
+        my_conflicts = set(Conflict.objects.filter(member=seat, item__in=items).values_list("item_id", flat=True))
+    for item in items:
+        item.show_aggregate = council.may_see_aggregate(request.user, item)
+        item.my_sheet = my_sheets.get(item.pk)
+        item.my_conflict = item.pk in my_conflicts
+    return TemplateResponse(
+        request,
+        "evaluation/round_detail.html",
+        {
+            "round": evaluation_round,
+            "seat": seat,
+            "items": items,
+            "scores": seat is not None and seat.role in SCORING_ROLES,
+            "may_board": (seat is not None and seat.role == MemberRole.CHAIR)
+            or _manages(request.user, evaluation_round),
+            "submitted": SheetStatus.SUBMITTED,
+        },
+    )
+
+
+# ── Scoring screen ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _sheet_layout(item, sheet):
+    """Criteria grouped by part and section with the sheet's answers, and the running totals per part."""
+    criteria = list(
+        Criterion.objects.filter(scope=item.sheet_id)
+        .select_related("section__part")
+        .prefetch_related("options")
+        .order_by("section__part__position", "section__position", "position", "id")
+    )
+    chosen = {}
+    if sheet is not None:
+        chosen = dict(Answer.objects.filter(sheet=sheet).values_list("criterion_id", "option_id"))
+    parts, sections = {}, {}
+    for criterion in criteria:
+        section = criterion.section
+        part = section.part
+        if part.pk not in parts:
+            parts[part.pk] = {
+                "part": part,
+                "sections": [],
+                "points": Decimal("0"),
+                "max": Decimal("0"),
+                "n": 0,
+                "of": 0,
+            }
+        p = parts[part.pk]
+        if section.pk not in sections:
+            sections[section.pk] = {"section": section, "criteria": []}
+            p["sections"].append(sections[section.pk])
+        criterion.chosen_id = chosen.get(criterion.pk)
+        options = sorted(criterion.options.all(), key=lambda o: (o.position, o.points, o.pk))
+        criterion.option_list = options
+        sections[section.pk]["criteria"].append(criterion)
+        p["max"] += criterion.max_points
+        p["of"] += 1
+        for option in options:
+            if option.pk == criterion.chosen_id:
+                p["points"] += option.points
+                p["n"] += 1
+    parts = list(parts.values())
+    totals = {
+        "points": sum((p["points"] for p in parts), Decimal("0")),
+        "max": sum((p["max"] for p in parts), Decimal("0")),
+        "n": sum(p["n"] for p in parts),
+        "of": len(criteria),
+    }
+    return parts, totals
+
+
+def _own_sheet(user, item, seat):
+    if seat is None:
+        return None
+    return council.readable_sheets(user, item).filter(member=seat).first()
+
+
+def _score_context(request, item, seat):
+    conflicted = seat is not None and Conflict.objects.filter(item=item, member=seat).exists()
+    sheet = None if conflicted else _own_sheet(request.user, item, seat)
+    parts, totals = ([], None) if conflicted else _sheet_layout(item, sheet)
+    editable = (
+        not conflicted
+        and seat is not None
+        and seat.role in SCORING_ROLES
+        and item.status == ItemStatus.SCORING
+        and (sheet is None or sheet.status != SheetStatus.SUBMITTED)
+    )
+    return {
+        "item": item,
+        "round": item.evaluation_round,
+        "seat": seat,
+        "sheet": sheet,
+        "conflicted": conflicted,
+        "parts": parts,
+        "totals": totals,
+        "editable": editable,
+        "submitted": sheet is not None and sheet.status == SheetStatus.SUBMITTED,
+    }
+
+
+@login_required
+def score(request, pk: int):
+    item, seat = _item(request, pk)
+    if seat is None:
+        return redirect("evaluation:board", pk=item.evaluation_round_id)
+    context = _score_context(request, item, seat)
+    siblings = list(
+        RoundItem.objects.filter(evaluation_round=item.evaluation_round_id).order_by("id").values_list("pk", flat=True)
+    )
+    at = siblings.index(item.pk)
+    context["prev_id"] = siblings[at - 1] if at > 0 else None
+    context["next_id"] = siblings[at + 1] if at + 1 < len(siblings) else None
+    context["position"], context["count"] = at + 1, len(siblings)
+    context["dossier"] = (
+        workflow.dossiers_for(request.user).filter(product=item.product_id).order_by("-created_at", "-pk").first()
+    )
+    context["scores"] = seat.role in SCORING_ROLES
+    context["others"] = []
+    context["show_aggregate"] = False
+    if not context["conflicted"] and item.status != ItemStatus.SCORING:
+        context["others"] = list(council.readable_sheets(request.user, item).order_by("member__role", "member__id"))
+        context["show_aggregate"] = council.may_see_aggregate(request.user, item)
+    context["conflict_form"] = ReasonForm()
+    return TemplateResponse(request, "evaluation/score.html", context)
+
+
+@login_required
+@require_POST
+def choose(request, pk: int):
+    item, seat = _item(request, pk)
+    if seat is None:
+        raise Http404
+    criterion = get_object_or_404(Criterion, pk=request.POST.get("criterion") or 0, scope=item.sheet_id)
+    option = get_object_or_404(Option, pk=request.POST.get("option") or 0, criterion=criterion)
+    error = None
+    try:
+        council.choose_option(actor=request.user, item=item, criterion=criterion, option=option)
+    except DomainError as exc:
+        error = exc.message
+    context = _score_context(request, item, seat)
+    context["error"] = error
+    return TemplateResponse(request, "evaluation/score.html#totals", context)
+
+
+@login_required
+@require_POST
+def submit(request, pk: int):
+    item, _seat = _item(request, pk)
+    return perform(
+        request,
+        lambda: council.submit_sheet(actor=request.user, item=item),
+        success=_("Đã nộp phiếu chấm."),
+        then="evaluation:score",
+        pk=item.pk,
+    )
+
+
+@login_required
+@require_POST
+def conflict(request, pk: int):
+    item, _seat = _item(request, pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    return perform(
+        request,
+        lambda: council.declare_conflict(actor=request.user, item=item, reason=form.cleaned_data.get("reason", "")),
+        success=_("Đã ghi nhận khai báo xung đột lợi ích."),
+        then="evaluation:score",
+        pk=item.pk,
+    )
+
+
+# ── The chair's board ──────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _sheet_state(sheet, conflicted, of):
+    if conflicted:
+        return "conflicted", _("Xung đột lợi ích")
+    if sheet is None:
+        return "none", _("Chưa chấm")
+    if sheet.status == SheetStatus.SUBMITTED:
+        return "submitted", _("Đã nộp")
+    return "draft", _("Đang chấm (%(n)s/%(of)s)") % {"n": sheet.n_answers, "of": of}
+
+
+@login_required
+def board(request, pk: int):
+    evaluation_round, seat = _round(request, pk)
+    is_chair = seat is not None and seat.role == MemberRole.CHAIR
+    if not is_chair and not _manages(request.user, evaluation_round):
+        raise Http404
+    members = list(
+        CouncilMember.objects.filter(evaluation_round=evaluation_round, role__in=SCORING_ROLES)
+        .select_related("user")
+        .order_by("role", "id")
+    )
+    names = {m.pk: m.user.get_full_name() or m.user.username for m in members}
+    items = list(evaluation_round.items.select_related("product").order_by("id"))
+    sizes = dict(
+        Criterion.objects.filter(scope__in={i.sheet_id for i in items})
+        .values("scope")
+        .annotate(n=Count("id"))
+        .values_list("scope", "n")
+    )
+    sheets = {
+        (s.item_id, s.member_id): s
+        for s in Scoresheet.objects.filter(item__evaluation_round=evaluation_round).annotate(n_answers=Count("answers"))
+    }
+    conflicts = set(
+        Conflict.objects.filter(item__evaluation_round=evaluation_round).values_list("item_id", "member_id")
+    )
+    for item in items:
+        of = sizes.get(item.sheet_id, 0)
+        item.cells = []
+        for member in members:
+            state, label = _sheet_state(sheets.get((item.pk, member.pk)), (item.pk, member.pk) in conflicts, of)
+            item.cells.append({"member": member, "state": state, "label": label})
+        item.show_aggregate = council.may_see_aggregate(request.user, item)
+        item.result = council.result_of(item)
+        item.flags = [(names.get(a, a), names.get(b, b), gap) for a, b, gap in item.result.flagged_pairs]
+        item.diverging = item.result.diverging[:3]
+        item.reason_form = ReasonForm(auto_id=f"id_reopen{item.pk}_%s")
+    return TemplateResponse(
+        request,
+        "evaluation/board.html",
+        {
+            "round": evaluation_round,
+            "members": members,
+            "items": items,
+            "is_chair": is_chair,
+        },
+    )
+
+
+def _chair_action(request, pk, call, success):
+    item, _seat = _item(request, pk)
+    return perform(request, lambda: call(item), success=success, then="evaluation:board", pk=item.evaluation_round_id)
+
+
+@login_required
+@require_POST
+def lock(request, pk: int):
+    return _chair_action(
+        request, pk, lambda item: council.lock_item(actor=request.user, item=item), _("Đã khoá phiếu sản phẩm.")
+    )
+
+
+@login_required
+@require_POST
+def approve(request, pk: int):
+    return _chair_action(
+        request, pk, lambda item: council.approve_item(actor=request.user, item=item), _("Đã phê duyệt kết quả.")
+    )
+
+
+@login_required
+@require_POST
+def reopen(request, pk: int):
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    reason = form.cleaned_data.get("reason", "")
+    return _chair_action(
+        request,
+        pk,
+        lambda item: council.reopen_item(actor=request.user, item=item, reason=reason),
+        _("Đã mở lại để chấm lại."),
+    )
+
+
+# ── Documents ──────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _board_reader(request, pk):
+    """The minutes and the results are the chair's and the province office's, like the board."""
+    evaluation_round, seat = _round(request, pk)
+    if not (seat is not None and seat.role == MemberRole.CHAIR) and not _manages(request.user, evaluation_round):
+        raise Http404
+    return evaluation_round
+
+
+@login_required
+def minutes_pdf(request, pk: int):
+    evaluation_round = _board_reader(request, pk)
+    return _download(
+        documents.render_minutes_pdf(evaluation_round), "application/pdf", documents.minutes_filename(evaluation_round)
+    )
+
+
+@login_required
+def results_xlsx(request, pk: int):
+    evaluation_round = _board_reader(request, pk)
+    return _download(
+        documents.results_workbook(evaluation_round),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        documents.results_filename(evaluation_round),
+    )
+
+
+@login_required
+def sheet_pdf(request, pk: int, sheet_id: int):
+    """A scoresheet as PDF, to whoever may read that sheet now (its member; everyone after the lock; never a
+    conflicted member)."""
+    item, _seat = _item(request, pk)
+    sheet = get_object_or_404(council.readable_sheets(request.user, item), pk=sheet_id)
+    return _download(documents.render_scoresheet_pdf(sheet), "application/pdf", documents.scoresheet_filename(sheet))
