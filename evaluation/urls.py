@@ -5,6 +5,10 @@ from evaluation import views
 app_name = "evaluation"
 urlpatterns = [
     path("", views.round_list, name="rounds"),
+    path("new/", views.round_create, name="round_create"),
+    path("<int:pk>/members/", views.member_add, name="member_add"),
+    path("<int:pk>/items/", views.item_add, name="item_add"),
+    path("<int:pk>/decision/", views.decision_issue, name="decision"),
     path("<int:pk>/", views.round_detail, name="round"),
     path("<int:pk>/board/", views.board, name="board"),
     path("<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes"),

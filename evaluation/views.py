@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from core.actions import perform
 from core.errors import DomainError
-from core.forms import BootstrapMixin
+from core.forms import BootstrapMixin, add_domain_error
 from evaluation import council, documents
 from evaluation.council_models import (
     SCORING_ROLES,
@@ -47,6 +47,12 @@ class ReasonForm(BootstrapMixin, forms.Form):
 
 
 # ── Access ─────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _forms():
+    from evaluation import forms as evaluation_forms
+
+    return evaluation_forms
 
 
 def rounds_for(user):
@@ -122,6 +128,9 @@ def round_detail(request, pk: int):
             "may_board": (seat is not None and seat.role == MemberRole.CHAIR)
             or _manages(request.user, evaluation_round),
             "submitted": SheetStatus.SUBMITTED,
+            "manages": _manages(request.user, evaluation_round),
+            "member_form": _forms().MemberForm(),
+            "item_form": _forms().ItemForm(),
         },
     )
 
@@ -337,6 +346,8 @@ def board(request, pk: int):
             "members": members,
             "items": items,
             "is_chair": is_chair,
+            "manages": _manages(request.user, evaluation_round),
+            "decision_form": _forms().DecisionForm(),
         },
     )
 
@@ -419,3 +430,99 @@ def sheet_pdf(request, pk: int, sheet_id: int):
     item, _seat = _item(request, pk)
     sheet = get_object_or_404(council.readable_sheets(request.user, item), pk=sheet_id)
     return _download(documents.render_scoresheet_pdf(sheet), "application/pdf", documents.scoresheet_filename(sheet))
+
+
+# ── Organising a round (province office) ──────────────────────────────────────────────────────────────────────────
+
+
+def _require_manage_perm(request):
+    if not request.user.has_perm(council.MANAGE):
+        raise Http404
+
+
+@login_required
+def round_create(request):
+    from evaluation.forms import RoundForm
+
+    _require_manage_perm(request)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            evaluation_round = council.create_round(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            return redirect("evaluation:round", evaluation_round.pk)
+    return TemplateResponse(request, "evaluation/round_form.html", {"form": form})
+
+
+def _managed_round(request, pk):
+    evaluation_round, _seat = _round(request, pk)
+    if not _manages(request.user, evaluation_round):
+        raise Http404
+    return evaluation_round
+
+
+@login_required
+@require_POST
+def member_add(request, pk: int):
+    from accounts.models import User
+    from evaluation.forms import MemberForm
+
+    evaluation_round = _managed_round(request, pk)
+    form = MemberForm(request.POST)
+
+    def add():
+        if not form.is_valid():
+            raise DomainError("; ".join(" ".join(e) for e in form.errors.values()))
+        user = User.objects.filter(username=form.cleaned_data["username"].strip(), is_active=True).first()
+        if user is None:
+            raise DomainError(_("Không có người dùng '%(u)s'.") % {"u": form.cleaned_data["username"]})
+        council.add_member(
+            actor=request.user, evaluation_round=evaluation_round, user=user, role=form.cleaned_data["role"]
+        )
+
+    return perform(request, add, success=_("Đã thêm thành viên hội đồng."), then="evaluation:round", pk=pk)
+
+
+@login_required
+@require_POST
+def item_add(request, pk: int):
+    from evaluation.forms import ItemForm
+    from products.queries import products_for
+
+    evaluation_round = _managed_round(request, pk)
+    form = ItemForm(request.POST)
+
+    def add():
+        if not form.is_valid():
+            raise DomainError("; ".join(" ".join(e) for e in form.errors.values()))
+        product = products_for(request.user).filter(pk=form.cleaned_data["product"]).first()
+        if product is None:
+            raise DomainError(
+                _("Không có sản phẩm mã %(n)s trong địa bàn của bạn.") % {"n": form.cleaned_data["product"]}
+            )
+        council.add_product(actor=request.user, evaluation_round=evaluation_round, product=product)
+
+    return perform(request, add, success=_("Đã đưa sản phẩm vào đợt đánh giá."), then="evaluation:round", pk=pk)
+
+
+@login_required
+@require_POST
+def decision_issue(request, pk: int):
+    """The province records its recognition decision for the approved results it recognises."""
+    from certification.choices import IssuingLevel
+    from evaluation import proposals
+    from evaluation.forms import DecisionForm
+
+    evaluation_round = _managed_round(request, pk)
+    form = DecisionForm(request.POST)
+
+    def issue():
+        if not form.is_valid():
+            raise DomainError("; ".join(" ".join(e) for e in form.errors.values()))
+        proposals.issue_decision(
+            actor=request.user, evaluation_round=evaluation_round, level=IssuingLevel.PROVINCE, **form.cleaned_data
+        )
+
+    return perform(request, issue, success=_("Đã ghi quyết định công nhận."), then="evaluation:board", pk=pk)

@@ -297,3 +297,56 @@ def test_minutes_results_and_sheets_download_only_for_those_who_may_read_them(
     assert client.get(f"/evaluation/items/{own.item_id}/sheets/{own.pk}.pdf").status_code == 200
     client.force_login(other_province_officer)
     assert client.get(f"/evaluation/items/{own.item_id}/sheets/{own.pk}.pdf").status_code == 404
+
+
+def test_the_province_office_organises_a_round_and_records_the_decision(
+    client, province_officer, commune_officer, unit
+):
+    from certification.models import Certificate
+    from conftest import make_user
+    from evaluation.council_models import EvaluationRound
+    from evaluation.tests.scoring_setup import build_round, build_set, score_all
+
+    client.force_login(province_officer)
+    cs = build_set(code="UI")
+    page = client.post(
+        "/evaluation/new/",
+        {
+            "title": "Đợt 2",
+            "province": "2025:11",
+            "starts_on": "01/10/2026",
+            "ends_on": "30/09/2026",
+            "criteria_set": cs.pk,
+        },
+    ).content.decode()
+    assert "Ngày kết thúc" in page and not EvaluationRound.objects.filter(title="Đợt 2").exists()
+    response = client.post(
+        "/evaluation/new/",
+        {
+            "title": "Đợt 2",
+            "province": "2025:11",
+            "starts_on": "01/10/2026",
+            "ends_on": "30/10/2026",
+            "criteria_set": cs.pk,
+        },
+    )
+    rnd = EvaluationRound.objects.get(title="Đợt 2")
+    assert response.status_code == 302
+    make_user("tv.moi", "council_member", "2025:11")
+    client.post(f"/evaluation/{rnd.pk}/members/", {"username": "tv.moi", "role": "member"})
+    assert rnd.members.filter(user__username="tv.moi").exists()
+    client.post(f"/evaluation/{rnd.pk}/members/", {"username": "khong.co", "role": "member"})
+    assert rnd.members.count() == 1
+
+    scored, items, people = build_round(province_officer, unit, prefix="qd")
+    score_all(items[0], people, {u: (2, 2, 1) for u in ("chu.tich", "tv1", "tv2", "tv3")})  # 80 → 4★
+    response = client.post(f"/evaluation/{scored.pk}/decision/", {"number": "99/QĐ-UBND", "date": "2026-11-01"})
+    assert response.status_code == 302
+    certificate = Certificate.objects.get(product=items[0].product)
+    assert certificate.stars == 4 and certificate.decision.number == "99/QĐ-UBND"
+    client.post(f"/evaluation/{rnd.pk}/items/", {"product": items[0].product_id})
+    assert rnd.items.filter(product=items[0].product).exists()
+    client.post(f"/evaluation/{rnd.pk}/items/", {"product": 999999})
+    assert rnd.items.count() == 1
+    client.force_login(commune_officer)
+    assert client.post(f"/evaluation/{scored.pk}/decision/", {"number": "1", "date": "2026-11-01"}).status_code == 404
