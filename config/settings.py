@@ -132,7 +132,9 @@ LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
-USE_THOUSAND_SEPARATOR = True
+# Plain {{ n }} is never grouped: ids in attributes and URLs must stay "2487", not "2.487" (the |num filter groups
+# figures meant for people: 8.565).
+USE_THOUSAND_SEPARATOR = False
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 

@@ -24,9 +24,12 @@ def test_english_numbers_and_dates():
         assert vdate(datetime.date(2022, 3, 31)) == "31/03/2022"
 
 
-def test_templates_localise_plain_numbers_too():
+def test_templates_group_figures_with_num_but_never_ids():
     with translation.override("vi"):
-        assert Template("{{ n }} · {{ d }}").render(Context({"n": 8565, "d": 17.05})) == "8.565 · 17,05"
+        rendered = Template('{{ n|num }} · {{ d }} · <input value="{{ pk }}">').render(
+            Context({"n": 8565, "d": 17.05, "pk": 2487})
+        )
+        assert rendered == '8.565 · 17,05 · <input value="2487">'
 
 
 @pytest.mark.django_db
