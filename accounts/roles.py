@@ -36,6 +36,10 @@ ACTIONS = {
     "certification.manage": _("Ghi quyết định công nhận, thu hồi; nhập sổ đăng ký"),
     "evaluation.manage": _("Tổ chức đợt đánh giá, lập hội đồng, đưa sản phẩm vào chấm"),
     "evaluation.score": _("Chấm điểm sản phẩm trong hội đồng được phân công"),
+    "ntm.view": _("Xem đánh giá tiêu chí nông thôn mới của các xã"),
+    "ntm.assess": _("Nhập và gửi kết quả tự đánh giá tiêu chí nông thôn mới của xã"),
+    "ntm.approve": _("Duyệt, khóa và mở khóa kết quả đánh giá nông thôn mới; nhắc xã chưa báo cáo"),
+    "ntm.manage": _("Nhập dữ liệu, quyết định công nhận, nhóm xã và bộ tiêu chí nông thôn mới"),
 }
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -54,6 +58,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "certification.view",
             "certification.manage",
             "evaluation.manage",
+            "ntm.view",
+            "ntm.approve",
+            "ntm.manage",
         }
     ),
     Role.COMMUNE_OFFICER: frozenset(
@@ -69,6 +76,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "products.register_idea",
             "products.screen",
             "certification.view",
+            "ntm.view",
+            "ntm.assess",
         }
     ),
     Role.COUNCIL_MEMBER: frozenset(
@@ -89,7 +98,15 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         }
     ),
     Role.VIEWER: frozenset(
-        {"areas.view", "audit.view", "accounts.use_api", "producers.view", "products.view", "certification.view"}
+        {
+            "areas.view",
+            "audit.view",
+            "accounts.use_api",
+            "producers.view",
+            "products.view",
+            "certification.view",
+            "ntm.view",
+        }
     ),
 }
 

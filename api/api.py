@@ -66,6 +66,13 @@ def _register():
     from evaluation.api import router as evaluation_router
 
     api.add_router("/evaluation", evaluation_router)
+    from ntm.api import report_router as ntm_report_router
+    from ntm.api import router as ntm_router
+    from reports.api import router as reports_router
+
+    api.add_router("/reports", reports_router)
+    api.add_router("/reports/ntm", ntm_report_router)
+    api.add_router("/ntm", ntm_router)
 
 
 _register()

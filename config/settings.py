@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "certification",
     "evaluation",
     "notifications",
+    "ntm",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,8 @@ urlpatterns = [
     path("register/", include("certification.urls")),
     path("certificates/", include("certification.watch_urls")),
     path("verify/", include("certification.verify_urls")),
+    path("ntm/", include("ntm.urls")),
+    path("reports/", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
     path("audit/", include("core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
