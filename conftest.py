@@ -69,3 +69,12 @@ def system_admin(db):
 @pytest.fixture
 def anonymous():
     return AnonymousUser()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Reports cache by data version; tests write rows directly and roll back, so each test starts from an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -47,15 +47,20 @@ def new_certificate_code() -> str:
     return secrets.token_hex(6).upper()
 
 
+def valid_on_q(day, prefix: str = "") -> Q:
+    """Certificates in force on `day`: started, not past valid_until, not ended by supersession or revocation.
+
+    The SQL form of certification.queries.state_on; both read the same stored dates. `prefix` reaches the
+    certificate through a relation (e.g. "certificates__").
+    """
+    return Q(**{f"{prefix}valid_from__lte": day, f"{prefix}valid_until__gt": day}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": day})
+    )
+
+
 class CertificateQuerySet(ScopedQuerySet):
     def valid_on(self, day):
-        """Certificates in force on `day`: started, not past valid_until, not ended by supersession or revocation.
-
-        The SQL form of certification.queries.state_on; both read the same stored dates.
-        """
-        return self.filter(valid_from__lte=day, valid_until__gt=day).filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gt=day)
-        )
+        return self.filter(valid_on_q(day))
 
 
 class Certificate(models.Model):

@@ -78,6 +78,22 @@ class Product(models.Model):
         related_name="+",
         help_text=_("Chỉ cần khi xã nơi đăng ký đã bị chia cho nhiều xã mới: cán bộ chọn xã hiện nay."),
     )
+    # Where the product lies in each boundary scheme (products.placement), kept for reports; never edited by hand.
+    old_commune = models.ForeignKey(
+        "areas.AdministrativeUnit", null=True, editable=False, on_delete=models.PROTECT, related_name="+"
+    )
+    old_district = models.ForeignKey(
+        "areas.AdministrativeUnit", null=True, editable=False, on_delete=models.PROTECT, related_name="+"
+    )
+    old_province = models.ForeignKey(
+        "areas.AdministrativeUnit", null=True, editable=False, on_delete=models.PROTECT, related_name="+"
+    )
+    new_commune = models.ForeignKey(
+        "areas.AdministrativeUnit", null=True, editable=False, on_delete=models.PROTECT, related_name="+"
+    )
+    new_province = models.ForeignKey(
+        "areas.AdministrativeUnit", null=True, editable=False, on_delete=models.PROTECT, related_name="+"
+    )
     description = models.TextField(_("mô tả"), blank=True)
     story = models.TextField(_("câu chuyện sản phẩm"), blank=True)
     status = models.CharField(
@@ -101,6 +117,14 @@ class Product(models.Model):
         from django.urls import reverse
 
         return reverse("products:detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        from products.placement import PLACE_FIELDS, apply_places
+
+        apply_places(self)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *PLACE_FIELDS}
+        super().save(*args, **kwargs)
 
 
 def photo_path(instance, filename):

@@ -1,3 +1,20 @@
+"""Public, read-only report endpoints (CONTRACT §6). The NTM report is mounted beside it by ntm.api."""
+
+from django.conf import settings
 from ninja import Router
+from ninja.throttling import AnonRateThrottle
+
+from areas.queries import get_unit
+from reports.queries import ocop_figures, parse_as_of
 
 router = Router(tags=["reports"])
+
+# Figures are public: anyone may ask, but not fast enough to stand in for a database dump.
+throttle = AnonRateThrottle(getattr(settings, "REPORTS_API_RATE", "120/m"))
+
+
+@router.get("/ocop", auth=None, throttle=[throttle], summary="Số liệu OCOP tại một ngày, cho một địa bàn")
+def ocop_report(request, as_of: str, area: str):
+    """Products holding a certificate valid on `as_of` whose place lies in `area` (either boundary scheme)."""
+    day = parse_as_of(as_of)
+    return ocop_figures(get_unit(area), day)
