@@ -75,7 +75,7 @@ class Selection:
     group: str | None = None
     year: int | None = None
     producer_type: str | None = None
-    child: int | None = None  # unit id one level down; 0 = not placed at that level
+    child: str | None = None  # area id of a unit one level down; "none" = not placed at that level
     days: int | None = None  # for `expiring`
 
     METRICS = ("valid", "expiring", "expired", "revoked", "recognized", "renewed")
@@ -128,9 +128,13 @@ class OcopReport:
             qs = qs.filter(decision__date__year=selection.year)
         if selection.producer_type:
             qs = qs.filter(product__producer__producer_type=selection.producer_type)
-        if selection.child is not None and self.child_field:
+        if selection.child and self.child_field:
             key = f"product__{self.child_field}"
-            qs = qs.filter(**{key: selection.child} if selection.child else {f"{key}__isnull": True})
+            if selection.child == "none":
+                qs = qs.filter(**{f"{key}__isnull": True})
+            else:
+                code = selection.child.rpartition(":")[2]
+                qs = qs.filter(**{f"{key}__code": code, f"{key}__parent": self.unit})
         return qs
 
     # --- figures ----------------------------------------------------------------------------------------------
@@ -179,11 +183,11 @@ class OcopReport:
             return []
         valid = valid if valid is not None else self.certificates()
         counts = dict(
-            valid.values_list(f"product__{self.child_field}")
-            .annotate(n=Count("product", distinct=True))
-            .order_by()
+            valid.values_list(f"product__{self.child_field}").annotate(n=Count("product", distinct=True)).order_by()
         )
-        units = AdministrativeUnit.objects.filter(parent=self.unit).order_by("code").only("scheme", "level", "code", "name")
+        units = (
+            AdministrativeUnit.objects.filter(parent=self.unit).order_by("code").only("scheme", "level", "code", "name")
+        )
         return [{"id": str(u.area_id), "name": u.name, "products": counts.get(u.pk, 0)} for u in units]
 
     def not_placed(self, children: list[dict], total: int) -> int:

@@ -1,0 +1,173 @@
+"""What the OCOP dashboard, its Excel and PDF exports and its narrative show: one object built from the engine."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from areas.choices import Level, Scheme
+from areas.models import AdministrativeUnit
+from producers.choices import ProducerType
+from products.choices import CategoryLevel, CategorySystem
+from products.models import ProductCategory
+from reports.queries import EXPIRY_WINDOWS, STARS, OcopReport, Period, ocop_figures
+
+
+def n(value) -> str:
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+def d(value: datetime.date) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+@dataclass
+class OcopDashboard:
+    unit: AdministrativeUnit
+    as_of: datetime.date
+    period: Period
+    figures: dict
+    watch: dict
+    groups: list = field(default_factory=list)  # (code, name)
+
+    @property
+    def total(self) -> int:
+        return self.figures["products"]["total"]
+
+    @property
+    def not_placed(self) -> int:
+        return self.total - sum(c["products"] for c in self.figures["children"])
+
+    @property
+    def children_with_products(self) -> int:
+        return sum(1 for c in self.figures["children"] if c["products"])
+
+    @property
+    def change(self) -> int:
+        return self.total - self.watch["previous_total"]
+
+    @property
+    def decrease(self) -> int:
+        return -self.change
+
+    def star_rows(self):
+        return [(s, self.figures["products"]["by_stars"][str(s)]) for s in STARS]
+
+    def group_rows(self):
+        return [(code, name, self.figures["products"]["by_group"].get(code, 0)) for code, name in self.groups]
+
+    def type_rows(self):
+        return [(t.value, t.label, self.figures["producers"]["by_type"][t.value]) for t in ProducerType]
+
+    def year_rows(self):
+        return [(int(y), c) for y, c in self.figures["products"]["by_recognition_year"].items()]
+
+    def watch_rows(self):
+        """(key, label, count, selection params) for the comparison cards."""
+        rows = [
+            (
+                f"expiring_{days}",
+                _("Sắp hết hạn trong %(n)s ngày") % {"n": days},
+                self.watch["expiring"][days],
+                {"metric": "expiring", "days": days},
+            )
+            for days in EXPIRY_WINDOWS
+        ]
+        rows += [
+            ("expired", _("Đã hết hạn, chưa được công nhận lại"), self.watch["expired"], {"metric": "expired"}),
+            ("revoked", _("Bị thu hồi trong kỳ"), self.watch["revoked"], {"metric": "revoked"}),
+            ("recognized", _("Công nhận mới trong kỳ"), self.watch["recognized"], {"metric": "recognized"}),
+            ("renewed", _("Công nhận lại, nâng hạng trong kỳ"), self.watch["renewed"], {"metric": "renewed"}),
+        ]
+        return rows
+
+    def child_word(self) -> str:
+        if self.unit.scheme == Scheme.PRE2025 and self.unit.level == Level.PROVINCE:
+            return _("đơn vị cấp huyện")
+        return _("đơn vị cấp xã")
+
+    def narrative(self) -> str:
+        return ocop_narrative(self)
+
+
+def build_dashboard(unit: AdministrativeUnit, as_of: datetime.date, period: Period | None = None) -> OcopDashboard:
+    report = OcopReport(unit, as_of, period)
+    groups = list(
+        ProductCategory.objects.filter(system=CategorySystem.S148, level=CategoryLevel.GROUP)
+        .order_by("position")
+        .values_list("code", "name")
+    )
+    return OcopDashboard(
+        unit=unit,
+        as_of=as_of,
+        period=report.period,
+        figures=ocop_figures(unit, as_of),
+        watch=report.watch(),
+        groups=groups,
+    )
+
+
+def _join(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return _("%(first)s và %(last)s") % {"first": ", ".join(parts[:-1]), "last": parts[-1]}
+
+
+def _type_phrase(code: str, count: int) -> str:
+    phrases = {
+        ProducerType.HTX: ngettext("%(n)s hợp tác xã", "%(n)s hợp tác xã", count),
+        ProducerType.DN: ngettext("%(n)s doanh nghiệp", "%(n)s doanh nghiệp", count),
+        ProducerType.HO: ngettext("%(n)s hộ, cơ sở sản xuất", "%(n)s hộ, cơ sở sản xuất", count),
+        ProducerType.THT: ngettext("%(n)s tổ hợp tác", "%(n)s tổ hợp tác", count),
+    }
+    return phrases[code] % {"n": n(count)}
+
+
+def ocop_narrative(board: OcopDashboard) -> str:
+    """The paragraph an officer pastes into a report, in the official style; every number is the dashboard's."""
+    producers = board.figures["producers"]
+    place = board.unit.name
+    if board.total == 0:
+        text = _("Tính đến ngày %(day)s, trên địa bàn %(place)s chưa có sản phẩm OCOP còn hiệu lực.") % {
+            "day": d(board.as_of),
+            "place": place,
+        }
+    else:
+        text = ngettext(
+            "Tính đến ngày %(day)s, trên địa bàn %(place)s có %(total)s sản phẩm OCOP còn hiệu lực "
+            "của %(producers)s chủ thể",
+            "Tính đến ngày %(day)s, trên địa bàn %(place)s có %(total)s sản phẩm OCOP còn hiệu lực "
+            "của %(producers)s chủ thể",
+            board.total,
+        ) % {"day": d(board.as_of), "place": place, "total": n(board.total), "producers": n(producers["total"])}
+        if board.figures["children"]:
+            text += _(", thuộc %(some)s/%(all)s %(word)s") % {
+                "some": n(board.children_with_products),
+                "all": n(len(board.figures["children"])),
+                "word": board.child_word(),
+            }
+        stars = [
+            ngettext("%(n)s sản phẩm %(s)s sao", "%(n)s sản phẩm %(s)s sao", count) % {"n": n(count), "s": s}
+            for s, count in board.star_rows()
+            if count
+        ]
+        text += _("; trong đó %(stars)s.") % {"stars": _join(stars)}
+        kinds = [_type_phrase(code, count) for code, _label, count in board.type_rows() if count]
+        text += " " + _("Theo loại hình chủ thể: %(kinds)s.") % {"kinds": _join(kinds)}
+    change = board.change
+    previous = {"before": d(board.watch["previous_as_of"]), "prev": n(board.watch["previous_total"])}
+    if change > 0:
+        text += " " + _("So với cùng kỳ năm trước (%(before)s: %(prev)s sản phẩm), tăng %(n)s sản phẩm.") % {
+            **previous,
+            "n": n(change),
+        }
+    elif change < 0:
+        text += " " + _("So với cùng kỳ năm trước (%(before)s: %(prev)s sản phẩm), giảm %(n)s sản phẩm.") % {
+            **previous,
+            "n": n(-change),
+        }
+    else:
+        text += " " + _("Không thay đổi so với cùng kỳ năm trước (%(before)s: %(prev)s sản phẩm).") % previous
+    return text

@@ -1,0 +1,127 @@
+"""The dashboard as an Excel workbook and a PDF report: the same OcopDashboard object, so the same numbers."""
+
+import io
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from areas.models import AdministrativeUnit
+from products.models import ProductCategory
+from reports.dashboard import OcopDashboard, d
+from reports.queries import OcopReport, Selection
+
+
+def filename(board: OcopDashboard, extension: str) -> str:
+    return f"ocop-{board.unit.scheme}-{board.unit.code}-{board.as_of.isoformat()}.{extension}"
+
+
+def selection_title(report: OcopReport, selection: Selection) -> str:
+    """What a drill-down list holds, in words: the number's own label."""
+    metric_titles = {
+        "valid": _("Sản phẩm OCOP còn hiệu lực ngày %(day)s"),
+        "expiring": _("Sản phẩm có giấy chứng nhận hết hạn trong %(days)s ngày kể từ %(day)s"),
+        "expired": _("Sản phẩm đã hết hạn, chưa được công nhận lại, tính đến %(day)s"),
+        "revoked": _("Giấy chứng nhận bị thu hồi từ %(start)s đến %(end)s"),
+        "recognized": _("Sản phẩm được công nhận mới từ %(start)s đến %(end)s"),
+        "renewed": _("Sản phẩm được công nhận lại, nâng hạng từ %(start)s đến %(end)s"),
+    }
+    title = metric_titles[selection.metric] % {
+        "day": d(report.as_of),
+        "days": selection.days or 30,
+        "start": d(report.period.start),
+        "end": d(report.period.end),
+    }
+    parts = [title, report.unit.name]
+    if selection.child == "none":
+        parts.append(_("chưa xác định được đơn vị cấp dưới"))
+    elif selection.child:
+        code = selection.child.rpartition(":")[2]
+        child = AdministrativeUnit.objects.filter(parent=report.unit, code=code).values_list("name", flat=True).first()
+        parts.append(child or selection.child)
+    if selection.stars:
+        parts.append(_("%(s)s sao") % {"s": selection.stars})
+    if selection.group:
+        group = (
+            ProductCategory.objects.filter(system="148", code=selection.group).values_list("name", flat=True).first()
+        )
+        parts.append(group or selection.group)
+    if selection.year:
+        parts.append(_("công nhận năm %(y)s") % {"y": selection.year})
+    if selection.producer_type:
+        from producers.choices import ProducerType
+
+        labels = dict(ProducerType.choices)
+        parts.append(str(labels.get(selection.producer_type, selection.producer_type)))
+    return " — ".join(parts)
+
+
+def _sheet_rows(board: OcopDashboard) -> list[tuple]:
+    """(section, label, value) rows of the summary sheet, in the dashboard's order."""
+    products, producers = board.figures["products"], board.figures["producers"]
+    rows = [
+        (_("Tổng hợp"), _("Sản phẩm OCOP còn hiệu lực"), products["total"]),
+        (_("Tổng hợp"), _("Chủ thể có sản phẩm còn hiệu lực"), producers["total"]),
+    ]
+    rows += [(_("Theo số sao"), _("%(s)s sao") % {"s": s}, c) for s, c in board.star_rows()]
+    rows += [(_("Theo nhóm sản phẩm"), name, c) for _code, name, c in board.group_rows()]
+    rows += [(_("Theo năm công nhận"), str(y), c) for y, c in board.year_rows()]
+    rows += [(_("Theo loại hình chủ thể"), str(label), c) for _code, label, c in board.type_rows()]
+    rows += [
+        (
+            _("So sánh"),
+            _("Cùng kỳ năm trước (%(day)s)") % {"day": d(board.watch["previous_as_of"])},
+            board.watch["previous_total"],
+        )
+    ]
+    rows += [(_("Theo dõi"), str(label), count) for _key, label, count, _params in board.watch_rows()]
+    return rows
+
+
+def dashboard_workbook(board: OcopDashboard) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Tổng hợp")[:31]
+    ws.append([_("Báo cáo sản phẩm OCOP — %(area)s") % {"area": board.unit.name}])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(
+        [
+            _("Tính đến ngày %(day)s; kỳ từ %(start)s đến %(end)s")
+            % {"day": d(board.as_of), "start": d(board.period.start), "end": d(board.period.end)}
+        ]
+    )
+    ws.append([board.narrative()])
+    ws.append([])
+    ws.append([_("Mục"), _("Chỉ tiêu"), _("Số lượng")])
+    for cell in ws[5]:
+        cell.font = Font(bold=True)
+    for row in _sheet_rows(board):
+        ws.append(list(row))
+    for col, width in ((1, 26), (2, 48), (3, 12)):
+        ws.column_dimensions[get_column_letter(col)].width = width
+
+    units = wb.create_sheet(_("Theo đơn vị")[:31])
+    units.append([_("Mã"), _("Đơn vị"), _("Sản phẩm OCOP còn hiệu lực")])
+    for cell in units[1]:
+        cell.font = Font(bold=True)
+    for child in board.figures["children"]:
+        units.append([child["id"], child["name"], child["products"]])
+    if board.figures["children"] and board.not_placed:
+        units.append(["", _("Chưa xác định được đơn vị cấp dưới"), board.not_placed])
+    units.append(["", _("Tổng"), board.total])
+    for col, width in ((1, 16), (2, 40), (3, 14)):
+        units.column_dimensions[get_column_letter(col)].width = width
+
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def dashboard_pdf(board: OcopDashboard) -> bytes:
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    html = render_to_string("reports/pdf/ocop.html", {"board": board, "rows": _sheet_rows(board)})
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()

@@ -1,0 +1,153 @@
+"""The OCOP dashboard: public figures for a date and an area, each one a link to the records behind it."""
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from areas.choices import Level
+from areas.models import AdministrativeUnit
+from reports import exports
+from reports.dashboard import build_dashboard
+from reports.forms import OcopReportForm, SelectionForm
+from reports.queries import OcopReport
+
+
+def default_area(user) -> str:
+    """The province of the user's first membership; empty for visitors, who choose."""
+    if not user.is_authenticated:
+        return ""
+    membership = user.memberships.select_related("area", "area__province").exclude(area=None).first()
+    if membership is None:
+        return ""
+    area = membership.area
+    province = area if area.level == Level.PROVINCE else area.province
+    return str(province.area_id)
+
+
+def _form(request):
+    return OcopReportForm(request.GET, default_area=default_area(request.user))
+
+
+def _area_choices(current):
+    provinces = AdministrativeUnit.objects.filter(level=Level.PROVINCE).order_by("-scheme", "code")
+    return {
+        "new": [p for p in provinces if p.scheme == "2025"],
+        "old": [p for p in provinces if p.scheme == "pre2025"],
+        "current_is_province": current is not None and current.level == Level.PROVINCE,
+    }
+
+
+def _ancestors(unit):
+    chain, node = [], unit.parent
+    while node is not None:
+        chain.insert(0, node)
+        node = node.parent
+    return chain
+
+
+def base_query(form) -> dict:
+    c = form.cleaned_data
+    query = {"as_of": c["as_of"].isoformat(), "area": str(c["area"].area_id)}
+    if form.data.get("start") or form.data.get("end"):
+        query.update(start=c["period"].start.isoformat(), end=c["period"].end.isoformat())
+    return query
+
+
+def ocop_dashboard(request):
+    form = _form(request)
+    context = {"form": form, "board": None, "show_errors": bool(request.GET)}
+    unit = None
+    if form.is_valid():
+        unit = form.cleaned_data["area"]
+        board = build_dashboard(unit, form.cleaned_data["as_of"], form.cleaned_data["period"])
+        context.update(
+            board=board,
+            unit=unit,
+            ancestors=_ancestors(unit),
+            chart_data=_chart_data(board),
+            base_query=base_query(form),
+        )
+    context["areas"] = _area_choices(unit)
+    return render(request, "reports/ocop.html", context, status=200 if form.is_valid() or not request.GET else 400)
+
+
+def _chart_data(board) -> dict:
+    return {
+        "stars": {
+            "labels": [_("%(s)s sao") % {"s": s} for s, _n in board.star_rows()],
+            "values": [c for _s, c in board.star_rows()],
+        },
+        "groups": {
+            "labels": [name for _c, name, _n in board.group_rows()],
+            "values": [c for _c, _n, c in board.group_rows()],
+        },
+        "types": {
+            "labels": [str(label) for _c, label, _n in board.type_rows()],
+            "values": [c for _c, _l, c in board.type_rows()],
+        },
+        "years": {"labels": [str(y) for y, _n in board.year_rows()], "values": [c for _y, c in board.year_rows()]},
+    }
+
+
+def ocop_records(request):
+    """The certificates behind one number of the dashboard: same date, area and period, plus the number's filters."""
+    form, chosen = _form(request), SelectionForm(request.GET)
+    if not (form.is_valid() and chosen.is_valid()):
+        return render(request, "reports/ocop_records.html", {"form": form, "chosen": chosen}, status=400)
+    unit, as_of = form.cleaned_data["area"], form.cleaned_data["as_of"]
+    report = OcopReport(unit, as_of, form.cleaned_data["period"])
+    selection = chosen.selection()
+    certificates = (
+        report.certificates(selection)
+        .select_related(
+            "decision",
+            "product",
+            "product__producer",
+            "product__group",
+            "product__location",
+            "product__new_commune",
+            "product__old_commune",
+        )
+        .order_by("product__search_name", "id")
+    )
+    page = Paginator(certificates, 50).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "unit": unit,
+        "as_of": as_of,
+        "period": report.period,
+        "selection": selection,
+        "page": page,
+        "title": exports.selection_title(report, selection),
+        "new_scheme": unit.scheme == "2025",
+        "base_query": base_query(form),
+    }
+    return render(request, "reports/ocop_records.html", context)
+
+
+def ocop_export(request):
+    form = _form(request)
+    if not form.is_valid():
+        return render(
+            request, "reports/ocop.html", {"form": form, "board": None, "areas": _area_choices(None)}, status=400
+        )
+    board = build_dashboard(form.cleaned_data["area"], form.cleaned_data["as_of"], form.cleaned_data["period"])
+    response = HttpResponse(
+        exports.dashboard_workbook(board),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(board, "xlsx")}"'
+    return response
+
+
+def ocop_pdf(request):
+    form = _form(request)
+    if not form.is_valid():
+        return render(
+            request, "reports/ocop.html", {"form": form, "board": None, "areas": _area_choices(None)}, status=400
+        )
+    board = build_dashboard(form.cleaned_data["area"], form.cleaned_data["as_of"], form.cleaned_data["period"])
+    response = HttpResponse(exports.dashboard_pdf(board), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{exports.filename(board, "pdf")}"'
+    return response
