@@ -202,6 +202,8 @@ DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "ocop-demo-2026")
 
 # OCOP rules that a province may tune (domain.md §7: notify at least 30 days before expiry).
 OCOP_EXPIRY_WARNING_DAYS = int(os.environ.get("OCOP_EXPIRY_WARNING_DAYS", "30"))
+# Requests per client address on the public report API (django-ninja throttle syntax: N/s, N/m, N/h, N/d).
+REPORTS_API_RATE = os.environ.get("REPORTS_API_RATE", "120/m")
 # The public address of this system, without a trailing slash: certificate QR codes encode SITE_URL/verify/<code>/.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
