@@ -121,6 +121,30 @@ def bench_register_import(n_rows=2000):
     timed(f"import_register {n_rows} rows again (unchanged)", import_register, path)
 
 
+def bench_reports():
+    """The OCOP report and dashboard over the register imported above: time and queries, cold and cached."""
+    from django.core.cache import cache
+
+    client = Client(SERVER_NAME="localhost")
+    for area in ("pre2025:11", "2025:11", "2025:14"):
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            timed(
+                f"report API {area} (cold)", client.get, "/api/v1/reports/ocop", {"as_of": "2023-01-01", "area": area}
+            )
+        print(f"{'  queries':<50} {len(queries):8d}")
+        with CaptureQueriesContext(connection) as queries:
+            timed(
+                f"report API {area} (cached)", client.get, "/api/v1/reports/ocop", {"as_of": "2023-01-01", "area": area}
+            )
+        print(f"{'  queries':<50} {len(queries):8d}")
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        timed("dashboard 2025:14 (cold)", client.get, "/reports/ocop/", {"as_of": "2023-01-01", "area": "2025:14"})
+    print(f"{'  queries':<50} {len(queries):8d}")
+
+
 if __name__ == "__main__":
     main()
     bench_register_import()
+    bench_reports()
