@@ -1,6 +1,116 @@
-from ninja import Router
+"""NTM endpoints. `GET /api/v1/reports/ntm` is public and read-only (CONTRACT §7); `/api/v1/ntm/…` needs a login."""
 
-router = Router(tags=["ntm"])
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
+from ninja import Field, Router, Schema
+
+from api.auth import AUTH
+from ntm.models import Assessment, CriteriaSet
+from ntm.queries import ntm_report, parse_year
+
+router = Router(tags=["ntm"], auth=AUTH)
 
 # Mounted at /api/v1/reports/ntm (CONTRACT §7) beside the OCOP report.
 report_router = Router(tags=["reports"])
+
+
+class AreaRef(Schema):
+    id: str
+    name: str
+
+
+class NtmReportOut(Schema):
+    year: int
+    area: AreaRef
+    criteria_set: str = Field(description="the basic commune set in force on 31 December of the year")
+    communes: int = Field(description="rural communes (xã) of the area valid on 31 December")
+    assessed: int = Field(description="communes with an approved assessment for the year")
+    recognized: dict[str, int] = Field(description="dat-chuan / nang-cao / kieu-mau: each commune once, highest level")
+    basically_meeting: int
+    average_criteria: float | None = Field(description="criteria met ÷ assessed, 2 decimals; null if none assessed")
+    below: dict[str, int]
+    by_criterion: dict[str, int]
+    children: list[dict]
+    through_successions: bool = Field(
+        description="true when the area belongs to the other scheme than the year's: communes reached by successions"
+    )
+    basically_meeting_rule: str = Field(description="the NTM_BASICALLY_MEETING setting used: 'all' or 'min:N'")
+
+
+@report_router.get(
+    "", auth=None, response=NtmReportOut, summary="Public: NTM figures of an area for a year (CONTRACT §7)"
+)
+def ntm_report_endpoint(request, response: HttpResponse, year: str = "", area: str = ""):
+    report = ntm_report(year, area)
+    patch_cache_control(response, max_age=300, public=True)
+    return report
+
+
+class CriterionOut(Schema):
+    code: str
+    number: int
+    name: str
+
+
+class CriteriaSetOut(Schema):
+    code: str
+    title: str
+    decision: str
+    kind: str
+    level: str
+    valid_from: str
+    valid_until: str | None
+    uses_commune_groups: bool
+    criteria: list[CriterionOut]
+
+    @staticmethod
+    def resolve_valid_from(obj):
+        return obj.valid_from.isoformat()
+
+    @staticmethod
+    def resolve_valid_until(obj):
+        return obj.valid_until.isoformat() if obj.valid_until else None
+
+    @staticmethod
+    def resolve_criteria(obj):
+        return list(obj.criteria.all())
+
+
+@router.get("/criteria-sets", response=list[CriteriaSetOut], summary="NTM criteria sets with their criteria")
+def criteria_sets(request):
+    return CriteriaSet.objects.prefetch_related("criteria")
+
+
+class AssessmentOut(Schema):
+    id: int
+    commune: AreaRef
+    year: int
+    criteria_set: str
+    status: str
+    source: str
+    criteria_met: int
+    met: list[str]
+
+    @staticmethod
+    def resolve_commune(obj):
+        return {"id": str(obj.commune.area_id), "name": obj.commune.name}
+
+    @staticmethod
+    def resolve_criteria_set(obj):
+        return obj.criteria_set.code
+
+    @staticmethod
+    def resolve_met(obj):
+        return [r.criterion.code for r in obj.results.all() if r.met]
+
+
+@router.get("/assessments", response=list[AssessmentOut], summary="Assessments of a year in the caller's areas")
+def assessments(request, year: str):
+    year = parse_year(year)
+    return (
+        Assessment.objects.for_user(request.auth, "ntm.view")
+        .filter(year=year)
+        .select_related("commune", "criteria_set")
+        .prefetch_related("results__criterion")
+        .order_by("commune__code")
+    )

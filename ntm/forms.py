@@ -1,0 +1,120 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from certification.forms import ImportForm
+from core.forms import BootstrapMixin
+from ntm.choices import CommuneGroup, RecognitionLevel
+
+
+class ReportForm(BootstrapMixin, forms.Form):
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    area = forms.CharField(
+        label=_("Địa bàn"),
+        help_text=_("Mã địa bàn, ví dụ pre2025:100 (Huyện Điện Biên) hoặc 2025:11 (Tỉnh Điện Biên)."),
+        max_length=20,
+    )
+
+
+class NtmImportForm(ImportForm):
+    kind = None  # one layout only
+
+
+class AssessmentForm(BootstrapMixin, forms.Form):
+    """One checkbox and one evidence note per criterion, one value per indicator, a note for the whole."""
+
+    def __init__(self, *args, assessment, criteria, disabled=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        results = {r.criterion_id: r for r in assessment.results.all()}
+        values = {v.indicator_id: v.value for v in assessment.indicator_values.all()}
+        self.rows = []
+        for criterion in criteria:
+            result = results.get(criterion.pk)
+            met = forms.BooleanField(
+                label=f"{criterion.number}. {criterion.name}",
+                required=False,
+                initial=bool(result and result.met),
+                disabled=disabled,
+            )
+            evidence_label = _("Minh chứng, ghi chú — tiêu chí %(n)s") % {"n": criterion.number}
+            evidence = forms.CharField(
+                label=evidence_label,
+                required=False,
+                initial=result.evidence if result else "",
+                widget=forms.Textarea(
+                    attrs={"rows": 1, "aria-label": evidence_label, "placeholder": _("Minh chứng, ghi chú")}
+                ),
+                disabled=disabled,
+            )
+            self.fields[f"met_{criterion.code}"] = met
+            self.fields[f"evidence_{criterion.code}"] = evidence
+            indicator_names = []
+            for indicator in criterion.indicators.all():
+                name = f"indicator_{indicator.pk}"
+                self.fields[name] = forms.CharField(
+                    label=f"{indicator.code} {indicator.name}",
+                    required=False,
+                    max_length=100,
+                    initial=values.get(indicator.pk, ""),
+                    help_text=" · ".join(
+                        filter(
+                            None,
+                            [
+                                indicator.unit,
+                                str(_("ngưỡng: %(t)s") % {"t": indicator.threshold_for(assessment.commune_group)})
+                                if indicator.threshold_for(assessment.commune_group)
+                                else "",
+                                str(_("không bắt buộc")) if indicator.optional else "",
+                            ],
+                        )
+                    ),
+                    disabled=disabled,
+                )
+                indicator_names.append(name)
+            self.rows.append((criterion, f"met_{criterion.code}", f"evidence_{criterion.code}", indicator_names))
+        self.fields["note"] = forms.CharField(
+            label=_("Ghi chú chung"),
+            required=False,
+            initial=assessment.note,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            disabled=disabled,
+        )
+
+    def bound_rows(self):
+        for criterion, met, evidence, indicators in self.rows:
+            yield criterion, self[met], self[evidence], [self[name] for name in indicators]
+
+    def results(self) -> dict:
+        data = self.cleaned_data
+        return {c.code: (data[f"met_{c.code}"], data[f"evidence_{c.code}"]) for c in self.criteria}
+
+    def indicator_values(self) -> dict:
+        return {
+            int(name.split("_", 1)[1]): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("indicator_")
+        }
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RecognitionForm(BootstrapMixin, forms.Form):
+    level = forms.ChoiceField(label=_("Mức công nhận"), choices=RecognitionLevel.choices)
+    village = forms.CharField(label=_("Thôn, bản (chỉ với công nhận thôn, bản)"), required=False, max_length=150)
+    decision_no = forms.CharField(label=_("Số quyết định"), max_length=60)
+    decision_date = forms.DateField(label=_("Ngày quyết định"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RevocationForm(BootstrapMixin, forms.Form):
+    revoked_on = forms.DateField(label=_("Thu hồi từ ngày"), widget=forms.DateInput(attrs={"type": "date"}))
+    decision_no = forms.CharField(label=_("Số quyết định thu hồi"), required=False, max_length=60)
+    reason = forms.CharField(label=_("Lý do thu hồi"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CommuneGroupForm(BootstrapMixin, forms.Form):
+    group = forms.TypedChoiceField(label=_("Nhóm xã"), choices=CommuneGroup.choices, coerce=int)
+    valid_from = forms.DateField(label=_("Áp dụng từ ngày"), widget=forms.DateInput(attrs={"type": "date"}))
+    decided_by = forms.CharField(label=_("Căn cứ (số quyết định)"), max_length=255)
+    reason = forms.CharField(label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,310 @@
+"""`import_ntm` (CONTRACT §7, conventions of §5): one row per commune per year → approved assessments, recognitions."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from areas.choices import Scheme
+from areas.queries import CachedResolver, scheme_on
+from core.errors import DomainError
+from core.imports import Column, ImportErrors, Row, RowError, parse_date, read_table, run_import
+from core.text import fold
+from ntm import services
+from ntm.choices import COMMUNE_LEVELS, Source, year_end
+from ntm.models import CriteriaSet
+from ntm.queries import MAX_YEAR, MIN_YEAR
+
+BASE_COLUMNS = [
+    Column("year", "Năm", True),
+    Column("province", "Tỉnh", True),
+    Column("district", "Huyện"),
+    Column("commune", "Xã", True),
+    Column("criteria_set", "Bộ tiêu chí", True),
+]
+TAIL_COLUMNS = [
+    Column("recognition", "Công nhận"),
+    Column("decision_no", "Số quyết định"),
+    Column("decision_date", "Ngày quyết định"),
+]
+MET = {"1", "x", "dat", "co", "yes", "true"}
+NOT_MET = {"", "0", "chua dat", "khong dat", "khong", "no", "false", "-"}
+RECOGNITION_WORDS = {
+    "dat chuan": "dat-chuan",
+    "dat chuan ntm": "dat-chuan",
+    "dat chuan nong thon moi": "dat-chuan",
+    "nang cao": "nang-cao",
+    "ntm nang cao": "nang-cao",
+    "dat chuan nang cao": "nang-cao",
+    "nong thon moi nang cao": "nang-cao",
+    "kieu mau": "kieu-mau",
+    "ntm kieu mau": "kieu-mau",
+    "dat chuan kieu mau": "kieu-mau",
+    "nong thon moi kieu mau": "kieu-mau",
+}
+
+
+def criterion_number(code: str) -> int:
+    return int(code[2:]) if code.startswith("tc") and code[2:].isdigit() else 0
+
+
+def columns(sets) -> list[Column]:
+    codes = sorted({c.code for s in sets for c in s.criteria.all()}, key=lambda c: (criterion_number(c), c))
+    return [*BASE_COLUMNS, *(Column(code, f"Tiêu chí {criterion_number(code)}") for code in codes), *TAIL_COLUMNS]
+
+
+def parse_met(value: str) -> bool:
+    folded = fold(value)
+    if value.strip() and value.strip() != "-" and not folded:  # punctuation only, such as "?"
+        folded = "?"
+    if folded in MET:
+        return True
+    if folded in NOT_MET:
+        return False
+    raise DomainError(_("'%(v)s' không hiểu được: ghi 1/0, x/để trống, đạt/chưa đạt.") % {"v": value})
+
+
+def parse_recognition(value: str) -> str:
+    folded = fold(value)
+    for level in COMMUNE_LEVELS:
+        if folded == fold(level):
+            return str(level)
+    if folded in RECOGNITION_WORDS:
+        return RECOGNITION_WORDS[folded]
+    raise DomainError(
+        _("'%(v)s' không phải mức công nhận (dat-chuan, nang-cao, kieu-mau; hoặc Đạt chuẩn, Nâng cao, Kiểu mẫu).")
+        % {"v": value}
+    )
+
+
+@dataclass
+class RowOutcome:
+    row: int
+    year: int
+    commune: str
+    criteria_set: str
+    criteria_met: int
+    action: str
+    recognition: str = ""
+
+
+@dataclass
+class ImportResult:
+    counts: Counter = field(default_factory=Counter)
+    outcomes: list[RowOutcome] = field(default_factory=list)
+    summary: str = ""
+
+
+@dataclass
+class _Parsed:
+    row: int
+    year: int
+    commune: object
+    criteria_set: CriteriaSet
+    met: dict
+    recognition: str
+    decision_no: str
+    decision_date: object
+
+
+def _parse(table, sets: dict, resolver) -> tuple[list[_Parsed], list[RowError]]:
+    errors = list(table.errors)
+    present = set(table.rows[0].values) if table.rows else set()
+    missing_reported = set()
+    parsed, seen = [], {}
+    for row in table.rows:
+        before = len(errors)
+        year = _year(errors, row)
+        set_text = row.text("criteria_set")
+        criteria_set = sets.get(fold(set_text).replace(" ", "-")) if set_text else None
+        if not set_text:
+            errors.append(RowError(row.number, "criteria_set", _("bắt buộc, đang để trống.")))
+        elif criteria_set is None:
+            errors.append(
+                RowError(
+                    row.number,
+                    "criteria_set",
+                    _("không có bộ tiêu chí '%(s)s' (dùng: %(all)s).")
+                    % {"s": set_text, "all": ", ".join(sorted(sets))},
+                )
+            )
+        elif year and not (
+            criteria_set.valid_from <= year_end(year)
+            and (criteria_set.valid_until is None or year_end(year) < criteria_set.valid_until)
+        ):
+            errors.append(
+                RowError(
+                    row.number,
+                    "criteria_set",
+                    _("bộ %(s)s không áp dụng cho năm %(y)s (tính theo ngày 31/12).")
+                    % {"s": criteria_set.code, "y": year},
+                )
+            )
+        met = {}
+        if criteria_set is not None:
+            codes = {c.code for c in criteria_set.criteria.all()}
+            for code in sorted(codes, key=criterion_number):
+                if code not in present:
+                    if (criteria_set.code, code) not in missing_reported:
+                        missing_reported.add((criteria_set.code, code))
+                        errors.append(RowError(1, code, _("thiếu cột của tiêu chí %(c)s.") % {"c": code}))
+                    continue
+                try:
+                    met[code] = parse_met(row.text(code))
+                except DomainError as exc:
+                    errors.append(RowError(row.number, code, exc.message))
+            for key in present - codes:
+                if criterion_number(key) and row.text(key):
+                    errors.append(
+                        RowError(
+                            row.number,
+                            key,
+                            _("bộ %(s)s chỉ có %(n)s tiêu chí: để trống cột này.")
+                            % {"s": criteria_set.code, "n": len(codes)},
+                        )
+                    )
+        recognition = ""
+        if row.text("recognition"):
+            try:
+                recognition = parse_recognition(row.text("recognition"))
+            except DomainError as exc:
+                errors.append(RowError(row.number, "recognition", exc.message))
+        elif row.text("decision_no") or row.text("decision_date"):
+            errors.append(RowError(row.number, "recognition", _("có quyết định nhưng chưa ghi mức công nhận.")))
+        decision_date = None
+        if row.text("decision_date"):
+            try:
+                decision_date = parse_date(row.values.get("decision_date"))
+            except DomainError as exc:
+                errors.append(RowError(row.number, "decision_date", exc.message))
+        commune = None
+        for key in ("province", "commune"):
+            if not row.text(key):
+                errors.append(RowError(row.number, key, _("bắt buộc, đang để trống.")))
+        if year and row.text("province") and row.text("commune"):
+            day = year_end(year)
+            if scheme_on(day) == Scheme.PRE2025 and not row.text("district"):
+                errors.append(RowError(row.number, "district", _("bắt buộc với năm trước 2025.")))
+            else:
+                try:
+                    commune = resolver(
+                        province=row.text("province"),
+                        district=row.text("district"),
+                        commune=row.text("commune"),
+                        on_date=day,
+                    )
+                except DomainError as exc:
+                    errors.append(RowError(row.number, exc.field or "commune", exc.message))
+                else:
+                    if not commune.is_rural_commune:
+                        errors.append(
+                            RowError(
+                                row.number,
+                                "commune",
+                                _("%(c)s không phải xã: phường, thị trấn không đánh giá nông thôn mới.")
+                                % {"c": commune.name},
+                            )
+                        )
+        if commune is not None and criteria_set is not None and year:
+            key = (commune.pk, year, criteria_set.pk)
+            if key in seen:
+                errors.append(
+                    RowError(
+                        row.number, "commune", _("trùng với dòng %(n)s (cùng xã, năm, bộ tiêu chí).") % {"n": seen[key]}
+                    )
+                )
+            seen.setdefault(key, row.number)
+        if len(errors) == before:
+            parsed.append(
+                _Parsed(
+                    row.number, year, commune, criteria_set, met, recognition, row.text("decision_no"), decision_date
+                )
+            )
+    return parsed, errors
+
+
+def _year(errors, row: Row):
+    text = row.text("year")
+    if not text:
+        errors.append(RowError(row.number, "year", _("bắt buộc, đang để trống.")))
+        return None
+    if not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
+        errors.append(
+            RowError(row.number, "year", _("năm '%(v)s' không hợp lệ: ghi bốn chữ số, ví dụ 2021.") % {"v": text})
+        )
+        return None
+    return int(text)
+
+
+ACTIONS = {"created": "tạo mới", "updated": "cập nhật", "unchanged": "không thay đổi"}
+
+
+def _write(rows: list[_Parsed], actor) -> ImportResult:
+    result = ImportResult()
+    errors = []
+    for r in rows:
+        try:
+            outcome = services.record_imported_assessment(
+                actor=actor, commune=r.commune, year=r.year, criteria_set=r.criteria_set, met=r.met
+            )
+            if r.recognition:
+                _rec, created = services.record_recognition(
+                    actor=actor,
+                    commune=r.commune,
+                    level=r.recognition,
+                    decision_no=r.decision_no,
+                    decision_date=r.decision_date,
+                    year=r.year,
+                    source=Source.IMPORT,
+                )
+                result.counts["recognitions_created" if created else "recognitions_unchanged"] += 1
+        except DomainError as exc:
+            errors.append(RowError(r.row, exc.field or "commune", exc.message))
+            continue
+        result.counts[f"assessments_{outcome}"] += 1
+        result.outcomes.append(
+            RowOutcome(
+                r.row,
+                r.year,
+                r.commune.name,
+                r.criteria_set.code,
+                sum(1 for v in r.met.values() if v),
+                _(ACTIONS[outcome]),
+                r.recognition,
+            )
+        )
+    if errors:
+        raise ImportErrors(errors)
+    c = result.counts
+    result.summary = (
+        f"assessments created={c['assessments_created']} updated={c['assessments_updated']} "
+        f"unchanged={c['assessments_unchanged']}; recognitions created={c['recognitions_created']} "
+        f"unchanged={c['recognitions_unchanged']}"
+    )
+    return result
+
+
+def import_ntm(source, *, actor=None, dry_run=False, filename=None) -> ImportResult:
+    """Validate the whole file, then write in one transaction (rolled back for a dry run). Raises ImportErrors."""
+    sets = {s.code: s for s in CriteriaSet.objects.prefetch_related("criteria")}
+    table = read_table(source, columns(sets.values()), filename)
+    rows, errors = _parse(table, sets, CachedResolver())
+    if errors:
+        raise ImportErrors(errors)
+
+    def write():
+        result = _write(rows, actor)
+        changed = {k: v for k, v in result.counts.items() if v and "unchanged" not in k}
+        if changed:
+            from core import audit
+
+            audit.record(
+                actor=actor,
+                action="ntm.import.imported",
+                object_type_label="ntm.import",
+                label=str(filename or ""),
+                after={"summary": result.summary},
+            )
+        return result
+
+    return run_import(write, dry_run=dry_run)

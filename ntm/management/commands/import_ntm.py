@@ -1,0 +1,10 @@
+from core.management.import_command import ImportCommand
+from ntm.imports import import_ntm
+
+
+class Command(ImportCommand):
+    help = (
+        "Import NTM assessments (one row per commune per year: year, province, district, commune, criteria_set, "
+        "tc1…tcN, optional recognition, decision_no, decision_date). See CONTRACT §7."
+    )
+    importer = staticmethod(import_ntm)

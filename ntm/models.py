@@ -1,0 +1,280 @@
+"""Nông thôn mới: criteria sets as data, commune groups, yearly assessments, recognitions, closed periods.
+
+Criteria sets are written only by `ntm.loader` (the versioned files in ntm/criteria/ or an administrator's file);
+everything else only by `ntm.services`. Each assessment keeps the set it used (DESIGN.md rule 3).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.scoping import ScopedQuerySet
+from ntm.choices import (
+    AssessmentStatus,
+    CommuneGroup,
+    Issuer,
+    RecognitionLevel,
+    SetKind,
+    SetLevel,
+    Source,
+)
+
+
+class CriteriaSetQuerySet(models.QuerySet):
+    def in_force(self, day):
+        return self.filter(valid_from__lte=day).filter(
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gt=day)
+        )
+
+
+class CriteriaSet(models.Model):
+    code = models.CharField(_("mã"), max_length=40, unique=True, help_text=_("Ví dụ ntm-2021, ntm-2026."))
+    title = models.CharField(_("tên bộ tiêu chí"), max_length=255)
+    decision = models.CharField(_("căn cứ (quyết định)"), max_length=255, blank=True)
+    kind = models.CharField(_("áp dụng cho"), max_length=10, choices=SetKind.choices, default=SetKind.COMMUNE)
+    level = models.CharField(_("mức"), max_length=10, choices=SetLevel.choices, default=SetLevel.BASIC)
+    issuer = models.CharField(_("cấp ban hành"), max_length=10, choices=Issuer.choices, default=Issuer.NATIONAL)
+    province = models.ForeignKey(
+        "areas.AdministrativeUnit",
+        verbose_name=_("tỉnh ban hành"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    valid_from = models.DateField(_("áp dụng từ ngày"))
+    valid_until = models.DateField(_("áp dụng đến trước ngày"), null=True, blank=True)
+    uses_commune_groups = models.BooleanField(_("ngưỡng theo nhóm xã 1/2/3"), default=False)
+    group_names = models.JSONField(_("tên các nhóm xã"), default=dict, blank=True)
+    report_below = models.JSONField(
+        _("ngưỡng báo cáo 'dưới N tiêu chí'"), default=list, blank=True, help_text=_("Ví dụ [10, 15].")
+    )
+    source = models.CharField(_("nguồn nạp gần nhất"), max_length=255, blank=True)
+
+    objects = CriteriaSetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bộ tiêu chí nông thôn mới")
+        verbose_name_plural = _("bộ tiêu chí nông thôn mới")
+        ordering = ["valid_from", "code"]
+
+    def __str__(self):
+        return f"{self.code} – {self.title}"
+
+
+class Criterion(models.Model):
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="criteria")
+    code = models.CharField(_("mã"), max_length=20)
+    number = models.PositiveSmallIntegerField(_("số thứ tự"))
+    name = models.CharField(_("tên tiêu chí"), max_length=255)
+
+    class Meta:
+        verbose_name = _("tiêu chí")
+        verbose_name_plural = _("tiêu chí")
+        ordering = ["criteria_set", "number"]
+        constraints = [models.UniqueConstraint(fields=["criteria_set", "code"], name="ntm_criterion_code_uniq")]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+
+class Indicator(models.Model):
+    """An indicator (chỉ tiêu) of a criterion; thresholds per commune group: {"all": …} or {"1": …, "2": …, "3": …}."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField(_("mã"), max_length=20)
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("tên chỉ tiêu"), max_length=500)
+    unit = models.CharField(_("đơn vị tính"), max_length=50, blank=True)
+    optional = models.BooleanField(_("không bắt buộc"), default=False)
+    thresholds = models.JSONField(_("ngưỡng đạt"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        ordering = ["criterion", "position"]
+        constraints = [models.UniqueConstraint(fields=["criterion", "code"], name="ntm_indicator_code_uniq")]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def threshold_for(self, group) -> str:
+        return self.thresholds.get(str(group)) or self.thresholds.get("all") or ""
+
+
+class CommuneGroupAssignment(models.Model):
+    """A commune's group (1/2/3) for the 2026 set from `valid_from`; a later row supersedes, none is edited."""
+
+    commune = models.ForeignKey(
+        "areas.AdministrativeUnit", verbose_name=_("xã"), on_delete=models.PROTECT, related_name="ntm_groups"
+    )
+    group = models.PositiveSmallIntegerField(_("nhóm xã"), choices=CommuneGroup.choices)
+    valid_from = models.DateField(_("áp dụng từ ngày"))
+    decided_by = models.CharField(_("căn cứ (quyết định)"), max_length=255)
+    reason = models.TextField(_("lý do"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_area_field = "commune"
+
+    class Meta:
+        verbose_name = _("nhóm xã")
+        verbose_name_plural = _("nhóm xã")
+        ordering = ["commune", "-valid_from", "-recorded_at"]
+
+    def __str__(self):
+        return f"{self.commune} · {self.get_group_display()} ({self.valid_from:%d/%m/%Y})"
+
+
+class AssessmentQuerySet(ScopedQuerySet):
+    pass
+
+
+class Assessment(models.Model):
+    commune = models.ForeignKey(
+        "areas.AdministrativeUnit", verbose_name=_("xã"), on_delete=models.PROTECT, related_name="ntm_assessments"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    criteria_set = models.ForeignKey(
+        CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
+    )
+    source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices, default=Source.ENTRY)
+    # Denormalised count of criteria met, kept by the services, so reports aggregate one column.
+    criteria_met = models.PositiveSmallIntegerField(_("số tiêu chí đạt"), default=0)
+    commune_group = models.PositiveSmallIntegerField(_("nhóm xã"), choices=CommuneGroup.choices, null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = AssessmentQuerySet.as_manager()
+    scope_area_field = "commune"
+
+    class Meta:
+        verbose_name = _("đánh giá tiêu chí nông thôn mới")
+        verbose_name_plural = _("đánh giá tiêu chí nông thôn mới")
+        ordering = ["-year", "commune_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "year", "criteria_set"], name="ntm_assessment_uniq"),
+        ]
+        indexes = [models.Index(fields=["year", "criteria_set", "status"], name="ntm_assessment_year_idx")]
+
+    def __str__(self):
+        return f"{self.commune} · {self.year} · {self.criteria_set.code}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("ntm:assessment", args=[self.pk])
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == AssessmentStatus.APPROVED
+
+
+class CriterionResult(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="results")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="results")
+    met = models.BooleanField(_("đạt"), default=False)
+    evidence = models.TextField(_("minh chứng, ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("kết quả tiêu chí")
+        verbose_name_plural = _("kết quả tiêu chí")
+        ordering = ["assessment", "criterion__number"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "criterion"], name="ntm_result_uniq")]
+        indexes = [models.Index(fields=["criterion", "met"], name="ntm_result_criterion_idx")]
+
+    def __str__(self):
+        return f"{self.criterion.code}: {'đạt' if self.met else 'chưa đạt'}"
+
+
+class IndicatorValue(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="indicator_values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    value = models.CharField(_("giá trị"), max_length=100, blank=True)
+    met = models.BooleanField(_("đạt"), null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "indicator"], name="ntm_indicator_value_uniq")]
+
+    def __str__(self):
+        return f"{self.indicator.code}: {self.value}"
+
+
+class RecognitionQuerySet(ScopedQuerySet):
+    def in_force_on(self, day):
+        """Decided on or before `day` and not revoked on or before it."""
+        return self.filter(effective_date__lte=day).filter(
+            models.Q(revoked_on__isnull=True) | models.Q(revoked_on__gt=day)
+        )
+
+
+class Recognition(models.Model):
+    """A recognition decision for a commune (rank 1–3) or for one of its villages (a name; villages are not units)."""
+
+    commune = models.ForeignKey(
+        "areas.AdministrativeUnit", verbose_name=_("xã"), on_delete=models.PROTECT, related_name="ntm_recognitions"
+    )
+    village = models.CharField(_("thôn, bản"), max_length=150, blank=True)
+    level = models.CharField(_("mức công nhận"), max_length=20, choices=RecognitionLevel.choices)
+    rank = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    decision_no = models.CharField(_("số quyết định"), max_length=60, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    # The decision date, or 31 December of the year an import row gave without a date: what reports compare.
+    effective_date = models.DateField(_("tính từ ngày"))
+    revoked_on = models.DateField(_("thu hồi từ ngày"), null=True, blank=True)
+    revocation_decision_no = models.CharField(_("số quyết định thu hồi"), max_length=60, blank=True)
+    revocation_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices, default=Source.ENTRY)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = RecognitionQuerySet.as_manager()
+    scope_area_field = "commune"
+
+    class Meta:
+        verbose_name = _("quyết định công nhận nông thôn mới")
+        verbose_name_plural = _("quyết định công nhận nông thôn mới")
+        ordering = ["-effective_date", "-pk"]
+        indexes = [models.Index(fields=["commune", "effective_date"], name="ntm_recognition_idx")]
+
+    def __str__(self):
+        where = f"{self.village}, {self.commune}" if self.village else str(self.commune)
+        return f"{where} · {self.get_level_display()} · {self.decision_no or self.effective_date.year}"
+
+
+class ClosedPeriod(models.Model):
+    """A province's year closed for entry: every assessment of its communes for that year is locked."""
+
+    province = models.ForeignKey(
+        "areas.AdministrativeUnit", verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(_("ghi chú"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_area_field = "province"
+
+    class Meta:
+        verbose_name = _("kỳ báo cáo đã khóa")
+        verbose_name_plural = _("kỳ báo cáo đã khóa")
+        constraints = [models.UniqueConstraint(fields=["province", "year"], name="ntm_closed_period_uniq")]
+
+    def __str__(self):
+        return f"{self.province} · {self.year}"

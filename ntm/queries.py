@@ -1,0 +1,412 @@
+"""NTM reads: the yearly report (CONTRACT §7) shared by the API, the dashboard, its Excel export and its narrative,
+the commune lists behind each figure, completeness, priorities and a commune's history.
+
+The report runs a constant number of queries whatever the area's size: the communes of the area are one queryset
+annotated (by correlated subqueries) with their approved assessment's criteria count and their highest recognition in
+force on 31 December; totals are one `aggregate`, criteria one grouped count.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Case, CharField, Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When
+from django.utils.translation import gettext as _
+
+from areas.choices import Level, Scheme, UnitType
+from areas.identifiers import AreaId
+from areas.models import AdministrativeUnit, Succession
+from areas.queries import get_unit, scheme_on
+from core.errors import DomainError
+from ntm.choices import RANK_LEVEL, AssessmentStatus, CommuneStatus, Issuer, SetKind, SetLevel, year_end
+from ntm.models import Assessment, CriteriaSet, Criterion, CriterionResult, Recognition
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+RECOGNIZED_KEYS = ("dat-chuan", "nang-cao", "kieu-mau")
+
+
+class BadYear(DomainError):
+    pass
+
+
+def parse_year(value) -> int:
+    try:
+        year = int(str(value).strip())
+    except (TypeError, ValueError) as exc:
+        raise BadYear(_("Năm '%(v)s' không hợp lệ: ghi bốn chữ số, ví dụ 2021.") % {"v": value}) from exc
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise BadYear(_("Năm %(v)s nằm ngoài khoảng %(a)s–%(b)s.") % {"v": year, "a": MIN_YEAR, "b": MAX_YEAR})
+    return year
+
+
+def criteria_set_for_year(year: int) -> CriteriaSet | None:
+    """The national basic commune set in force on 31 December of `year` (ntm-2021 for 2021–2025, ntm-2026 after)."""
+    return (
+        CriteriaSet.objects.in_force(year_end(year))
+        .filter(kind=SetKind.COMMUNE, level=SetLevel.BASIC, issuer=Issuer.NATIONAL)
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def basically_meeting_rule() -> str:
+    return str(getattr(settings, "NTM_BASICALLY_MEETING", "all") or "all").strip().lower()
+
+
+def basically_meeting_threshold(criteria_count: int, rule: str | None = None) -> int:
+    """'all' (default): every criterion of the set; 'min:N': at least N (never more than the set has)."""
+    rule = rule or basically_meeting_rule()
+    if rule == "all":
+        return criteria_count
+    kind, _sep, number = rule.partition(":")
+    if kind == "min" and number.isdigit() and int(number) > 0:
+        return min(int(number), criteria_count)
+    raise ImproperlyConfigured(f"NTM_BASICALLY_MEETING must be 'all' or 'min:N', not {rule!r}")
+
+
+def _located(area) -> Q:
+    if area.level == Level.PROVINCE:
+        return Q(province=area)
+    if area.level == Level.DISTRICT:
+        return Q(district=area)
+    return Q(pk=area.pk)
+
+
+def communes_of(area, year: int):
+    """(rural communes valid on 31 December of `year` in that day's scheme, lying in `area`; through successions?)
+
+    An area of the year's scheme is direct. An area of the other scheme reaches the year's communes through the
+    recorded successions of its own communes (an old commune split in two counts in each new area it went into).
+    """
+    day = year_end(year)
+    scheme = scheme_on(day)
+    base = AdministrativeUnit.objects.filter(scheme=scheme, level=Level.COMMUNE, unit_type=UnitType.XA).valid_on(day)
+    if area.scheme == scheme:
+        return base.filter(_located(area)), False
+    own = AdministrativeUnit.objects.filter(scheme=area.scheme, level=Level.COMMUNE).filter(_located(area))
+    if area.scheme == Scheme.PRE2025:
+        linked = Succession.objects.filter(predecessor__in=own).values("successor_id")
+    else:
+        linked = Succession.objects.filter(successor__in=own).values("predecessor_id")
+    return base.filter(pk__in=linked), True
+
+
+def annotated_communes(communes, year: int, criteria_set: CriteriaSet, threshold: int):
+    """Each commune with its approved assessment (criteria_met, assessment_id), highest recognition rank and status."""
+    day = year_end(year)
+    assessment = Assessment.objects.filter(
+        commune=OuterRef("pk"), year=year, criteria_set=criteria_set, status=AssessmentStatus.APPROVED
+    )
+    rank = (
+        Recognition.objects.in_force_on(day)
+        .filter(commune=OuterRef("pk"), rank__isnull=False)
+        .order_by()
+        .values("commune")
+        .annotate(top=Max("rank"))
+        .values("top")
+    )
+    return communes.annotate(
+        criteria_met=Subquery(assessment.values("criteria_met")[:1], output_field=IntegerField()),
+        assessment_id=Subquery(assessment.values("pk")[:1], output_field=IntegerField()),
+        rank=Subquery(rank, output_field=IntegerField()),
+    ).annotate(
+        status=Case(
+            *(When(rank=r, then=Value(level)) for r, level in sorted(RANK_LEVEL.items(), reverse=True)),
+            When(criteria_met__gte=threshold, then=Value(CommuneStatus.CO_BAN_DAT.value)),
+            default=Value(CommuneStatus.CHUA_DAT.value),
+            output_field=CharField(),
+        )
+    )
+
+
+@dataclass
+class Scope:
+    """What one report is about: the year, the area, the set, the communes and how they were reached."""
+
+    year: int
+    area: AdministrativeUnit
+    criteria_set: CriteriaSet
+    criteria: list
+    threshold: int
+    communes: object  # annotated queryset
+    through_successions: bool
+
+
+def report_scope(year, area) -> Scope:
+    """Parse and resolve (400 bad year / malformed area, 404 unknown area); three queries."""
+    year = parse_year(year)
+    if not isinstance(area, AdministrativeUnit):
+        area = get_unit(area)
+    criteria_set = criteria_set_for_year(year)
+    if criteria_set is None:
+        raise BadYear(_("Chưa có bộ tiêu chí nông thôn mới áp dụng cho năm %(y)s.") % {"y": year})
+    criteria = list(Criterion.objects.filter(criteria_set=criteria_set).order_by("number"))
+    threshold = basically_meeting_threshold(len(criteria))
+    communes, through = communes_of(area, year)
+    return Scope(
+        year=year,
+        area=area,
+        criteria_set=criteria_set,
+        criteria=criteria,
+        threshold=threshold,
+        communes=annotated_communes(communes, year, criteria_set, threshold),
+        through_successions=through,
+    )
+
+
+def _totals(qs, below: list[int]) -> dict:
+    aggregates = {
+        "communes": Count("pk"),
+        "assessed": Count("pk", filter=Q(criteria_met__isnull=False)),
+        "met_sum": Sum("criteria_met"),
+        "basically_meeting": Count("pk", filter=Q(status=CommuneStatus.CO_BAN_DAT)),
+    }
+    for rank in RANK_LEVEL:
+        aggregates[f"rank_{rank}"] = Count("pk", filter=Q(rank=rank))
+    for n in below:
+        aggregates[f"below_{n}"] = Count("pk", filter=Q(criteria_met__lt=n))
+    return qs.aggregate(**aggregates)
+
+
+def average(met_sum, assessed) -> float | None:
+    if not assessed:
+        return None
+    value = (Decimal(met_sum or 0) / Decimal(assessed)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return float(value)
+
+
+def _figures(totals: dict, below: list[int]) -> dict:
+    return {
+        "communes": totals["communes"],
+        "assessed": totals["assessed"],
+        "recognized": {level: totals[f"rank_{rank}"] for rank, level in RANK_LEVEL.items()},
+        "basically_meeting": totals["basically_meeting"],
+        "average_criteria": average(totals["met_sum"], totals["assessed"]),
+        "below": {str(n): totals[f"below_{n}"] for n in below},
+    }
+
+
+def ntm_report(year, area) -> dict:
+    """CONTRACT §7, the one source of the API, the dashboard, its export and its narrative."""
+    return build_report(report_scope(year, area))
+
+
+def build_report(scope: Scope) -> dict:
+    below = list(scope.criteria_set.report_below or [])
+    totals = _totals(scope.communes, below)
+    met = dict(
+        CriterionResult.objects.filter(
+            met=True,
+            assessment__year=scope.year,
+            assessment__criteria_set=scope.criteria_set,
+            assessment__status=AssessmentStatus.APPROVED,
+            assessment__commune__in=scope.communes.values("pk"),
+        )
+        .values_list("criterion__code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    area = scope.area
+    report = {
+        "year": scope.year,
+        "area": {"id": str(area.area_id), "name": area.name},
+        "criteria_set": scope.criteria_set.code,
+        **_figures(totals, below),
+        "by_criterion": {c.code: met.get(c.code, 0) for c in scope.criteria},
+        "children": _children(scope, below),
+        "through_successions": scope.through_successions,
+        "basically_meeting_rule": basically_meeting_rule(),
+    }
+    return report
+
+
+def _children(scope: Scope, below: list[int]) -> list[dict]:
+    area = scope.area
+    if not scope.through_successions and area.scheme == Scheme.PRE2025 and area.level == Level.PROVINCE:
+        grouped = {
+            row["district_id"]: row
+            for row in scope.communes.order_by()
+            .values("district_id")
+            .annotate(
+                communes=Count("pk"),
+                assessed=Count("pk", filter=Q(criteria_met__isnull=False)),
+                met_sum=Sum("criteria_met"),
+                basically_meeting=Count("pk", filter=Q(status=CommuneStatus.CO_BAN_DAT)),
+                recognized=Count("pk", filter=Q(rank__isnull=False)),
+            )
+        }
+        districts = (
+            AdministrativeUnit.objects.filter(parent=area, level=Level.DISTRICT)
+            .valid_on(year_end(scope.year))
+            .order_by("code")
+        )
+        children = []
+        for district in districts:
+            row = grouped.get(district.pk, {})
+            children.append(
+                {
+                    "id": str(district.area_id),
+                    "name": district.name,
+                    "communes": row.get("communes", 0),
+                    "assessed": row.get("assessed", 0),
+                    "recognized": row.get("recognized", 0),
+                    "basically_meeting": row.get("basically_meeting", 0),
+                    "average_criteria": average(row.get("met_sum"), row.get("assessed")),
+                }
+            )
+        return children
+    if not scope.through_successions and area.level == Level.COMMUNE:
+        return []
+    return [
+        {
+            "id": str(AreaId(u["scheme"], u["code"])),
+            "name": u["name"],
+            "criteria_met": u["criteria_met"],
+            "status": u["status"],
+        }
+        for u in scope.communes.order_by("code").values("scheme", "code", "name", "criteria_met", "status")
+    ]
+
+
+# ---- the communes behind a figure --------------------------------------------------------------------------------
+
+FIGURES = {
+    "communes": lambda s, arg: Q(),
+    "assessed": lambda s, arg: Q(criteria_met__isnull=False),
+    "not-assessed": lambda s, arg: Q(criteria_met__isnull=True),
+    "recognized": lambda s, arg: Q(status=arg) if arg else Q(rank__isnull=False),
+    "basically_meeting": lambda s, arg: Q(status=CommuneStatus.CO_BAN_DAT),
+    "below": lambda s, arg: Q(criteria_met__lt=int(arg)),
+    "criterion": None,  # handled below: communes meeting a criterion
+    "criterion-not": None,  # assessed communes not meeting it
+}
+
+
+def figure_communes(scope: Scope, figure: str, arg: str = ""):
+    """The communes counted by one figure of the report, each with its criteria count and status."""
+    qs = scope.communes
+    if figure in ("criterion", "criterion-not"):
+        if arg not in {c.code for c in scope.criteria}:
+            raise DomainError(_("Không có tiêu chí '%(c)s' trong bộ %(s)s.") % {"c": arg, "s": scope.criteria_set.code})
+        met = CriterionResult.objects.filter(
+            assessment_id=OuterRef("assessment_id"), criterion__code=arg, met=(figure == "criterion")
+        )
+        qs = qs.filter(Exists(met))
+    elif figure in FIGURES:
+        if figure == "recognized" and arg and arg not in RECOGNIZED_KEYS:
+            raise DomainError(_("Mức công nhận không hợp lệ."))
+        if figure == "below" and not arg.isdigit():
+            raise DomainError(_("Ngưỡng không hợp lệ."))
+        qs = qs.filter(FIGURES[figure](scope, arg))
+    else:
+        raise DomainError(_("Không có chỉ số '%(f)s'.") % {"f": figure})
+    return qs.select_related("district", "province").order_by("district__name", "search_name")
+
+
+def figure_label(scope: Scope, figure: str, arg: str = "") -> str:
+    criteria = {c.code: c for c in scope.criteria}
+    labels = {
+        "communes": _("Các xã"),
+        "assessed": _("Các xã đã đánh giá"),
+        "not-assessed": _("Các xã chưa có kết quả đánh giá được duyệt"),
+        "basically_meeting": _("Các xã cơ bản đạt chuẩn"),
+    }
+    if figure in labels:
+        return labels[figure]
+    if figure == "recognized" and not arg:
+        return _("Các xã đạt chuẩn nông thôn mới (mọi mức)")
+    if figure == "recognized":
+        return str(CommuneStatus(arg).label) if arg in CommuneStatus.values else arg
+    if figure == "below":
+        return _("Các xã đạt dưới %(n)s tiêu chí") % {"n": arg}
+    if figure in ("criterion", "criterion-not") and arg in criteria:
+        c = criteria[arg]
+        if figure == "criterion":
+            return _("Các xã đạt tiêu chí %(n)s. %(name)s") % {"n": c.number, "name": c.name}
+        return _("Các xã chưa đạt tiêu chí %(n)s. %(name)s") % {"n": c.number, "name": c.name}
+    return figure
+
+
+# ---- completeness, priorities, a commune's history ---------------------------------------------------------------
+
+
+def completeness(area, year: int):
+    """The year's communes of `area` (in the year's scheme) with the state of their assessment, missing ones first."""
+    year = parse_year(year)
+    criteria_set = criteria_set_for_year(year)
+    communes, _through = communes_of(area, year)
+    assessment = Assessment.objects.filter(commune=OuterRef("pk"), year=year, criteria_set=criteria_set)
+    return (
+        communes.annotate(
+            assessment_status=Subquery(assessment.values("status")[:1]),
+            assessment_id=Subquery(assessment.values("pk")[:1], output_field=IntegerField()),
+        )
+        .select_related("district")
+        .order_by("district__name", "search_name")
+    )
+
+
+def missing_communes(area, year: int):
+    """Communes that have not reported: no assessment submitted or approved for the year."""
+    return completeness(area, year).filter(
+        Q(assessment_status__isnull=True) | Q(assessment_status=AssessmentStatus.DRAFT)
+    )
+
+
+def priorities(scope: Scope) -> list[dict]:
+    """For each criterion, the assessed communes (approved assessments) that do not meet it: where to invest."""
+    rows = (
+        CriterionResult.objects.filter(
+            met=False,
+            assessment__year=scope.year,
+            assessment__criteria_set=scope.criteria_set,
+            assessment__status=AssessmentStatus.APPROVED,
+            assessment__commune__in=scope.communes.values("pk"),
+        )
+        .select_related("assessment__commune", "assessment__commune__district")
+        .order_by("assessment__commune__search_name")
+    )
+    by_criterion = {c.pk: [] for c in scope.criteria}
+    for row in rows:
+        by_criterion.setdefault(row.criterion_id, []).append(row.assessment.commune)
+    out = [{"criterion": c, "communes": by_criterion[c.pk]} for c in scope.criteria]
+    return sorted(out, key=lambda item: (-len(item["communes"]), item["criterion"].number))
+
+
+def commune_history(commune):
+    """The commune's assessments across years and sets, its counterparts' across the reform included."""
+    from areas.filters import with_counterparts
+
+    ids = with_counterparts({commune.pk})
+    assessments = list(
+        Assessment.objects.filter(commune_id__in=ids)
+        .select_related("criteria_set", "commune")
+        .prefetch_related("results__criterion")
+        .order_by("criteria_set__valid_from", "year")
+    )
+    sets = []
+    for assessment in assessments:
+        if not sets or sets[-1]["set"].pk != assessment.criteria_set_id:
+            sets.append({"set": assessment.criteria_set, "assessments": [], "criteria": []})
+        sets[-1]["assessments"].append(assessment)
+    for block in sets:
+        criteria = list(block["set"].criteria.all())
+        block["criteria"] = [
+            {
+                "criterion": c,
+                "cells": [
+                    next((r.met for r in a.results.all() if r.criterion_id == c.pk), None) for a in block["assessments"]
+                ],
+            }
+            for c in criteria
+        ]
+    recognitions = (
+        Recognition.objects.filter(commune_id__in=ids).select_related("commune").order_by("effective_date", "pk")
+    )
+    return sets, recognitions
+
+
+def year_default() -> int:
+    return datetime.date.today().year - 1

@@ -1,0 +1,604 @@
+"""Every NTM write (DESIGN.md rule 1): keyword arguments, one transaction, scope check, audit entry, DomainError.
+
+`actor=None` is the system (imports and commands run on the server).
+"""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from accounts.scope import require
+from areas.choices import Level
+from areas.filters import with_counterparts
+from areas.models import Succession
+from core import audit
+from core.errors import DomainError
+from ntm.choices import (
+    COMMUNE_LEVELS,
+    LEVEL_RANK,
+    VILLAGE_LEVELS,
+    AssessmentStatus,
+    CommuneGroup,
+    RecognitionLevel,
+    Source,
+    year_end,
+)
+from ntm.models import (
+    Assessment,
+    ClosedPeriod,
+    CommuneGroupAssignment,
+    CriterionResult,
+    IndicatorValue,
+    Recognition,
+)
+
+ASSESSMENT_FIELDS = ["status", "criteria_met", "commune_group", "note", "source"]
+
+
+def _who(user) -> str:
+    if user is None:
+        return _("hệ thống")
+    return str(user)
+
+
+def _day(value) -> str:
+    return formats.date_format(
+        timezone.localtime(value) if isinstance(value, datetime.datetime) else value, "SHORT_DATE_FORMAT"
+    )
+
+
+def _assessment_snapshot(assessment: Assessment) -> dict:
+    data = audit.snapshot(assessment, ASSESSMENT_FIELDS)
+    data["met"] = sorted(
+        assessment.results.filter(met=True).values_list("criterion__code", flat=True), key=lambda c: (len(c), c)
+    )
+    return data
+
+
+# ---- commune groups ---------------------------------------------------------------------------------------------
+
+
+def commune_group_on(commune, day) -> CommuneGroupAssignment | None:
+    return (
+        CommuneGroupAssignment.objects.filter(commune=commune, valid_from__lte=day)
+        .order_by("-valid_from", "-recorded_at")
+        .first()
+    )
+
+
+def set_commune_group(*, actor, commune, group: int, valid_from: datetime.date, decided_by: str, reason: str = ""):
+    require(actor, "ntm.manage", commune, _("Bạn không được xếp nhóm cho xã này."))
+    if commune.level != Level.COMMUNE or not commune.is_rural_commune:
+        raise DomainError(_("Chỉ xếp nhóm cho xã (không áp dụng cho phường, thị trấn)."), field="commune")
+    if group not in CommuneGroup.values:
+        raise DomainError(_("Nhóm xã phải là 1, 2 hoặc 3."), field="group")
+    if not (decided_by or "").strip():
+        raise DomainError(_("Ghi căn cứ (số quyết định) xếp nhóm."), field="decided_by")
+    with transaction.atomic():
+        previous = commune_group_on(commune, valid_from)
+        assignment = CommuneGroupAssignment.objects.create(
+            commune=commune,
+            group=group,
+            valid_from=valid_from,
+            decided_by=decided_by.strip(),
+            reason=(reason or "").strip(),
+            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        audit.record(
+            actor=actor,
+            action="ntm.commune_group.set",
+            obj=assignment,
+            area=commune,
+            before={"group": previous.group, "valid_from": str(previous.valid_from)} if previous else None,
+            after=audit.snapshot(assignment, ["group", "valid_from", "decided_by", "reason"]),
+        )
+    return assignment
+
+
+# ---- closed periods ---------------------------------------------------------------------------------------------
+
+
+def closed_period_for(commune, year: int) -> ClosedPeriod | None:
+    province_ids = with_counterparts({commune.province_id}) if commune.province_id else set()
+    return ClosedPeriod.objects.filter(province_id__in=province_ids, year=year).select_related("closed_by").first()
+
+
+def close_period(*, actor, province, year: int, reason: str = "") -> ClosedPeriod:
+    require(actor, "ntm.approve", province, _("Bạn không được khóa kỳ báo cáo của tỉnh này."))
+    if province.level != Level.PROVINCE:
+        raise DomainError(_("Chỉ khóa kỳ báo cáo theo tỉnh."), field="province")
+    with transaction.atomic():
+        period, created = ClosedPeriod.objects.get_or_create(
+            province=province,
+            year=year,
+            defaults={"closed_by": actor if getattr(actor, "is_authenticated", False) else None, "reason": reason},
+        )
+        if not created:
+            raise DomainError(_("Kỳ báo cáo năm %(y)s của %(p)s đã khóa.") % {"y": year, "p": province.name})
+        audit.record(
+            actor=actor, action="ntm.period.closed", obj=period, area=province, after={"year": year, "reason": reason}
+        )
+    return period
+
+
+def reopen_period(*, actor, period: ClosedPeriod, reason: str) -> None:
+    require(actor, "ntm.approve", period.province, _("Bạn không được mở kỳ báo cáo của tỉnh này."))
+    if not (reason or "").strip():
+        raise DomainError(_("Ghi lý do mở lại kỳ báo cáo."), field="reason")
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="ntm.period.reopened",
+            obj=period,
+            area=period.province,
+            before={"year": period.year, "closed_by": _who(period.closed_by)},
+            after={"reason": reason.strip()},
+        )
+        ClosedPeriod.objects.filter(pk=period.pk).delete()
+
+
+# ---- assessments ------------------------------------------------------------------------------------------------
+
+
+def lock_reason(assessment: Assessment, period: ClosedPeriod | None = None) -> str:
+    """Why the form cannot be edited, and by whom; empty when it can."""
+    if period is None:
+        period = closed_period_for(assessment.commune, assessment.year)
+    reasons = []
+    if assessment.status == AssessmentStatus.APPROVED:
+        if assessment.source == Source.IMPORT:
+            reasons.append(
+                _("Đã khóa: kết quả được %(who)s nhập từ bảng tính của tỉnh ngày %(d)s.")
+                % {"who": _who(assessment.approved_by), "d": _day(assessment.approved_at)}
+            )
+        else:
+            reasons.append(
+                _("Đã khóa: được %(who)s duyệt ngày %(d)s.")
+                % {"who": _who(assessment.approved_by), "d": _day(assessment.approved_at)}
+            )
+    if period is not None:
+        reasons.append(
+            _("Kỳ báo cáo năm %(y)s của %(p)s đã được %(who)s khóa ngày %(d)s.")
+            % {"y": period.year, "p": period.province.name, "who": _who(period.closed_by), "d": _day(period.closed_at)}
+        )
+    return " ".join(reasons)
+
+
+def _refuse_if_locked(assessment: Assessment):
+    reason = lock_reason(assessment)
+    if reason:
+        raise DomainError(reason, code="locked")
+
+
+def _check_commune(commune, year: int):
+    if commune.level != Level.COMMUNE or not commune.is_rural_commune:
+        raise DomainError(_("Chỉ xã mới đánh giá tiêu chí nông thôn mới (không áp dụng cho phường, thị trấn)."))
+    if not commune.is_valid_on(year_end(year)):
+        raise DomainError(
+            _("%(c)s không còn hiệu lực ngày 31/12/%(y)s: đánh giá theo đơn vị hành chính của năm đó.")
+            % {"c": commune.name, "y": year}
+        )
+
+
+def start_assessment(*, actor, commune, year: int) -> tuple[Assessment, bool]:
+    """The commune's assessment for `year` with the set in force on 31 December, created as a draft if missing."""
+    from ntm.queries import criteria_set_for_year
+
+    require(actor, "ntm.assess", commune, _("Bạn chỉ nhập đánh giá cho xã mình phụ trách."))
+    _check_commune(commune, year)
+    criteria_set = criteria_set_for_year(year)
+    if criteria_set is None:
+        raise DomainError(_("Chưa có bộ tiêu chí nông thôn mới áp dụng cho năm %(y)s.") % {"y": year})
+    with transaction.atomic():
+        assessment, created = Assessment.objects.get_or_create(
+            commune=commune, year=year, criteria_set=criteria_set, defaults={"source": Source.ENTRY}
+        )
+        if created:
+            group = commune_group_on(commune, year_end(year)) if criteria_set.uses_commune_groups else None
+            assessment.commune_group = group.group if group else None
+            assessment.save(update_fields=["commune_group"])
+            CriterionResult.objects.bulk_create(
+                CriterionResult(assessment=assessment, criterion=c) for c in criteria_set.criteria.all()
+            )
+            audit.record(
+                actor=actor,
+                action="ntm.assessment.created",
+                obj=assessment,
+                area=commune,
+                after=_assessment_snapshot(assessment),
+            )
+    return assessment, created
+
+
+def save_assessment(
+    *, actor, assessment: Assessment, results: dict, indicator_values: dict | None = None, note: str = ""
+) -> Assessment:
+    """results: {criterion code: (met, evidence)}; indicator_values: {indicator id: value text}."""
+    require(actor, "ntm.assess", assessment.commune, _("Bạn chỉ nhập đánh giá cho xã mình phụ trách."))
+    with transaction.atomic():
+        assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        _refuse_if_locked(assessment)
+        if assessment.status != AssessmentStatus.DRAFT:
+            raise DomainError(_("Kết quả đã gửi tỉnh: chờ tỉnh duyệt hoặc trả lại để sửa."), code="submitted")
+        before = _assessment_snapshot(assessment)
+        stored = {r.criterion.code: r for r in assessment.results.select_related("criterion")}
+        unknown = set(results) - set(stored)
+        if unknown:
+            raise DomainError(_("Tiêu chí không thuộc bộ tiêu chí: %(c)s.") % {"c": ", ".join(sorted(unknown))})
+        changed = []
+        for code, (met, evidence) in results.items():
+            result = stored[code]
+            evidence = (evidence or "").strip()
+            if result.met != bool(met) or result.evidence != evidence:
+                result.met, result.evidence = bool(met), evidence
+                changed.append(result)
+        CriterionResult.objects.bulk_update(changed, ["met", "evidence"])
+        _save_indicator_values(assessment, indicator_values or {})
+        assessment.criteria_met = sum(1 for r in stored.values() if r.met)
+        assessment.note = (note or "").strip()
+        assessment.updated_at = timezone.now()
+        assessment.save(update_fields=["criteria_met", "note", "updated_at"])
+        after = _assessment_snapshot(assessment)
+        if after != before:
+            audit.record(
+                actor=actor,
+                action="ntm.assessment.saved",
+                obj=assessment,
+                area=assessment.commune,
+                before=before,
+                after=after,
+            )
+    return assessment
+
+
+def _save_indicator_values(assessment, values: dict):
+    if not values:
+        return
+    from ntm.models import Indicator
+
+    indicators = {
+        i.pk: i for i in Indicator.objects.filter(criterion__criteria_set=assessment.criteria_set, pk__in=list(values))
+    }
+    stored = {v.indicator_id: v for v in assessment.indicator_values.all()}
+    for indicator_id, value in values.items():
+        if indicator_id not in indicators:
+            raise DomainError(_("Chỉ tiêu không thuộc bộ tiêu chí."))
+        value = (value or "").strip()[:100]
+        current = stored.get(indicator_id)
+        if current is None and value:
+            IndicatorValue.objects.create(assessment=assessment, indicator_id=indicator_id, value=value)
+        elif current is not None and current.value != value:
+            current.value = value
+            current.save(update_fields=["value"])
+
+
+def _transition(
+    actor, assessment, *, action, permission, message, expected, new_status, audit_action, reason="", **fields
+):
+    require(actor, permission, assessment.commune, message)
+    with transaction.atomic():
+        assessment = Assessment.objects.select_for_update().select_related("commune").get(pk=assessment.pk)
+        if assessment.status not in expected:
+            raise DomainError(
+                _("Không thể %(a)s: kết quả đang ở trạng thái '%(s)s'.")
+                % {"a": action, "s": assessment.get_status_display()}
+            )
+        period = closed_period_for(assessment.commune, assessment.year)
+        if period is not None:
+            raise DomainError(lock_reason(assessment, period), code="locked")
+        before = _assessment_snapshot(assessment)
+        assessment.status = new_status
+        for name, value in fields.items():
+            setattr(assessment, name, value)
+        assessment.updated_at = timezone.now()
+        assessment.save()
+        after = _assessment_snapshot(assessment)
+        if reason:
+            after["reason"] = reason
+        audit.record(
+            actor=actor, action=audit_action, obj=assessment, area=assessment.commune, before=before, after=after
+        )
+    return assessment
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def submit_assessment(*, actor, assessment: Assessment) -> Assessment:
+    return _transition(
+        actor,
+        assessment,
+        action=_("gửi"),
+        permission="ntm.assess",
+        message=_("Bạn chỉ gửi đánh giá của xã mình phụ trách."),
+        expected={AssessmentStatus.DRAFT},
+        new_status=AssessmentStatus.SUBMITTED,
+        audit_action="ntm.assessment.submitted",
+        submitted_at=timezone.now(),
+        submitted_by=_user(actor),
+    )
+
+
+def return_assessment(*, actor, assessment: Assessment, reason: str) -> Assessment:
+    if not (reason or "").strip():
+        raise DomainError(_("Ghi lý do trả lại để xã biết cần sửa gì."), field="reason")
+    return _transition(
+        actor,
+        assessment,
+        action=_("trả lại"),
+        permission="ntm.approve",
+        message=_("Bạn không được duyệt đánh giá của xã này."),
+        expected={AssessmentStatus.SUBMITTED},
+        new_status=AssessmentStatus.DRAFT,
+        audit_action="ntm.assessment.returned",
+        reason=reason.strip(),
+    )
+
+
+def approve_assessment(*, actor, assessment: Assessment) -> Assessment:
+    return _transition(
+        actor,
+        assessment,
+        action=_("duyệt"),
+        permission="ntm.approve",
+        message=_("Bạn không được duyệt đánh giá của xã này."),
+        expected={AssessmentStatus.SUBMITTED},
+        new_status=AssessmentStatus.APPROVED,
+        audit_action="ntm.assessment.approved",
+        approved_at=timezone.now(),
+        approved_by=_user(actor),
+    )
+
+
+def unapprove_assessment(*, actor, assessment: Assessment, reason: str) -> Assessment:
+    """Unlock an approved assessment: back to draft so the commune can correct it. A reason is required, audited."""
+    if not (reason or "").strip():
+        raise DomainError(_("Ghi lý do mở khóa."), field="reason")
+    return _transition(
+        actor,
+        assessment,
+        action=_("mở khóa"),
+        permission="ntm.approve",
+        message=_("Bạn không được mở khóa đánh giá của xã này."),
+        expected={AssessmentStatus.APPROVED},
+        new_status=AssessmentStatus.DRAFT,
+        audit_action="ntm.assessment.unapproved",
+        reason=reason.strip(),
+        approved_at=None,
+        approved_by=None,
+        submitted_at=None,
+        submitted_by=None,
+    )
+
+
+def record_imported_assessment(*, actor, commune, year: int, criteria_set, met: dict) -> str:
+    """An import row: the assessment approved as given (source import). Returns created / updated / unchanged."""
+    require(actor, "ntm.manage", commune, _("Bạn không được nhập dữ liệu nông thôn mới của xã này."))
+    assessment = Assessment.objects.filter(commune=commune, year=year, criteria_set=criteria_set).first()
+    criteria = {c.code: c for c in criteria_set.criteria.all()}
+    count = sum(1 for code in criteria if met.get(code))
+    if assessment is None:
+        assessment = Assessment.objects.create(
+            commune=commune,
+            year=year,
+            criteria_set=criteria_set,
+            status=AssessmentStatus.APPROVED,
+            source=Source.IMPORT,
+            criteria_met=count,
+            approved_at=timezone.now(),
+            approved_by=_user(actor),
+        )
+        CriterionResult.objects.bulk_create(
+            CriterionResult(assessment=assessment, criterion=c, met=bool(met.get(code))) for code, c in criteria.items()
+        )
+        audit.record(
+            actor=actor,
+            action="ntm.assessment.imported",
+            obj=assessment,
+            area=commune,
+            after=_assessment_snapshot(assessment),
+        )
+        return "created"
+    results = {r.criterion_id: r for r in assessment.results.all()}
+    changed, created = [], []
+    for code, criterion in criteria.items():
+        result = results.get(criterion.pk)
+        if result is None:
+            created.append(CriterionResult(assessment=assessment, criterion=criterion, met=bool(met.get(code))))
+        elif result.met != bool(met.get(code)):
+            result.met = bool(met.get(code))
+            changed.append(result)
+    if (
+        not changed
+        and not created
+        and assessment.status == AssessmentStatus.APPROVED
+        and assessment.criteria_met == count
+    ):
+        return "unchanged"
+    before = _assessment_snapshot(assessment)
+    CriterionResult.objects.bulk_update(changed, ["met"])
+    CriterionResult.objects.bulk_create(created)
+    assessment.criteria_met = count
+    if assessment.status != AssessmentStatus.APPROVED:
+        assessment.status = AssessmentStatus.APPROVED
+        assessment.approved_at = timezone.now()
+        assessment.approved_by = _user(actor)
+    assessment.source = Source.IMPORT
+    assessment.updated_at = timezone.now()
+    assessment.save()
+    audit.record(
+        actor=actor,
+        action="ntm.assessment.imported",
+        obj=assessment,
+        area=commune,
+        before=before,
+        after=_assessment_snapshot(assessment),
+    )
+    return "updated"
+
+
+# ---- recognitions -----------------------------------------------------------------------------------------------
+
+RECOGNITION_FIELDS = ["level", "village", "decision_no", "decision_date", "effective_date", "source"]
+
+
+def record_recognition(
+    *,
+    actor,
+    commune,
+    level: str,
+    decision_no: str = "",
+    decision_date: datetime.date | None = None,
+    year: int | None = None,
+    village: str = "",
+    source: str = Source.ENTRY,
+) -> tuple[Recognition, bool]:
+    """A recognition decision; the same (commune, village, level, decision) again is found, not duplicated.
+
+    Without a decision date (an import row may omit it) the recognition counts from 31 December of `year`.
+    """
+    require(actor, "ntm.manage", commune, _("Bạn không được ghi quyết định công nhận cho xã này."))
+    if level not in RecognitionLevel.values:
+        raise DomainError(
+            _("Mức công nhận '%(l)s' không hợp lệ (dùng: %(v)s).")
+            % {"l": level, "v": ", ".join(RecognitionLevel.values)},
+            field="level",
+        )
+    village = " ".join((village or "").split())
+    if level in VILLAGE_LEVELS and not village:
+        raise DomainError(_("Ghi tên thôn, bản được công nhận."), field="village")
+    if level in COMMUNE_LEVELS and village:
+        raise DomainError(_("Quyết định công nhận xã không ghi tên thôn, bản."), field="village")
+    if commune.level != Level.COMMUNE or not commune.is_rural_commune:
+        raise DomainError(
+            _("Chỉ xã được công nhận nông thôn mới (không áp dụng cho phường, thị trấn)."), field="commune"
+        )
+    if decision_date is None and year is None:
+        raise DomainError(_("Ghi ngày quyết định."), field="decision_date")
+    effective = decision_date or year_end(year)
+    if not commune.is_valid_on(effective):
+        raise DomainError(
+            _("%(c)s không có hiệu lực ngày %(d)s.") % {"c": commune.name, "d": _day(effective)}, field="commune"
+        )
+    decision_no = " ".join((decision_no or "").split())
+    with transaction.atomic():
+        existing = Recognition.objects.filter(
+            commune=commune, village=village, level=level, decision_no=decision_no, decision_date=decision_date
+        )
+        if decision_date is None:
+            existing = existing.filter(effective_date=effective)
+        found = existing.first()
+        if found is not None:
+            return found, False
+        recognition = Recognition.objects.create(
+            commune=commune,
+            village=village,
+            level=level,
+            rank=LEVEL_RANK.get(level),
+            decision_no=decision_no,
+            decision_date=decision_date,
+            effective_date=effective,
+            source=source,
+        )
+        audit.record(
+            actor=actor,
+            action="ntm.recognition.recorded",
+            obj=recognition,
+            area=commune,
+            after=audit.snapshot(recognition, RECOGNITION_FIELDS),
+        )
+    return recognition, True
+
+
+def revoke_recognition(
+    *, actor, recognition: Recognition, revoked_on: datetime.date, reason: str, decision_no: str = ""
+) -> Recognition:
+    require(actor, "ntm.manage", recognition.commune, _("Bạn không được thu hồi quyết định công nhận của xã này."))
+    if not (reason or "").strip():
+        raise DomainError(_("Ghi lý do thu hồi."), field="reason")
+    with transaction.atomic():
+        recognition = Recognition.objects.select_for_update().select_related("commune").get(pk=recognition.pk)
+        if recognition.revoked_on is not None:
+            raise DomainError(
+                _("Quyết định công nhận này đã bị thu hồi từ %(d)s.") % {"d": _day(recognition.revoked_on)}
+            )
+        if revoked_on < recognition.effective_date:
+            raise DomainError(_("Ngày thu hồi phải sau ngày công nhận."), field="revoked_on")
+        recognition.revoked_on = revoked_on
+        recognition.revocation_reason = reason.strip()
+        recognition.revocation_decision_no = " ".join((decision_no or "").split())
+        recognition.save(update_fields=["revoked_on", "revocation_reason", "revocation_decision_no"])
+        audit.record(
+            actor=actor,
+            action="ntm.recognition.revoked",
+            obj=recognition,
+            area=recognition.commune,
+            after=audit.snapshot(recognition, ["revoked_on", "revocation_reason", "revocation_decision_no"]),
+        )
+    return recognition
+
+
+# ---- reminders --------------------------------------------------------------------------------------------------
+
+
+def remind_missing(*, actor, area, year: int) -> int:
+    """Notify the commune officers of the area's communes that have not reported `year`; once a day at most."""
+    from django.urls import reverse
+
+    from accounts.models import Membership
+    from accounts.roles import Role
+    from notifications.services import Message, notify_many
+    from ntm.queries import missing_communes
+
+    require(actor, "ntm.approve", area, _("Bạn không được nhắc các xã của địa bàn này."))
+    communes = list(missing_communes(area, year))
+    today = timezone.localdate()
+    ids = {c.pk for c in communes}
+    # a commune officer may hold the commune itself or its counterpart across the 2025 reform
+    counterparts = {pk: {pk} for pk in ids}
+    for pred, succ in Succession.objects.filter(Q(predecessor_id__in=ids) | Q(successor_id__in=ids)).values_list(
+        "predecessor_id", "successor_id"
+    ):
+        for own, other in ((pred, succ), (succ, pred)):
+            if own in counterparts:
+                counterparts[own].add(other)
+    with transaction.atomic():
+        memberships = (
+            Membership.objects.active()
+            .filter(role=Role.COMMUNE_OFFICER, area__in=set().union(*counterparts.values()) if counterparts else [])
+            .select_related("user")
+        )
+        by_area = {}
+        for m in memberships:
+            by_area.setdefault(m.area_id, []).append(m.user)
+        messages = []
+        for commune in communes:
+            users = [u for pk in counterparts[commune.pk] for u in by_area.get(pk, [])]
+            for user in users:
+                messages.append(
+                    Message(
+                        user=user,
+                        kind="ntm.reminder",
+                        title=_("Nhắc báo cáo tiêu chí nông thôn mới năm %(y)s") % {"y": year},
+                        body=_("%(c)s chưa gửi kết quả đánh giá tiêu chí nông thôn mới năm %(y)s.")
+                        % {"c": commune.name, "y": year},
+                        url=reverse("ntm:commune", args=[str(commune.area_id)]) + f"?year={year}",
+                        dedupe_key=f"ntm-remind:{commune.pk}:{year}:{today.isoformat()}",
+                    )
+                )
+        created = notify_many(messages)
+        if created:
+            audit.record(
+                actor=actor,
+                action="ntm.reminder.sent",
+                area=area,
+                object_type_label="ntm.reminder",
+                object_id=f"{area.area_id}:{year}",
+                label=f"{area.name} · {year}",
+                after={"communes": [str(c.area_id) for c in communes], "notifications": len(created)},
+            )
+    return len(created)

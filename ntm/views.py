@@ -1,0 +1,479 @@
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.scope import area_scope
+from areas.queries import get_unit
+from core import audit
+from core.actions import perform
+from core.errors import DomainError
+from core.forms import add_domain_error
+from core.htmx import page_or_partial
+from core.imports import ImportErrors
+from core.scoping import get_in_scope_or_404
+from ntm import queries, services
+from ntm.choices import AssessmentStatus
+from ntm.forms import (
+    AssessmentForm,
+    CommuneGroupForm,
+    NtmImportForm,
+    ReasonForm,
+    RecognitionForm,
+    ReportForm,
+    RevocationForm,
+)
+from ntm.imports import BASE_COLUMNS, TAIL_COLUMNS, import_ntm
+from ntm.models import Assessment, ClosedPeriod, CommuneGroupAssignment, Recognition
+from ntm.reporting import criterion_rows, figure_rows, narrative, workbook
+
+UPLOAD_DIR = settings.VAR_DIR / "imports"
+
+
+def _need(request, action):
+    if not request.user.has_perm(action):
+        raise PermissionDenied
+
+
+def _default_area(user) -> str:
+    membership = (
+        user.memberships.filter(revoked_at__isnull=True, area__isnull=False)
+        .select_related("area")
+        .order_by("pk")
+        .first()
+    )
+    return str(membership.area.area_id) if membership else ""
+
+
+def _report_form(request) -> ReportForm:
+    data = request.GET.copy()
+    data.setdefault("year", str(queries.year_default()))
+    if not data.get("area"):
+        data["area"] = _default_area(request.user)
+    if not data["area"]:  # a nationwide user: ask, without an error on first sight
+        return ReportForm(initial={"year": data["year"]})
+    return ReportForm(data)
+
+
+def _scope_from(request, form):
+    """(scope, query string) for a valid report form, or (None, "") with the refusal put on the form."""
+    if not form.is_valid():
+        return None, ""
+    try:
+        scope = queries.report_scope(form.cleaned_data["year"], form.cleaned_data["area"].strip())
+    except DomainError as exc:
+        form.add_error("year" if isinstance(exc, queries.BadYear) else "area", exc.message)
+        return None, ""
+    return scope, urlencode({"year": scope.year, "area": str(scope.area.area_id)})
+
+
+@login_required
+def dashboard(request):
+    _need(request, "ntm.view")
+    form = _report_form(request)
+    context = {"form": form}
+    scope, query = _scope_from(request, form)
+    if scope is not None:
+        report = queries.build_report(scope)
+        context.update(
+            report=report,
+            figures=figure_rows(report),
+            criteria_rows=criterion_rows(report, scope.criteria),
+            narrative=narrative(report),
+            query=query,
+        )
+    return page_or_partial(request, "ntm/dashboard.html", context, "results")
+
+
+@login_required
+def export(request):
+    _need(request, "ntm.view")
+    scope, _query = _scope_from(request, _report_form(request))
+    if scope is None:
+        raise Http404
+    report = queries.build_report(scope)
+    response = HttpResponse(
+        workbook(report, scope.criteria),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"ntm-{report['year']}-{report['area']['id'].replace(':', '-')}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def figure(request):
+    """The communes behind one number of the dashboard."""
+    _need(request, "ntm.view")
+    form = _report_form(request)
+    scope, query = _scope_from(request, form)
+    if scope is None:
+        raise Http404
+    name, arg = request.GET.get("figure", "communes"), request.GET.get("arg", "")
+    try:
+        communes = queries.figure_communes(scope, name, arg)
+    except DomainError as exc:
+        raise Http404 from exc
+    page = Paginator(communes, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ntm/figure.html",
+        {"scope": scope, "page": page, "title": queries.figure_label(scope, name, arg), "query": query},
+    )
+
+
+@login_required
+def priorities(request):
+    _need(request, "ntm.view")
+    form = _report_form(request)
+    scope, query = _scope_from(request, form)
+    context = {"form": form, "scope": scope, "query": query}
+    if scope is not None:
+        context["priorities"] = queries.priorities(scope)
+    return render(request, "ntm/priorities.html", context)
+
+
+@login_required
+def completeness(request):
+    _need(request, "ntm.view")
+    form = _report_form(request)
+    scope, query = _scope_from(request, form)
+    context = {"form": form, "scope": scope, "query": query}
+    if scope is not None:
+        rows = list(queries.completeness(scope.area, scope.year))
+        missing = [
+            r for r in rows if r.assessment_status not in (AssessmentStatus.SUBMITTED, AssessmentStatus.APPROVED)
+        ]
+        province = scope.area if scope.area.level == "province" else scope.area.province
+        context.update(
+            rows=rows,
+            missing=missing,
+            can_remind=area_scope(request.user, "ntm.approve").contains(scope.area),
+            province=province,
+            period=ClosedPeriod.objects.filter(province=province, year=scope.year).select_related("closed_by").first()
+            if province
+            else None,
+        )
+    return render(request, "ntm/completeness.html", context)
+
+
+@login_required
+@require_POST
+def remind(request):
+    _need(request, "ntm.approve")
+    area = get_unit(request.POST.get("area", ""))
+    year = queries.parse_year(request.POST.get("year"))
+    back = reverse("ntm:completeness") + "?" + urlencode({"year": year, "area": str(area.area_id)})
+    try:
+        sent = services.remind_missing(actor=request.user, area=area, year=year)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if sent:
+            messages.success(request, _("Đã gửi %(n)s thông báo nhắc các xã chưa báo cáo.") % {"n": sent})
+        else:
+            messages.info(
+                request, _("Không có thông báo mới: hôm nay các xã này đã được nhắc, hoặc chưa có cán bộ xã.")
+            )
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def close_period(request):
+    _need(request, "ntm.approve")
+    province = get_unit(request.POST.get("province", ""))
+    year = queries.parse_year(request.POST.get("year"))
+    back = reverse("ntm:completeness") + "?" + urlencode({"year": year, "area": str(province.area_id)})
+    if request.POST.get("reopen"):
+        period = get_in_scope_or_404(
+            ClosedPeriod.objects.for_user(request.user, "ntm.approve"), province=province, year=year
+        )
+        return perform(
+            request,
+            lambda: services.reopen_period(actor=request.user, period=period, reason=request.POST.get("reason", "")),
+            success=_("Đã mở lại kỳ báo cáo."),
+            then=back,
+        )
+    return perform(
+        request,
+        lambda: services.close_period(actor=request.user, province=province, year=year),
+        success=_("Đã khóa kỳ báo cáo năm %(y)s.") % {"y": year},
+        then=back,
+    )
+
+
+def _commune_in_scope(request, area_id: str, action: str = "ntm.view"):
+    try:
+        commune = get_unit(area_id)
+    except DomainError as exc:
+        raise Http404 from exc
+    if commune.level != "commune" or not area_scope(request.user, action).contains(commune):
+        raise Http404
+    return commune
+
+
+@login_required
+def commune(request, area_id: str):
+    _need(request, "ntm.view")
+    unit = _commune_in_scope(request, area_id)
+    sets, recognitions = queries.commune_history(unit)
+    groups = CommuneGroupAssignment.objects.filter(commune=unit).select_related("recorded_by")
+    can_assess = request.user.has_perm("ntm.assess") and area_scope(request.user, "ntm.assess").contains(unit)
+    can_manage = request.user.has_perm("ntm.manage") and area_scope(request.user, "ntm.manage").contains(unit)
+    return render(
+        request,
+        "ntm/commune.html",
+        {
+            "unit": unit,
+            "sets": sets,
+            "recognitions": recognitions,
+            "groups": groups,
+            "can_assess": can_assess and unit.is_rural_commune,
+            "can_manage": can_manage and unit.is_rural_commune,
+            "year": request.GET.get("year") or queries.year_default() + 1,
+            "recognition_form": RecognitionForm(),
+            "revocation_form": RevocationForm(),
+            "group_form": CommuneGroupForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def start(request, area_id: str):
+    _need(request, "ntm.assess")
+    unit = _commune_in_scope(request, area_id, "ntm.assess")
+    try:
+        year = queries.parse_year(request.POST.get("year"))
+        assessment, _created = services.start_assessment(actor=request.user, commune=unit, year=year)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("ntm:commune", area_id=area_id)
+    return redirect(assessment)
+
+
+def _assessment(request, pk):
+    return get_in_scope_or_404(
+        Assessment.objects.for_user(request.user, "ntm.view").select_related(
+            "commune", "commune__province", "criteria_set", "approved_by", "submitted_by"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def assessment(request, pk: int):
+    _need(request, "ntm.view")
+    obj = _assessment(request, pk)
+    criteria = list(obj.criteria_set.criteria.prefetch_related("indicators"))
+    lock = services.lock_reason(obj)
+    can_edit = (
+        not lock
+        and obj.status == AssessmentStatus.DRAFT
+        and request.user.has_perm("ntm.assess")
+        and area_scope(request.user, "ntm.assess").contains(obj.commune)
+    )
+    form = AssessmentForm(
+        request.POST if request.method == "POST" else None, assessment=obj, criteria=criteria, disabled=not can_edit
+    )
+    if request.method == "POST":
+        if not can_edit:
+            messages.error(request, lock or _("Bạn không sửa được kết quả đánh giá này."))
+            return redirect(obj)
+        if form.is_valid():
+            try:
+                services.save_assessment(
+                    actor=request.user,
+                    assessment=obj,
+                    results=form.results(),
+                    indicator_values=form.indicator_values(),
+                    note=form.cleaned_data["note"],
+                )
+                if request.POST.get("submit"):
+                    services.submit_assessment(actor=request.user, assessment=obj)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(
+                    request, _("Đã gửi kết quả lên tỉnh.") if request.POST.get("submit") else _("Đã lưu kết quả.")
+                )
+                return redirect(obj)
+    can_approve = request.user.has_perm("ntm.approve") and area_scope(request.user, "ntm.approve").contains(obj.commune)
+    return render(
+        request,
+        "ntm/assessment.html",
+        {
+            "assessment": obj,
+            "form": form,
+            "lock": lock,
+            "can_edit": can_edit,
+            "can_approve": can_approve,
+            "reason_form": ReasonForm(),
+            "history": audit.history(obj, request.user)[:50],
+        },
+    )
+
+
+TRANSITIONS = {
+    "approve": (services.approve_assessment, _("Đã duyệt và khóa kết quả."), False),
+    "return": (services.return_assessment, _("Đã trả lại kết quả cho xã."), True),
+    "unapprove": (services.unapprove_assessment, _("Đã mở khóa kết quả."), True),
+}
+
+
+@login_required
+@require_POST
+def transition(request, pk: int, action: str):
+    _need(request, "ntm.approve")
+    obj = _assessment(request, pk)
+    if action not in TRANSITIONS:
+        raise Http404
+    service, success, needs_reason = TRANSITIONS[action]
+    kwargs = {"reason": request.POST.get("reason", "")} if needs_reason else {}
+    return perform(
+        request,
+        lambda: service(actor=request.user, assessment=obj, **kwargs),
+        success=str(success),
+        then=obj.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def recognition_add(request, area_id: str):
+    _need(request, "ntm.manage")
+    unit = _commune_in_scope(request, area_id, "ntm.manage")
+    form = RecognitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("ntm:commune", area_id=area_id)
+    data = form.cleaned_data
+    return perform(
+        request,
+        lambda: services.record_recognition(
+            actor=request.user,
+            commune=unit,
+            level=data["level"],
+            village=data["village"],
+            decision_no=data["decision_no"],
+            decision_date=data["decision_date"],
+        ),
+        success=_("Đã ghi quyết định công nhận."),
+        then="ntm:commune",
+        area_id=area_id,
+    )
+
+
+@login_required
+@require_POST
+def recognition_revoke(request, pk: int):
+    _need(request, "ntm.manage")
+    recognition = get_in_scope_or_404(
+        Recognition.objects.for_user(request.user, "ntm.manage").select_related("commune"), pk=pk
+    )
+    back = reverse("ntm:commune", args=[str(recognition.commune.area_id)])
+    form = RevocationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(back)
+    data = form.cleaned_data
+    return perform(
+        request,
+        lambda: services.revoke_recognition(
+            actor=request.user,
+            recognition=recognition,
+            revoked_on=data["revoked_on"],
+            reason=data["reason"],
+            decision_no=data["decision_no"],
+        ),
+        success=_("Đã thu hồi quyết định công nhận."),
+        then=back,
+    )
+
+
+@login_required
+@require_POST
+def group_set(request, area_id: str):
+    _need(request, "ntm.manage")
+    unit = _commune_in_scope(request, area_id, "ntm.manage")
+    form = CommuneGroupForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("ntm:commune", area_id=area_id)
+    return perform(
+        request,
+        lambda: services.set_commune_group(actor=request.user, commune=unit, **form.cleaned_data),
+        success=_("Đã ghi nhóm xã."),
+        then="ntm:commune",
+        area_id=area_id,
+    )
+
+
+@login_required
+def recognitions(request):
+    _need(request, "ntm.view")
+    qs = Recognition.objects.for_user(request.user, "ntm.view").select_related("commune", "commune__district")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return page_or_partial(request, "ntm/recognitions.html", {"page": page}, "results")
+
+
+@login_required
+def import_upload(request):
+    """Upload → dry run → preview of every row (or every error) → confirm. Nothing is written before confirming."""
+    _need(request, "ntm.manage")
+    form = NtmImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "columns": [*BASE_COLUMNS, *TAIL_COLUMNS]}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+        token = uuid.uuid4().hex
+        stored = UPLOAD_DIR / f"ntm-{token}{Path(upload.name).suffix.lower()}"
+        with stored.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        try:
+            result = import_ntm(stored, actor=request.user, dry_run=True, filename=upload.name)
+        except ImportErrors as exc:
+            stored.unlink(missing_ok=True)
+            context.update(errors=exc.errors, filename=upload.name)
+        else:
+            request.session.setdefault("ntm_imports", {})[token] = {"path": stored.name, "name": upload.name}
+            request.session.modified = True
+            context.update(result=result, token=token, filename=upload.name)
+    return render(request, "ntm/import.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request):
+    _need(request, "ntm.manage")
+    pending = request.session.get("ntm_imports", {}).pop(request.POST.get("token", ""), None)
+    request.session.modified = True
+    if pending is None:
+        messages.error(request, _("Phiên nhập đã hết hạn hoặc đã được xác nhận. Hãy tải tệp lên lại."))
+        return redirect("ntm:import")
+    stored = UPLOAD_DIR / pending["path"]
+    try:
+        result = import_ntm(stored, actor=request.user, dry_run=False, filename=pending["name"])
+    except ImportErrors as exc:
+        messages.error(
+            request,
+            _("Không nhập được, dữ liệu đã thay đổi từ lúc xem trước: %(e)s")
+            % {"e": "; ".join(str(e) for e in exc.errors[:5])},
+        )
+        return redirect("ntm:import")
+    finally:
+        stored.unlink(missing_ok=True)
+    messages.success(request, _("Đã nhập %(f)s: %(s)s") % {"f": pending["name"], "s": result.summary})
+    return redirect("ntm:dashboard")
