@@ -73,7 +73,7 @@ def anonymous():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Reports cache by data version; tests write rows directly and roll back, so each test starts from an empty cache."""
+    """Reports cache by data version; tests write rows directly and roll back: each test starts with an empty cache."""
     from django.core.cache import cache
 
     cache.clear()

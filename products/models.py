@@ -113,11 +113,6 @@ class Product(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        from django.urls import reverse
-
-        return reverse("products:detail", args=[self.pk])
-
     def save(self, *args, **kwargs):
         from products.placement import PLACE_FIELDS, apply_places
 
@@ -125,6 +120,11 @@ class Product(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *PLACE_FIELDS}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("products:detail", args=[self.pk])
 
 
 def photo_path(instance, filename):

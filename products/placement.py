@@ -99,9 +99,8 @@ def place_all_products(batch_size: int = 2000, product_model=None, **models) -> 
     Product = product_model
     changed = []
     for start in range(0, Product.objects.count(), batch_size):
-        chunk = list(
-            Product.objects.order_by("pk").only("pk", "location", "current_location", *PLACE_FIELDS)[start : start + batch_size]
-        )
+        fields = ("pk", "location", "current_location", *PLACE_FIELDS)
+        chunk = list(Product.objects.order_by("pk").only(*fields)[start : start + batch_size])
         computed = compute_places(chunk, **models)
         for product in chunk:
             new = computed[product.pk]
@@ -112,4 +111,3 @@ def place_all_products(batch_size: int = 2000, product_model=None, **models) -> 
     if changed:
         Product.objects.bulk_update(changed, list(PLACE_FIELDS), batch_size=500)
     return len(changed)
-
