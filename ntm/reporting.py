@@ -4,13 +4,13 @@ the narrative paragraph. Nothing is computed here that the report does not alrea
 import io
 from dataclasses import dataclass
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from core.templatetags.ui import num
 from ntm.choices import CommuneStatus, RecognitionLevel
 
 
@@ -50,8 +50,7 @@ def criterion_rows(report: dict, criteria) -> list[FigureRow]:
     ]
 
 
-def _n(value, decimals=None) -> str:
-    return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+_n = num  # the templates' own formatting, so the narrative reads like the page
 
 
 def _communes(n: int) -> str:

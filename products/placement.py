@@ -95,12 +95,10 @@ def place_all_products(batch_size: int = 2000, product_model=None, **models) -> 
     """Recompute every product's places (after the units or successions change); returns how many changed."""
     if product_model is None:
         from products.models import Product as product_model
-
-    Product = product_model
     changed = []
-    for start in range(0, Product.objects.count(), batch_size):
+    for start in range(0, product_model.objects.count(), batch_size):
         fields = ("pk", "location", "current_location", *PLACE_FIELDS)
-        chunk = list(Product.objects.order_by("pk").only(*fields)[start : start + batch_size])
+        chunk = list(product_model.objects.order_by("pk").only(*fields)[start : start + batch_size])
         computed = compute_places(chunk, **models)
         for product in chunk:
             new = computed[product.pk]
@@ -109,5 +107,5 @@ def place_all_products(batch_size: int = 2000, product_model=None, **models) -> 
                     setattr(product, f, v)
                 changed.append(product)
     if changed:
-        Product.objects.bulk_update(changed, list(PLACE_FIELDS), batch_size=500)
+        product_model.objects.bulk_update(changed, list(PLACE_FIELDS), batch_size=500)
     return len(changed)

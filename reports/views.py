@@ -126,13 +126,19 @@ def ocop_records(request):
     return render(request, "reports/ocop_records.html", context)
 
 
-def ocop_export(request):
+def _board_or_error(request):
+    """The dashboard's figures for an export, or the dashboard page saying what is wrong with the request."""
     form = _form(request)
     if not form.is_valid():
-        return render(
-            request, "reports/ocop.html", {"form": form, "board": None, "areas": _area_choices(None)}, status=400
-        )
-    board = build_dashboard(form.cleaned_data["area"], form.cleaned_data["as_of"], form.cleaned_data["period"])
+        context = {"form": form, "board": None, "areas": _area_choices(None), "show_errors": True}
+        return None, render(request, "reports/ocop.html", context, status=400)
+    return build_dashboard(form.cleaned_data["area"], form.cleaned_data["as_of"], form.cleaned_data["period"]), None
+
+
+def ocop_export(request):
+    board, error = _board_or_error(request)
+    if error:
+        return error
     response = HttpResponse(
         exports.dashboard_workbook(board),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -142,12 +148,9 @@ def ocop_export(request):
 
 
 def ocop_pdf(request):
-    form = _form(request)
-    if not form.is_valid():
-        return render(
-            request, "reports/ocop.html", {"form": form, "board": None, "areas": _area_choices(None)}, status=400
-        )
-    board = build_dashboard(form.cleaned_data["area"], form.cleaned_data["as_of"], form.cleaned_data["period"])
+    board, error = _board_or_error(request)
+    if error:
+        return error
     response = HttpResponse(exports.dashboard_pdf(board), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{exports.filename(board, "pdf")}"'
     return response

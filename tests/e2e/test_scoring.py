@@ -43,6 +43,7 @@ def test_a_member_scores_with_the_keyboard_and_the_chair_locks(browser_page, liv
     page.get_by_test_id("round-items").get_by_role("link", name=item.product.name).click()
     totals = page.get_by_test_id("totals")
     expect(totals.get_by_test_id("answered")).to_have_text("0/3")
+    page.locator("html[data-scoring-ready]").wait_for(state="attached")
 
     # Keyboard only: the first criterion has the focus; 3 picks its third option, j / ↓ move on.
     page.keyboard.press("3")
