@@ -111,6 +111,11 @@ class RoundItem(models.Model):
     cap_reasons = models.JSONField(_("lý do hạ hạng"), default=list, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     reopen_reason = models.TextField(_("lý do mở lại"), blank=True)
+    eliminated_reason = models.TextField(
+        _("lý do loại"),
+        blank=True,
+        help_text=_("Điều kiện loại in trên phiếu chấm mà hồ sơ mắc phải: sản phẩm không được xếp hạng."),
+    )
 
     objects = ItemQuerySet.as_manager()
     scope_area_field = "evaluation_round__province"
@@ -172,3 +177,26 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.criterion_id}: {self.option_id}"
+
+
+class MinimumCheck(models.Model):
+    """A star minimum of the sheet (a `MandatoryRule`), judged once for the product from its dossier.
+
+    The advisory team proposes, the council confirms and the secretary records: met or not, with a note. Caps on the
+    star level follow this record, never an average of the members' options (issue "figures officials can trust" §3).
+    """
+
+    item = models.ForeignKey(RoundItem, on_delete=models.CASCADE, related_name="minimum_checks")
+    rule = models.ForeignKey("evaluation.MandatoryRule", on_delete=models.PROTECT, related_name="+")
+    met = models.BooleanField(_("đạt"))
+    note = models.TextField(_("ghi chú"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("yêu cầu tối thiểu theo hạng sao")
+        verbose_name_plural = _("yêu cầu tối thiểu theo hạng sao")
+        constraints = [models.UniqueConstraint(fields=["item", "rule"], name="minimum_check_uniq")]
+
+    def __str__(self):
+        return f"{self.item_id}: {self.rule_id} {'đạt' if self.met else 'không đạt'}"

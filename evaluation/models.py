@@ -32,6 +32,12 @@ class CriteriaSet(models.Model):
     valid_until = models.DateField(_("áp dụng đến trước ngày"), null=True, blank=True)
     status = models.CharField(_("trạng thái"), max_length=20, choices=SetStatus.choices, default=SetStatus.STRUCTURE)
     source = models.CharField(_("nguồn nạp gần nhất"), max_length=255, blank=True)
+    findings = models.JSONField(
+        _("phát hiện khi kiểm tra văn bản"),
+        default=list,
+        blank=True,
+        help_text=_("Chỗ văn bản gốc in sai hoặc thiếu (giữ nguyên), và cách hệ thống tính điểm ở chỗ đó."),
+    )
 
     objects = CriteriaSetQuerySet.as_manager()
 
@@ -70,6 +76,7 @@ class Section(models.Model):
     part = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="sections")
     code = models.CharField(_("mã mục"), max_length=20)
     name = models.CharField(_("tên mục"), max_length=255)
+    notes = models.JSONField(_("ghi chú in dưới mục"), default=list, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -90,6 +97,13 @@ class SheetScope(models.Model):
         "products.ProductCategory", verbose_name=_("nhóm / bộ sản phẩm"), on_delete=models.PROTECT, related_name="+"
     )
     source = models.CharField(_("nguồn nạp phiếu"), max_length=255, blank=True)
+    number = models.PositiveSmallIntegerField(_("số phiếu"), null=True, blank=True)
+    title = models.CharField(_("tên phiếu như văn bản in"), max_length=255, blank=True)
+    classification = models.CharField(_("phân loại"), max_length=255, blank=True)
+    eliminated_when = models.JSONField(
+        _("điều kiện loại"), default=list, blank=True, help_text=_("Sản phẩm bị loại, không chấm điểm, khi:")
+    )
+    notes = models.JSONField(_("ghi chú cuối phiếu"), default=list, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -109,6 +123,10 @@ class Criterion(models.Model):
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="criteria")
     code = models.CharField(_("mã tiêu chí"), max_length=20)
     text = models.TextField(_("nội dung tiêu chí"))
+    heading = models.TextField(
+        _("tiêu chí cha"), blank=True, help_text=_("Với tiêu chí con (ví dụ 6.1.1): mã và tên tiêu chí chứa nó.")
+    )
+    notes = models.JSONField(_("yêu cầu, ghi chú"), default=list, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     max_points = models.DecimalField(
         _("điểm tối đa"), max_digits=5, decimal_places=2, help_text=_("Điểm mức cao nhất.")
@@ -128,6 +146,17 @@ class Option(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="options")
     text = models.TextField(_("mức đánh giá"))
     points = models.DecimalField(_("điểm"), max_digits=5, decimal_places=2)
+    printed_points = models.DecimalField(
+        _("điểm in trong văn bản"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Chỉ ghi khi khác điểm dùng để chấm (lỗi in đã ghi trong phát hiện của bộ tiêu chí)."),
+    )
+    case_label = models.CharField(
+        _("trường hợp"), max_length=255, blank=True, help_text=_("Phiếu in 'lựa chọn một trong các trường hợp'.")
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -166,6 +195,7 @@ from evaluation.council_models import (  # noqa: E402, F401
     Conflict,
     CouncilMember,
     EvaluationRound,
+    MinimumCheck,
     RoundItem,
     Scoresheet,
 )

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CategorySystem(models.TextChoices):
     S148 = "148", _("Bộ tiêu chí 148/QĐ-TTg (2023)")
     S1048 = "1048", _("Bộ tiêu chí 1048/QĐ-TTg (2019)")
+    S2026 = "2026", _("Bộ tiêu chí 26/2026/QĐ-TTg (2026)")
 
 
 class CategoryLevel(models.TextChoices):

@@ -11,7 +11,7 @@ from products.models import ProductCategory
 
 CATEGORIES_PATH = Path(__file__).parent / "data" / "categories.yaml"
 DEMO_REGISTER_PATH = Path(__file__).parent / "data" / "demo_register.csv"
-FIELDS = ["level", "name", "search_name", "aliases", "parent_id", "maps_to_id", "position"]
+FIELDS = ["level", "name", "search_name", "aliases", "parent_id", "maps_to_id", "lead_ministry", "position"]
 
 
 def _rows(data):
@@ -26,40 +26,44 @@ def _rows(data):
                 "aliases": "",
                 "parent": None,
                 "maps_to": None,
+                "lead_ministry": "",
                 "position": n,
             }
         )
-    number = 0
-    for n, nganh in enumerate(data[CategorySystem.S1048], start=1):
-        rows.append(
-            {
-                "system": "1048",
-                "code": nganh["code"],
-                "level": CategoryLevel.GROUP,
-                "name": nganh["name"],
-                "aliases": "\n".join(nganh.get("aliases", [])),
-                "parent": None,
-                "maps_to": ("148", nganh["maps_to"]),
-                "position": n,
-            }
-        )
-        for sub in nganh["subgroups"]:
-            if isinstance(sub, dict):
-                number, name = sub["number"], sub["name"]
-            else:
-                number, name = number + 1, sub
+    for system in (CategorySystem.S1048, CategorySystem.S2026):
+        number = 0
+        for n, nganh in enumerate(data[system], start=1):
             rows.append(
                 {
-                    "system": "1048",
-                    "code": f"{number:02d}",
-                    "level": CategoryLevel.SUBGROUP,
-                    "name": name,
-                    "aliases": "",
-                    "parent": ("1048", nganh["code"]),
+                    "system": system,
+                    "code": nganh["code"],
+                    "level": CategoryLevel.GROUP,
+                    "name": nganh["name"],
+                    "aliases": "\n".join(nganh.get("aliases", [])),
+                    "parent": None,
                     "maps_to": ("148", nganh["maps_to"]),
-                    "position": 100 + number,
+                    "lead_ministry": "",
+                    "position": n,
                 }
             )
+            for sub in nganh["subgroups"]:
+                if isinstance(sub, dict):
+                    number, name = sub["number"], sub["name"]
+                else:
+                    number, name = number + 1, sub
+                rows.append(
+                    {
+                        "system": system,
+                        "code": f"{number:02d}",
+                        "level": CategoryLevel.SUBGROUP,
+                        "name": name,
+                        "aliases": "\n".join(sub.get("aliases", [])) if isinstance(sub, dict) else "",
+                        "parent": (system, nganh["code"]),
+                        "maps_to": ("148", nganh["maps_to"]),
+                        "lead_ministry": sub.get("ministry", "") if isinstance(sub, dict) else "",
+                        "position": 100 + number,
+                    }
+                )
     return rows
 
 
@@ -77,6 +81,7 @@ def load_categories(path: Path = CATEGORIES_PATH) -> dict:
                 "aliases": row["aliases"],
                 "parent_id": existing[row["parent"]].id if row["parent"] else None,
                 "maps_to_id": existing[row["maps_to"]].id if row["maps_to"] else None,
+                "lead_ministry": row["lead_ministry"],
                 "position": row["position"],
             }
             current = existing.get(key)

@@ -8,7 +8,8 @@ from products.choices import CategoryLevel, CategorySystem, DossierStatus, IdeaS
 
 
 class ProductCategory(models.Model):
-    """148 groups, 1048 ngành and sub-groups, from products/data/categories.yaml. 1048 ngành map to 148 groups."""
+    """148 groups; 1048 ngành and sub-groups; 26/2026 nhóm and phân nhóm (Phụ lục I), from
+    products/data/categories.yaml. 1048 ngành and 26/2026 nhóm map to the six 148 groups (the same six products)."""
 
     system = models.CharField(_("bộ tiêu chí"), max_length=5, choices=CategorySystem.choices)
     level = models.CharField(_("cấp"), max_length=10, choices=CategoryLevel.choices)
@@ -22,6 +23,7 @@ class ProductCategory(models.Model):
     maps_to = models.ForeignKey(
         "self", verbose_name=_("tương ứng nhóm 148"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    lead_ministry = models.CharField(_("cơ quan chủ trì quản lý"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
