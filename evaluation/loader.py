@@ -20,6 +20,7 @@ import yaml
 
 from core.errors import DomainError
 from evaluation import services
+from evaluation.official import read_sheets
 from evaluation.validation import (
     CriteriaErrors,
     CriterionSpec,
@@ -36,7 +37,19 @@ from evaluation.validation import (
 CRITERIA_DIR = Path(__file__).parent / "criteria"
 REFERENCE_SOURCE = "evaluation/criteria/{name}"
 
-SET_KEYS = {"code", "system", "title", "decision", "valid_from", "valid_until", "status", "parts", "scopes"}
+SET_KEYS = {
+    "code",
+    "system",
+    "title",
+    "decision",
+    "valid_from",
+    "valid_until",
+    "status",
+    "parts",
+    "scopes",
+    "official_sheets",
+}
+OFFICIAL_KEYS = {"file", "glyph_fixes", "corrections", "over_max"}
 PART_KEYS = {"code", "name", "points", "sections"}
 SECTION_KEYS = {"code", "name"}
 SCOPE_KEYS = {"code", "criteria"}
@@ -107,7 +120,7 @@ class _Reader:
         return tuple(result)
 
 
-def parse_set(data, filename: str) -> tuple[SetSpec | None, list[Problem]]:
+def parse_set(data, filename: str, directory: Path = CRITERIA_DIR) -> tuple[SetSpec | None, list[Problem]]:
     reader = _Reader()
     root = Origin(path=filename)
     data = reader.mapping(data, root, SET_KEYS, "tệp bộ tiêu chí")
@@ -155,7 +168,27 @@ def parse_set(data, filename: str) -> tuple[SetSpec | None, list[Problem]]:
                 _criterion(reader, c, so, m) for m, c in enumerate(reader.items(raw["criteria"], so, "criteria"))
             ]
         spec.scopes.append(ScopeSpec(scope_code, criteria, so))
+    if data.get("official_sheets") is not None:
+        _official(reader, spec, data["official_sheets"], root.child("official_sheets"), directory)
     return spec, reader.problems
+
+
+def _official(reader: _Reader, spec: SetSpec, raw, origin: Origin, directory: Path) -> None:
+    raw = reader.mapping(raw, origin, OFFICIAL_KEYS, "official_sheets")
+    path = directory / _text(raw.get("file"))
+    if not raw.get("file") or not path.is_file():
+        reader.add(origin, "file", f"không có tệp phiếu chấm '{raw.get('file')}' cạnh tệp bộ tiêu chí.")
+        return
+    try:
+        read_sheets(
+            spec,
+            path,
+            glyph_fixes=raw.get("glyph_fixes"),
+            corrections=raw.get("corrections"),
+            over_max=raw.get("over_max", "cap"),
+        )
+    except (KeyError, TypeError, ValueError, DomainError) as exc:
+        reader.add(origin, "file", f"tệp {path.name} không đúng cấu trúc phiếu chấm ({exc}).")
 
 
 def _criterion(reader: _Reader, raw, scope_origin: Origin, n: int) -> CriterionSpec:
@@ -185,14 +218,14 @@ def _criterion(reader: _Reader, raw, scope_origin: Origin, n: int) -> CriterionS
     return criterion
 
 
-def read_set_text(text: str, filename: str) -> tuple[SetSpec | None, list[Problem]]:
+def read_set_text(text: str, filename: str, directory: Path = CRITERIA_DIR) -> tuple[SetSpec | None, list[Problem]]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" dòng {mark.line + 1}" if mark is not None else ""
         return None, [Problem(Origin(path=filename), "", f"không đọc được YAML{where} ({exc.__class__.__name__}).")]
-    return parse_set(data, filename)
+    return parse_set(data, filename, directory)
 
 
 def read_set_file(path: Path) -> tuple[SetSpec | None, list[Problem]]:
@@ -200,7 +233,7 @@ def read_set_file(path: Path) -> tuple[SetSpec | None, list[Problem]]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         return None, [Problem(Origin(path=path.name), "", "tệp YAML phải mã hoá UTF-8.")]
-    return read_set_text(text, path.name)
+    return read_set_text(text, path.name, path.parent)
 
 
 def load_files(paths, *, actor=None, publish=False, reference=False) -> services.SaveResult:

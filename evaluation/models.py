@@ -32,6 +32,11 @@ class CriteriaSet(models.Model):
     valid_until = models.DateField(_("áp dụng đến trước ngày"), null=True, blank=True)
     status = models.CharField(_("trạng thái"), max_length=20, choices=SetStatus.choices, default=SetStatus.STRUCTURE)
     source = models.CharField(_("nguồn nạp gần nhất"), max_length=255, blank=True)
+    official = models.BooleanField(
+        _("văn bản chính thức nạp nguyên văn"),
+        default=False,
+        help_text=_("Điểm và lời văn giữ như văn bản in; chỗ văn bản tự mâu thuẫn là phát hiện, không phải lỗi nạp."),
+    )
     findings = models.JSONField(
         _("phát hiện khi kiểm tra văn bản"),
         default=list,
@@ -153,6 +158,12 @@ class Option(models.Model):
         null=True,
         blank=True,
         help_text=_("Chỉ ghi khi khác điểm dùng để chấm (lỗi in đã ghi trong phát hiện của bộ tiêu chí)."),
+    )
+    min_star = models.PositiveSmallIntegerField(
+        _("dấu sao"),
+        null=True,
+        blank=True,
+        help_text=_("Dấu sao in bên mức: mức tối thiểu phải đạt để được xếp hạng số sao này trở lên."),
     )
     case_label = models.CharField(
         _("trường hợp"), max_length=255, blank=True, help_text=_("Phiếu in 'lựa chọn một trong các trường hợp'.")

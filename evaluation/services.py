@@ -26,13 +26,14 @@ from evaluation.validation import (
     SetSpec,
     has_sheet,
     sheet_key,
+    sheet_meta_key,
     spec_from_db,
     structure_key,
     validate_set,
 )
 from products.models import ProductCategory
 
-SET_FIELDS = ["code", "system", "title", "decision", "valid_from", "valid_until", "status"]
+SET_FIELDS = ["code", "system", "title", "decision", "valid_from", "valid_until", "status", "official", "findings"]
 
 
 @dataclass
@@ -66,7 +67,7 @@ def _merge(spec: SetSpec, stored: SetSpec | None, publish: bool, reference: bool
     if stored is None:
         merged = spec
     else:
-        merged = SetSpec(**{**spec.__dict__, "scopes": []})
+        merged = SetSpec(**{**spec.__dict__, "scopes": [], "findings": []})
         if stored.status == SetStatus.PUBLISHED and structure_key(spec) != structure_key(stored):
             problems.append(
                 Problem(
@@ -148,7 +149,9 @@ def save_sets(
             stored = spec_from_db(existing) if existing else None
             merged, refusals = _merge(spec, stored, publish, reference)
             problems.extend(refusals)
+            merged.findings = []
             problems.extend(validate_set(merged, categories))
+            merged.findings = list(dict.fromkeys([*spec.reading_findings, *merged.findings]))
             plans.append((merged, existing, stored))
         if problems:
             raise CriteriaErrors(problems)
@@ -215,6 +218,10 @@ def _apply(spec: SetSpec, existing, stored, *, actor, sheet_source, result: Save
         if not scope.incoming or scope.criteria is None:
             continue
         old = stored_scopes.get(scope.code)
+        if sheet_meta_key(scope) != (row.number, row.title, row.classification, tuple(row.eliminated_when), tuple(row.notes)):
+            row.number, row.title, row.classification = scope.number, scope.title, scope.classification
+            row.eliminated_when, row.notes = list(scope.eliminated_when), list(scope.notes)
+            row.save(update_fields=["number", "title", "classification", "eliminated_when", "notes"])
         if old is not None and sheet_key(old.criteria) == sheet_key(scope.criteria):
             result.counts["sheets_unchanged"] += 1
             continue
@@ -258,7 +265,7 @@ def _write_structure(criteria_set, spec: SetSpec):
         parts[p.code] = row
     for position, s in enumerate(spec.sections, start=1):
         row = sections.get(s.code) or Section(criteria_set=criteria_set, code=s.code)
-        row.name, row.part, row.position = s.name, parts[s.part], position
+        row.name, row.part, row.position, row.notes = s.name, parts[s.part], position, list(s.notes)
         row.save()
         sections[s.code] = row
     wanted_parts = {p.code for p in spec.parts}
@@ -277,6 +284,8 @@ def _write_sheet(row: SheetScope, scope: ScopeSpec, sections: dict):
                 section=sections[c.section],
                 code=c.code,
                 text=c.text,
+                heading=c.heading,
+                notes=list(c.notes),
                 position=position,
                 max_points=c.best,
             )
@@ -286,16 +295,32 @@ def _write_sheet(row: SheetScope, scope: ScopeSpec, sections: dict):
     options = []
     for criterion, spec in zip(criteria, scope.criteria, strict=True):
         for position, o in enumerate(spec.options, start=1):
-            options.append(Option(criterion=criterion, text=o.text, points=o.points, position=position))
+            options.append(
+                Option(
+                    criterion=criterion,
+                    text=o.text,
+                    points=o.points,
+                    printed_points=o.printed_points,
+                    min_star=min(o.mandatory_for_stars) if o.mandatory_for_stars else None,
+                    case_label=o.case_label,
+                    position=position,
+                )
+            )
     options = Option.objects.bulk_create(options)
     rules = []
     index = 0
     for criterion, spec in zip(criteria, scope.criteria, strict=True):
+        # one minimum per star level: where the sheet marks that level in several printed cases, the lowest
+        # marked option is the minimum (any case reaching its marked level meets it)
+        lowest: dict[int, Option] = {}
         for o in spec.options:
             option = options[index]
             index += 1
             for stars in o.mandatory_for_stars:
-                rules.append(MandatoryRule(criterion=criterion, stars=stars, min_points=o.points, option=option))
+                if stars not in lowest or option.points < lowest[stars].points:
+                    lowest[stars] = option
+        for stars, option in sorted(lowest.items()):
+            rules.append(MandatoryRule(criterion=criterion, stars=stars, min_points=option.points, option=option))
     MandatoryRule.objects.bulk_create(rules)
 
 

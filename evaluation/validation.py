@@ -64,6 +64,8 @@ class OptionSpec:
     points: Decimal | None
     mandatory_for_stars: tuple[int, ...] = ()
     origin: Origin = field(default_factory=Origin)
+    printed_points: Decimal | None = None  # as printed, when the scoring points differ (a recorded misprint)
+    case_label: str = ""  # the printed "trường hợp" the option belongs to
 
 
 @dataclass
@@ -75,6 +77,8 @@ class CriterionSpec:
     max_points: Decimal | None = None  # the stated maximum, checked against the best option when given
     part: str = ""  # the part as written in a spreadsheet row, checked against the section's part when given
     origin: Origin = field(default_factory=Origin)
+    heading: str = ""  # a sub-criterion's parent ("6.1 Ngoại hình")
+    notes: tuple[str, ...] = ()
 
     @property
     def best(self) -> Decimal:
@@ -90,6 +94,11 @@ class ScopeSpec:
     category: object = None  # resolved by validate_set
     incoming: bool = True  # False for a sheet already stored and only re-checked
     source: str = ""  # where a stored sheet was loaded from
+    number: int | None = None
+    title: str = ""
+    classification: str = ""
+    eliminated_when: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -106,6 +115,7 @@ class SectionSpec:
     name: str
     part: str
     origin: Origin = field(default_factory=Origin)
+    notes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -122,6 +132,11 @@ class SetSpec:
     scopes: list[ScopeSpec] = field(default_factory=list)
     origin: Origin = field(default_factory=Origin)
     source: str = ""
+    # An official text loaded as printed: sums and maxima that the text itself gets wrong are findings shown to the
+    # administrator (kept in `findings`), not refusals; everything else is validated as for any set.
+    official: bool = False
+    findings: list[str] = field(default_factory=list)
+    reading_findings: list[str] = field(default_factory=list)  # what the reader changed or supplied, said once
 
 
 def to_points(value) -> Decimal:
@@ -167,7 +182,7 @@ def structure_key(spec: SetSpec) -> tuple:
         spec.decision,
         spec.valid_from,
         tuple((p.code, p.name, p.points) for p in spec.parts),
-        tuple((s.code, s.name, s.part) for s in spec.sections),
+        tuple((s.code, s.name, s.part, tuple(s.notes)) for s in spec.sections),
     )
 
 
@@ -178,11 +193,26 @@ def sheet_key(criteria: list[CriterionSpec] | None) -> tuple:
             c.code,
             c.section,
             c.text,
+            c.heading,
+            tuple(c.notes),
             _key_points(c.best),
-            tuple((o.text, _key_points(o.points), tuple(sorted(o.mandatory_for_stars))) for o in c.options),
+            tuple(
+                (
+                    o.text,
+                    _key_points(o.points),
+                    tuple(sorted(o.mandatory_for_stars)),
+                    None if o.printed_points is None else _key_points(o.printed_points),
+                    o.case_label,
+                )
+                for o in c.options
+            ),
         )
         for c in criteria or []
     )
+
+
+def sheet_meta_key(scope: ScopeSpec) -> tuple:
+    return (scope.number, scope.title, scope.classification, tuple(scope.eliminated_when), tuple(scope.notes))
 
 
 def has_sheet(scope: ScopeSpec) -> bool:
@@ -280,6 +310,13 @@ def validate_sheet(spec: SetSpec, scope: ScopeSpec, parts: dict, sections: dict)
     def add(origin, column, message):
         problems.append(Problem(origin, column, message))
 
+    def text_finding(origin, column, message):
+        """What an official text itself gets wrong is kept as printed and shown, not refused."""
+        if spec.official:
+            spec.findings.append(f"{label}: {message}" if not message.startswith(label) else message)
+        else:
+            add(origin, column, message)
+
     label = f"phiếu {scope.code}"
     codes: dict[str, CriterionSpec] = {}
     sums: dict[str, Decimal] = {code: Decimal(0) for code in parts}
@@ -312,9 +349,9 @@ def validate_sheet(spec: SetSpec, scope: ScopeSpec, parts: dict, sections: dict)
             oo = option.origin
             if not option.text:
                 add(oo, "option_text", f"thiếu nội dung mức đánh giá của tiêu chí {criterion.code}.")
-            elif option.text in texts:
+            elif (option.case_label, option.text) in texts:
                 add(oo, "option_text", f"mức '{option.text}' bị lặp lại trong tiêu chí {criterion.code}.")
-            texts.add(option.text)
+            texts.add((option.case_label, option.text))
             if option.points is None:
                 continue  # already reported where it was read
             if criterion.max_points is not None and option.points > criterion.max_points:
@@ -334,7 +371,7 @@ def validate_sheet(spec: SetSpec, scope: ScopeSpec, parts: dict, sections: dict)
             for stars in option.mandatory_for_stars:
                 if stars not in range(1, 6):
                     add(oo, "mandatory_for_stars", f"hạng sao {stars} không hợp lệ (1 đến 5).")
-                elif stars in starred:
+                elif stars in starred and not option.case_label:
                     add(
                         oo,
                         "mandatory_for_stars",
@@ -344,7 +381,7 @@ def validate_sheet(spec: SetSpec, scope: ScopeSpec, parts: dict, sections: dict)
                 else:
                     starred[stars] = option
         if criterion.options and criterion.max_points is not None and criterion.best < criterion.max_points:
-            add(
+            text_finding(
                 co,
                 "criterion_max",
                 f"mức cao nhất của tiêu chí {criterion.code} là {fmt(criterion.best)} điểm, "
@@ -361,14 +398,14 @@ def validate_sheet(spec: SetSpec, scope: ScopeSpec, parts: dict, sections: dict)
             if origin.row is None:
                 origin = scope.origin
             column = "part_points" if origin.row is not None else f"part {code}"
-            add(
+            text_finding(
                 origin,
                 column,
                 f"{label}: tổng điểm tối đa các tiêu chí phần {code} là {fmt(sums[code])}, "
                 f"phải bằng điểm của phần ({part.points}).",
             )
     if len(parts) == len(PART_CODES) and total != SET_TOTAL:
-        add(scope.origin, "group", f"{label}: tổng điểm tối đa là {fmt(total)}, phải bằng {SET_TOTAL}.")
+        text_finding(scope.origin, "group", f"{label}: tổng điểm tối đa là {fmt(total)}, phải bằng {SET_TOTAL}.")
     return problems
 
 
@@ -389,13 +426,15 @@ def spec_from_db(criteria_set) -> SetSpec:
         status=criteria_set.status,
         origin=base,
         source=criteria_set.source,
+        official=criteria_set.official,
+        reading_findings=list(criteria_set.findings),
     )
     spec.parts = [
         PartSpec(p.code, p.name, p.points, base.child(f"parts[{p.code}]"))
         for p in criteria_set.parts.order_by("position")
     ]
     spec.sections = [
-        SectionSpec(s.code, s.name, s.part.code, base.child(f"sections[{s.code}]"))
+        SectionSpec(s.code, s.name, s.part.code, base.child(f"sections[{s.code}]"), tuple(s.notes))
         for s in criteria_set.sections.select_related("part").order_by("position")
     ]
     criteria = Criterion.objects.select_related("section").prefetch_related("options", "mandatory_rules")
@@ -422,16 +461,32 @@ def spec_from_db(criteria_set) -> SetSpec:
                         OptionSpec(
                             x.text,
                             to_points(x.points),
-                            tuple(sorted(stars_by_option.get(x.id, []))),
+                            tuple(sorted({*stars_by_option.get(x.id, []), *([x.min_star] if x.min_star else [])})),
                             co.child(f"options[{n}]"),
+                            None if x.printed_points is None else to_points(x.printed_points),
+                            x.case_label,
                         )
                         for n, x in enumerate(sorted(criterion.options.all(), key=lambda x: x.position), start=1)
                     ],
                     max_points=to_points(criterion.max_points),
                     origin=co,
+                    heading=criterion.heading,
+                    notes=tuple(criterion.notes),
                 )
             )
         spec.scopes.append(
-            ScopeSpec(scope.category.code, items or None, so, scope.category, incoming=False, source=scope.source)
+            ScopeSpec(
+                scope.category.code,
+                items or None,
+                so,
+                scope.category,
+                incoming=False,
+                source=scope.source,
+                number=scope.number,
+                title=scope.title,
+                classification=scope.classification,
+                eliminated_when=tuple(scope.eliminated_when),
+                notes=tuple(scope.notes),
+            )
         )
     return spec
