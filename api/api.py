@@ -66,6 +66,9 @@ def _register():
     from evaluation.api import router as evaluation_router
 
     api.add_router("/evaluation", evaluation_router)
+    from evaluation.criteria_api import router as criteria_router
+
+    api.add_router("/criteria", criteria_router)
     from ntm.api import report_router as ntm_report_router
     from ntm.api import router as ntm_router
     from reports.api import router as reports_router

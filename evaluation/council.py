@@ -31,12 +31,16 @@ from evaluation.council_models import (
     Scoresheet,
     SheetStatus,
 )
-from evaluation.models import Criterion, MandatoryRule, Option, SheetScope
+from evaluation.models import Criterion, MandatoryRule, MinimumCheck, Option, SheetScope
 
 MANAGE = "evaluation.manage"
 
 
-def create_round(*, actor, province, title: str, starts_on, ends_on, criteria_set) -> EvaluationRound:
+def create_round(
+    *, actor, province, title: str, starts_on, ends_on, criteria_set, historical: bool = False
+) -> EvaluationRound:
+    """A council round of a province. The set must be published and in force on the round's dates, and the province
+    a unit valid on them; `historical` (back-entry of an old round, audited as such) lifts the date checks only."""
     require(actor, MANAGE, province, _("Bạn không tổ chức được đợt đánh giá của tỉnh này."))
     if criteria_set.status != SetStatus.PUBLISHED:
         raise DomainError(
@@ -45,6 +49,28 @@ def create_round(*, actor, province, title: str, starts_on, ends_on, criteria_se
         )
     if ends_on < starts_on:
         raise DomainError(_("Ngày kết thúc phải từ ngày bắt đầu trở đi."), field="ends_on")
+    if not historical:
+        in_force = type(criteria_set).objects.in_force(starts_on).filter(pk=criteria_set.pk).exists() and (
+            criteria_set.valid_until is None or ends_on < criteria_set.valid_until
+        )
+        if not in_force:
+            raise DomainError(
+                _(
+                    "Bộ tiêu chí %(c)s không áp dụng trong thời gian của đợt (%(f)s – %(u)s). Chọn bộ tiêu chí có "
+                    "hiệu lực trong các ngày đó, hoặc đánh dấu là nhập lại đợt đánh giá cũ."
+                )
+                % {
+                    "c": criteria_set.code,
+                    "f": criteria_set.valid_from.strftime("%d/%m/%Y"),
+                    "u": criteria_set.valid_until.strftime("%d/%m/%Y") if criteria_set.valid_until else "nay",
+                },
+                field="criteria_set",
+            )
+        if not (province.is_valid_on(starts_on) and province.is_valid_on(ends_on)):
+            raise DomainError(
+                _("%(p)s không còn (hoặc chưa có) trong các ngày của đợt đánh giá.") % {"p": province.name},
+                field="province",
+            )
     with transaction.atomic():
         evaluation_round = EvaluationRound.objects.create(
             province=province,
@@ -58,7 +84,7 @@ def create_round(*, actor, province, title: str, starts_on, ends_on, criteria_se
             action="evaluation.round.created",
             obj=evaluation_round,
             area=province,
-            after={"title": evaluation_round.title, "criteria_set": criteria_set.code},
+            after={"title": evaluation_round.title, "criteria_set": criteria_set.code, "historical": historical},
         )
     return evaluation_round
 
@@ -93,12 +119,23 @@ def sheet_for(criteria_set, product) -> SheetScope:
             return queries.sheet_for(criteria_set, category)
         except DomainError as exc:
             error = error or exc
-    raise DomainError(f"'{product.name}': {error.message}", field="product")
+    raise DomainError(
+        _("'%(p)s': %(e)s Chọn phiếu chấm (phân nhóm) của sản phẩm trong bộ %(c)s.")
+        % {"p": product.name, "e": error.message, "c": criteria_set.code},
+        field="sheet",
+    )
 
 
-def add_product(*, actor, evaluation_round, product) -> RoundItem:
+def add_product(*, actor, evaluation_round, product, sheet=None) -> RoundItem:
+    """Put a product before the council, scored on `sheet` (a sheet of the round's set; default: its category's)."""
     require(actor, MANAGE, evaluation_round.province, _("Bạn không đưa được sản phẩm vào đợt đánh giá này."))
-    sheet = sheet_for(evaluation_round.criteria_set, product)
+    if sheet is None:
+        sheet = sheet_for(evaluation_round.criteria_set, product)
+    elif sheet.criteria_set_id != evaluation_round.criteria_set_id or not sheet.criteria.exists():
+        raise DomainError(
+            _("Phiếu chấm %(s)s không thuộc bộ tiêu chí của đợt hoặc chưa có tiêu chí.") % {"s": sheet},
+            field="sheet",
+        )
     with transaction.atomic():
         item, created = RoundItem.objects.get_or_create(
             evaluation_round=evaluation_round, product=product, defaults={"sheet": sheet}
@@ -226,11 +263,19 @@ def result_of(item) -> engine.Result:
         )
         for s in Scoresheet.objects.filter(item=item).select_related("member")
     ]
+    judged = {c.rule_id: c for c in MinimumCheck.objects.filter(item=item)}
     rules = [
         engine.MandatoryRule(
-            stars=r.stars, criterion_code=r.criterion.code, min_points=r.min_points, text=r.criterion.text
+            stars=r.stars,
+            criterion_code=r.criterion.code,
+            min_points=r.min_points,
+            text=r.option.text if r.option_id else r.criterion.text,
+            met=judged[r.id].met if r.id in judged else None,
+            note=judged[r.id].note if r.id in judged else "",
         )
-        for r in MandatoryRule.objects.filter(criterion__scope=item.sheet_id).select_related("criterion")
+        for r in MandatoryRule.objects.filter(criterion__scope=item.sheet_id)
+        .select_related("criterion", "option")
+        .order_by("criterion__position", "stars")
     ]
     return engine.council_result(
         sheets,
@@ -240,6 +285,79 @@ def result_of(item) -> engine.Result:
         mandatory=rules,
         bands=engine.load_bands(),
     )
+
+
+def _store_result(item, result) -> None:
+    """The figures kept on the item; an item eliminated by a knock-out condition of its sheet is ranked nowhere."""
+    item.mean, item.band_stars = result.mean, result.band_stars
+    if item.eliminated_reason:
+        item.final_stars = None
+        item.cap_reasons = [_("Bị loại theo điều kiện loại của phiếu: %(r)s") % {"r": item.eliminated_reason}]
+    else:
+        item.final_stars = result.final_stars
+        item.cap_reasons = list(result.cap_reasons)
+
+
+def _require_recorder(actor, item) -> CouncilMember:
+    member = _seat(actor, item)
+    if member.role not in (MemberRole.SECRETARY, MemberRole.CHAIR):
+        raise PermissionRefused(_("Chỉ thư ký hoặc chủ tịch hội đồng ghi nhận việc này."))
+    return member
+
+
+def record_minimum(*, actor, item, rule, met: bool, note: str = "") -> MinimumCheck:
+    """Record once, for the product, whether its dossier meets a star minimum of its sheet (issue 11 §3).
+
+    The advisory team's report proposes it and the council confirms it; the secretary (or the chair) records it. It
+    can be changed until the result is approved; every change is audited.
+    """
+    _require_recorder(actor, item)
+    note = (note or "").strip()
+    with transaction.atomic():
+        item = RoundItem.objects.select_for_update().get(pk=item.pk)
+        if item.status == ItemStatus.APPROVED:
+            raise DomainError(_("Kết quả đã phê duyệt: mở lại sản phẩm trước khi sửa."))
+        if rule.criterion.scope_id != item.sheet_id:
+            raise DomainError(_("Yêu cầu tối thiểu này không thuộc phiếu chấm của sản phẩm."), field="rule")
+        if not met and not note:
+            raise DomainError(_("Ghi rõ vì sao hồ sơ không đạt yêu cầu tối thiểu."), field="note")
+        before = MinimumCheck.objects.filter(item=item, rule=rule).first()
+        check, _created = MinimumCheck.objects.update_or_create(
+            item=item,
+            rule=rule,
+            defaults={"met": met, "note": note, "recorded_by": actor, "recorded_at": timezone.now()},
+        )
+        audit.record(
+            actor=actor,
+            action="evaluation.minimum.recorded",
+            obj=item,
+            area=item.evaluation_round.province,
+            before={"met": before.met, "note": before.note} if before else None,
+            after={"criterion": rule.criterion.code, "stars": rule.stars, "met": met, "note": note},
+        )
+    return check
+
+
+def record_elimination(*, actor, item, reason: str) -> RoundItem:
+    """The council finds a knock-out condition printed on the sheet (or lifts it with an empty reason)."""
+    _require_recorder(actor, item)
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        item = RoundItem.objects.select_for_update().get(pk=item.pk)
+        if item.status == ItemStatus.APPROVED:
+            raise DomainError(_("Kết quả đã phê duyệt: mở lại sản phẩm trước khi sửa."))
+        before = item.eliminated_reason
+        item.eliminated_reason = reason
+        item.save(update_fields=["eliminated_reason"])
+        audit.record(
+            actor=actor,
+            action="evaluation.item.eliminated" if reason else "evaluation.item.elimination_lifted",
+            obj=item,
+            area=item.evaluation_round.province,
+            before={"reason": before},
+            after={"reason": reason},
+        )
+    return item
 
 
 def _require_chair(actor, item) -> CouncilMember:
@@ -258,8 +376,7 @@ def lock_item(*, actor, item) -> engine.Result:
             raise DomainError(_("Sản phẩm đã khoá phiếu."))
         result = result_of(item)
         item.status = ItemStatus.LOCKED
-        item.mean, item.band_stars, item.final_stars = result.mean, result.band_stars, result.final_stars
-        item.cap_reasons = list(result.cap_reasons)
+        _store_result(item, result)
         item.save(update_fields=["status", "mean", "band_stars", "final_stars", "cap_reasons"])
         audit.record(
             actor=actor,
@@ -282,8 +399,14 @@ def approve_item(*, actor, item) -> RoundItem:
             raise DomainError(_("Chưa đủ điều kiện phê duyệt: %(n)s") % {"n": "; ".join(result.quorum_notes)})
         if result.flagged_pairs:
             raise DomainError(_("Có thành viên chấm lệch nhau quá 10 điểm: hội đồng cần thảo luận và chấm lại."))
+        if result.pending_minimums and not item.eliminated_reason:
+            raise DomainError(
+                _("Thư ký chưa ghi nhận các yêu cầu tối thiểu theo hạng sao: %(rules)s.")
+                % {"rules": ", ".join(f"{r.criterion_code} ({r.stars}★)" for r in result.pending_minimums)}
+            )
+        _store_result(item, result)
         item.status, item.approved_at = ItemStatus.APPROVED, timezone.now()
-        item.save(update_fields=["status", "approved_at"])
+        item.save(update_fields=["status", "approved_at", "mean", "band_stars", "final_stars", "cap_reasons"])
         audit.record(
             actor=actor,
             action="evaluation.item.approved",

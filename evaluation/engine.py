@@ -7,8 +7,10 @@ Rules (from /work/shared/domain.md §4–5):
 
 - Star bands on the council's average total, compared with ``>=`` on decimals (89.5 is 4★); only 3–5★ are certified.
   The bands live in ``evaluation/data/star_bands.yaml``.
-- A product whose total reaches a band but misses that band's mandatory criteria is ranked lower, down to the highest
-  band whose mandatory criteria it meets.
+- A product whose total reaches a band but misses that band's mandatory criteria (the star markers of the 26/2026
+  sheets) is ranked lower, down to the highest band whose mandatory criteria it meets. Whether a minimum is met is a
+  fact of the dossier judged once per product (the advisory team proposes, the council confirms, the secretary
+  records it), never an average of the members' options: one member's 0 cannot decertify a product.
 - Members score independently; the product's score is the arithmetic mean of the counted members' totals, rounded
   half-up to 2 decimals. Two totals more than 10 points apart are flagged for discussion and re-scoring; nothing is
   dropped. Quorum is at least 75% of the council's members and must include the chair. The advisory team's scores are
@@ -63,12 +65,18 @@ class Sheet:
 
 @dataclass(frozen=True)
 class MandatoryRule:
-    """A mandatory minimum for ``stars``: the council's mean points on ``criterion_code`` must be ``>= min_points``."""
+    """A mandatory minimum for ``stars`` on ``criterion_code`` (at least ``min_points``, the marked option).
+
+    ``met``: the recorded judgement for this product (True / False), or None while it is not yet recorded; a rule not
+    yet judged cannot be counted as met, and is listed in ``Result.pending_minimums``.
+    """
 
     stars: int
     criterion_code: str
     min_points: Decimal
     text: str
+    met: bool | None = None
+    note: str = ""
 
 
 @dataclass
@@ -85,7 +93,8 @@ class Result:
     - ``diverging``: ``(criterion_code, spread)`` where counted members disagree, largest spread first.
     - ``band_stars``: the band of ``mean``; ``final_stars``: after mandatory caps; ``certified``: 3–5★.
     - ``cap_reasons``: Vietnamese, one per unmet mandatory rule at or below ``band_stars``.
-    - ``criterion_means``: mean counted points per criterion (half-up, 2 decimals), as used for mandatory rules.
+    - ``criterion_means``: mean counted points per criterion (half-up, 2 decimals), shown to the council.
+    - ``pending_minimums``: rules at or below ``band_stars`` not yet judged (they hold the stars back until recorded).
     - ``advisory_mean``: the advisory team's mean total, shown beside the council's; used for nothing else.
     """
 
@@ -105,6 +114,7 @@ class Result:
     quorum_notes: list[str] = field(default_factory=list)
     certified: bool | None = None
     criterion_means: dict[str, Decimal] = field(default_factory=dict)
+    pending_minimums: list[MandatoryRule] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -248,10 +258,9 @@ def council_result(
 
     Mandatory rules — the choices made here:
 
-    - A rule is met when the mean of the counted members' points on its criterion, rounded half-up to 2 decimals
-      like the total, is ``>= min_points``. The mean (not each member's points, not the median) is used because the
-      council's decision is the mean of independent scores; the rounding keeps the check consistent with the
-      figure shown in the reason. A criterion nobody counted scored does not meet its rule.
+    - A rule is met when its recorded judgement (``rule.met``) is True. It is judged once for the product from the
+      dossier, not from the members' options (issue "figures officials can trust" §3); a rule not yet judged holds
+      the stars back like an unmet one and is listed in ``pending_minimums``, so the result cannot be locked early.
     - Rules are cumulative: reaching a star level needs the rules of that level and of every lower level (a 5★
       product must also meet the 3★ minimums). ``final_stars`` is the highest band ``<= band_stars`` whose rules and
       lower levels' rules are all met, never below the lowest band.
@@ -268,7 +277,8 @@ def council_result(
     if not 0 < quorum_ratio <= 1:
         raise ValueError(f"quorum_ratio must be in (0, 1], not {quorum_ratio}")
     flag_gap = to_decimal(flag_gap, "flag_gap")
-    min_points = {rule: to_decimal(rule.min_points, f"min_points of {rule.criterion_code}") for rule in mandatory}
+    for rule in mandatory:
+        to_decimal(rule.min_points, f"min_points of {rule.criterion_code}")
 
     council = set(council_member_ids) | {chair_id}
     conflicted = set(conflicted_ids)
@@ -337,25 +347,23 @@ def council_result(
     # Mandatory caps
     final_stars = band_stars
     cap_reasons: list[str] = []
+    pending: list[MandatoryRule] = []
     if band_stars is not None:
-        unmet = []
-        for rule in mandatory:
-            if rule.stars > band_stars:
-                continue
-            got = criterion_means.get(rule.criterion_code)
-            if got is None or got < min_points[rule]:
-                unmet.append((rule, got))
+        unmet = [rule for rule in mandatory if rule.stars <= band_stars and rule.met is not True]
+        pending = [rule for rule in unmet if rule.met is None]
         if unmet:
-            lowest_unmet = min(rule.stars for rule, _ in unmet)
+            lowest_unmet = min(rule.stars for rule in unmet)
             allowed = [s for s in band_stars_set if s < lowest_unmet]
             final_stars = max(allowed) if allowed else min(band_stars_set)
-        for rule, got in sorted(unmet, key=lambda u: -u[0].stars):
-            detail = (
-                f"bình quân {format_vi(got)} < {format_vi(min_points[rule], None)}"
-                if got is not None
-                else "không có thành viên nào chấm tiêu chí này"
+        for rule in sorted(unmet, key=lambda r: (-r.stars, r.criterion_code)):
+            if rule.met is None:
+                detail = "chưa ghi nhận đạt hay không"
+            else:
+                detail = "hồ sơ không đạt" + (f": {rule.note}" if rule.note else "")
+            cap_reasons.append(
+                f"Chưa đạt yêu cầu tối thiểu cho {rule.stars} sao, tiêu chí {rule.criterion_code}: {rule.text} "
+                f"({detail})"
             )
-            cap_reasons.append(f"Chưa đạt tiêu chí bắt buộc cho {rule.stars} sao: {rule.text} ({detail})")
 
     return Result(
         mean=mean,
@@ -374,4 +382,5 @@ def council_result(
         quorum_notes=notes,
         certified=is_certified(final_stars, bands) if final_stars is not None else None,
         criterion_means=criterion_means,
+        pending_minimums=pending,
     )

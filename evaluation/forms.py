@@ -6,7 +6,7 @@ from areas.forms import AreaIdField
 from core.forms import BootstrapMixin
 from evaluation.choices import SetStatus
 from evaluation.council_models import MemberRole
-from evaluation.models import CriteriaSet
+from evaluation.models import CriteriaSet, SheetScope
 
 
 class RoundForm(BootstrapMixin, forms.Form):
@@ -17,8 +17,34 @@ class RoundForm(BootstrapMixin, forms.Form):
     criteria_set = forms.ModelChoiceField(
         label=_("Bộ tiêu chí"),
         queryset=CriteriaSet.objects.filter(status=SetStatus.PUBLISHED),
-        empty_label=_("— chọn bộ tiêu chí đã ban hành —"),
+        required=False,
+        empty_label=_("— bộ tiêu chí có hiệu lực vào ngày bắt đầu đợt —"),
+        help_text=_("Để trống: hệ thống chọn bộ tiêu chí đã ban hành có hiệu lực trong các ngày của đợt."),
     )
+    historical = forms.BooleanField(
+        label=_("Nhập lại đợt đánh giá cũ"),
+        required=False,
+        help_text=_("Chỉ khi nhập lại một đợt đã diễn ra: cho phép bộ tiêu chí hoặc tỉnh không còn hiệu lực hôm nay."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        starts_on, criteria_set = data.get("starts_on"), data.get("criteria_set")
+        if starts_on and criteria_set is None:
+            found = CriteriaSet.objects.in_force(starts_on).filter(status=SetStatus.PUBLISHED).order_by("-valid_from")
+            if not found:
+                raise forms.ValidationError(
+                    _(
+                        "Chưa có bộ tiêu chí đã ban hành nào có hiệu lực ngày %(d)s. Quản trị hệ thống nạp và ban "
+                        "hành bộ tiêu chí (trang Bộ tiêu chí OCOP)."
+                    )
+                    % {"d": starts_on.strftime("%d/%m/%Y")}
+                )
+            data["criteria_set"] = found[0]
+        return data
+
+    def published_sets(self):
+        return CriteriaSet.objects.filter(status=SetStatus.PUBLISHED).order_by("-valid_from")
 
 
 class MemberForm(BootstrapMixin, forms.Form):
@@ -26,10 +52,32 @@ class MemberForm(BootstrapMixin, forms.Form):
     role = forms.ChoiceField(label=_("Vai trò trong hội đồng"), choices=MemberRole.choices)
 
 
+class SheetChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, sheet):
+        return f"{sheet.category.code} – {sheet.title or sheet.category.name}"
+
+
 class ItemForm(BootstrapMixin, forms.Form):
     product = forms.IntegerField(
         label=_("Mã sản phẩm"), min_value=1, help_text=_("Số ở cuối địa chỉ trang sản phẩm, ví dụ /products/12/ → 12.")
     )
+    sheet = SheetChoiceField(
+        label=_("Phiếu chấm"),
+        queryset=SheetScope.objects.none(),
+        required=False,
+        empty_label=_("— theo phân nhóm của sản phẩm —"),
+        help_text=_("Chọn khi sản phẩm chưa ghi phân nhóm của bộ tiêu chí này."),
+    )
+
+    def __init__(self, *args, evaluation_round=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if evaluation_round is not None:
+            self.fields["sheet"].queryset = (
+                SheetScope.objects.filter(criteria_set=evaluation_round.criteria_set_id, criteria__isnull=False)
+                .select_related("category")
+                .distinct()
+                .order_by("position", "id")
+            )
 
 
 class DecisionForm(BootstrapMixin, forms.Form):

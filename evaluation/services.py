@@ -218,7 +218,13 @@ def _apply(spec: SetSpec, existing, stored, *, actor, sheet_source, result: Save
         if not scope.incoming or scope.criteria is None:
             continue
         old = stored_scopes.get(scope.code)
-        if sheet_meta_key(scope) != (row.number, row.title, row.classification, tuple(row.eliminated_when), tuple(row.notes)):
+        if sheet_meta_key(scope) != (
+            row.number,
+            row.title,
+            row.classification,
+            tuple(row.eliminated_when),
+            tuple(row.notes),
+        ):
             row.number, row.title, row.classification = scope.number, scope.title, scope.classification
             row.eliminated_when, row.notes = list(scope.eliminated_when), list(scope.notes)
             row.save(update_fields=["number", "title", "classification", "eliminated_when", "notes"])

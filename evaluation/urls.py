@@ -21,4 +21,7 @@ urlpatterns = [
     path("items/<int:pk>/lock/", views.lock, name="lock"),
     path("items/<int:pk>/approve/", views.approve, name="approve"),
     path("items/<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("items/<int:pk>/minimums/", views.minimums, name="minimums"),
+    path("items/<int:pk>/minimums/<int:rule_id>/", views.minimum_record, name="minimum_record"),
+    path("items/<int:pk>/eliminate/", views.eliminate, name="eliminate"),
 ]

@@ -30,11 +30,12 @@ from evaluation.council_models import (
     EvaluationRound,
     ItemStatus,
     MemberRole,
+    MinimumCheck,
     RoundItem,
     Scoresheet,
     SheetStatus,
 )
-from evaluation.models import Criterion, Option
+from evaluation.models import Criterion, MandatoryRule, Option
 from products import workflow
 
 
@@ -78,7 +79,7 @@ def _round(request, pk):
 def _item(request, pk):
     """The item and the viewer's seat (None for the province office); 404 for anyone else."""
     item = get_object_or_404(
-        RoundItem.objects.select_related("evaluation_round", "product", "sheet"),
+        RoundItem.objects.select_related("evaluation_round__criteria_set", "product", "sheet__category"),
         pk=pk,
         evaluation_round__in=rounds_for(request.user).values("pk"),
     )
@@ -130,7 +131,7 @@ def round_detail(request, pk: int):
             "submitted": SheetStatus.SUBMITTED,
             "manages": _manages(request.user, evaluation_round),
             "member_form": _forms().MemberForm(),
-            "item_form": _forms().ItemForm(),
+            "item_form": _forms().ItemForm(evaluation_round=evaluation_round),
         },
     )
 
@@ -168,6 +169,8 @@ def _sheet_layout(item, sheet):
             p["sections"].append(sections[section.pk])
         criterion.chosen_id = chosen.get(criterion.pk)
         options = sorted(criterion.options.all(), key=lambda o: (o.position, o.points, o.pk))
+        for option in options:
+            option.stars_mark = "★" * option.min_star if option.min_star else ""
         criterion.option_list = options
         sections[section.pk]["criteria"].append(criterion)
         p["max"] += criterion.max_points
@@ -239,6 +242,7 @@ def score(request, pk: int):
         context["others"] = list(council.readable_sheets(request.user, item).order_by("member__role", "member__id"))
         context["show_aggregate"] = council.may_see_aggregate(request.user, item)
     context["conflict_form"] = ReasonForm()
+    context["stars_legend"] = MandatoryRule.objects.filter(criterion__scope=item.sheet_id).exists()
     return TemplateResponse(request, "evaluation/score.html", context)
 
 
@@ -387,6 +391,73 @@ def reopen(request, pk: int):
     )
 
 
+# ── Star minimums and knock-out conditions, judged once per product ───────────────────────────────────────────────
+
+
+def minimum_rows(item):
+    """The sheet's star minimums (rules) with the product's recorded judgement, in sheet order: two queries."""
+    judged = {c.rule_id: c for c in MinimumCheck.objects.filter(item=item).select_related("recorded_by")}
+    rows = []
+    for rule in (
+        MandatoryRule.objects.filter(criterion__scope=item.sheet_id)
+        .select_related("criterion__section__part", "option")
+        .order_by("criterion__section__part__position", "criterion__section__position", "criterion__position", "stars")
+    ):
+        rule.check = judged.get(rule.pk)
+        rows.append(rule)
+    return rows
+
+
+@login_required
+def minimums(request, pk: int):
+    item, seat = _item(request, pk)
+    if seat is None and not _manages(request.user, item.evaluation_round):
+        raise Http404
+    records = seat is not None and seat.role in (MemberRole.SECRETARY, MemberRole.CHAIR)
+    return TemplateResponse(
+        request,
+        "evaluation/minimums.html",
+        {
+            "item": item,
+            "round": item.evaluation_round,
+            "rows": minimum_rows(item),
+            "records": records and item.status != ItemStatus.APPROVED,
+            "result": council.result_of(item) if council.may_see_aggregate(request.user, item) else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def minimum_record(request, pk: int, rule_id: int):
+    item, _seat = _item(request, pk)
+    rule = get_object_or_404(MandatoryRule.objects.select_related("criterion"), pk=rule_id)
+    met = request.POST.get("met")
+
+    def record():
+        if met not in ("1", "0"):
+            raise DomainError(_("Chọn đạt hoặc không đạt."))
+        council.record_minimum(
+            actor=request.user, item=item, rule=rule, met=met == "1", note=request.POST.get("note", "")
+        )
+
+    return perform(request, record, success=_("Đã ghi nhận."), then="evaluation:minimums", pk=item.pk)
+
+
+@login_required
+@require_POST
+def eliminate(request, pk: int):
+    item, _seat = _item(request, pk)
+    reason = request.POST.get("reason", "")
+    return perform(
+        request,
+        lambda: council.record_elimination(actor=request.user, item=item, reason=reason),
+        success=_("Đã ghi nhận điều kiện loại.") if reason.strip() else _("Đã bỏ ghi nhận loại."),
+        then="evaluation:minimums",
+        pk=item.pk,
+    )
+
+
 # ── Documents ──────────────────────────────────────────────────────────────────────────────────────────────────────
 
 
@@ -492,7 +563,7 @@ def item_add(request, pk: int):
     from products.queries import products_for
 
     evaluation_round = _managed_round(request, pk)
-    form = ItemForm(request.POST)
+    form = ItemForm(request.POST, evaluation_round=evaluation_round)
 
     def add():
         if not form.is_valid():
@@ -502,7 +573,9 @@ def item_add(request, pk: int):
             raise DomainError(
                 _("Không có sản phẩm mã %(n)s trong địa bàn của bạn.") % {"n": form.cleaned_data["product"]}
             )
-        council.add_product(actor=request.user, evaluation_round=evaluation_round, product=product)
+        council.add_product(
+            actor=request.user, evaluation_round=evaluation_round, product=product, sheet=form.cleaned_data["sheet"]
+        )
 
     return perform(request, add, success=_("Đã đưa sản phẩm vào đợt đánh giá."), then="evaluation:round", pk=pk)
 
