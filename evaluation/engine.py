@@ -11,10 +11,11 @@ Rules (from /work/shared/domain.md §4–5):
   sheets) is ranked lower, down to the highest band whose mandatory criteria it meets. Whether a minimum is met is a
   fact of the dossier judged once per product (the advisory team proposes, the council confirms, the secretary
   records it), never an average of the members' options: one member's 0 cannot decertify a product.
-- Members score independently; the product's score is the arithmetic mean of the counted members' totals, rounded
-  half-up to 2 decimals. Two totals more than 10 points apart are flagged for discussion and re-scoring; nothing is
-  dropped. Quorum is at least 75% of the council's members and must include the chair. The advisory team's scores are
-  shown beside the council's but never count. A member with a declared conflict of interest does not score that
+- Members score independently; the product's score is the arithmetic mean of the counted members' totals, shown
+  rounded half-up to 2 decimals; the star band is taken on the exact mean (issue "figures officials can trust" §5).
+  Two totals more than 10 points apart are flagged for discussion and re-scoring; nothing is dropped. Quorum is at
+  least 75% of the council's members and must include the chair. The advisory team's scores are shown beside the
+  council's but never count. A member with a declared conflict of interest does not score that
   product and is left out of its average and of the quorum base.
 """
 
@@ -342,7 +343,9 @@ def council_result(
     criterion_means = {code: _mean(values) for code, values in by_criterion.items()}
 
     mean = _mean(totals)
-    band_stars = star_band(mean, bands) if mean is not None else None
+    # the band is taken on the exact mean; only the figure shown is rounded (89.996 shows 90,00 and is 4★)
+    exact_mean = sum(totals, Decimal(0)) / len(totals) if totals else None
+    band_stars = star_band(exact_mean, bands) if exact_mean is not None else None
 
     # Mandatory caps
     final_stars = band_stars
