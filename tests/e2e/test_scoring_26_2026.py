@@ -138,9 +138,10 @@ def test_a_round_under_26_2026_scores_honey_and_tourism(browser_page, live_serve
         fill(item, people["chair"], 1)
     log_in(page, live_server, people["secretary"])
     page.goto(live_server.url + f"/evaluation/items/{honey_item.pk}/minimums/")
-    first = page.get_by_test_id("minimums").locator("tbody tr").first
-    first.get_by_role("button", name="Lưu").click()
-    expect(page.get_by_test_id("minimums").locator("tbody tr").first.get_by_test_id("state")).to_contain_text("Đạt")
+    rows = page.get_by_test_id("minimums").locator("[data-testid^=minimum-]")
+    rows.first.get_by_role("button", name="Lưu").click()
+    rows = page.get_by_test_id("minimums").locator("[data-testid^=minimum-]")
+    expect(rows.first.get_by_test_id("state")).to_contain_text("Đạt")
     assert MinimumCheck.objects.filter(item=honey_item, met=True).count() == 1
 
     # The chair locks the honey product; approval names the minimums still to be judged.
