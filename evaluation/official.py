@@ -135,8 +135,8 @@ class _Sheets:
                 f"'{YES}' ({fmt(maximum)} điểm) hoặc '{NO}' (0 điểm)."
             )
             options = [OptionSpec(NO, Decimal(0), origin=co), OptionSpec(YES, maximum, origin=co)]
-        if maximum is not None and any(o.points > maximum for o in options):
-            maximum = None  # `over_max: keep`: the printed maximum is the misprint, already a finding
+        if self.over_max == "keep" and maximum is not None and any(o.points > maximum for o in options):
+            maximum = None  # the printed maximum is the misprint, already a finding
         return [
             CriterionSpec(
                 code=code,

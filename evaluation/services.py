@@ -91,7 +91,7 @@ def _merge(spec: SetSpec, stored: SetSpec | None, publish: bool, reference: bool
             if (
                 stored.status == SetStatus.PUBLISHED
                 and has_sheet(old)
-                and sheet_key(new.criteria) != sheet_key(old.criteria)
+                and (sheet_key(new.criteria) != sheet_key(old.criteria) or sheet_meta_key(new) != sheet_meta_key(old))
             ):
                 problems.append(
                     Problem(

@@ -1,8 +1,11 @@
-"""Criteria sets from YAML: the shipped 1048 and 148 files, validation of broken sets, idempotent and safe reloads."""
+"""Criteria sets from YAML: the shipped files (their sets; the official sheets are in test_official_sheets.py), the YAML
+format read from a fixture set (tests/data/sample-1048.yaml, loaded under its own codes), validation of broken sets,
+idempotent and safe reloads."""
 
 import datetime
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 import yaml
@@ -19,9 +22,18 @@ from products.models import ProductCategory
 
 pytestmark = pytest.mark.django_db
 
+SAMPLE = Path(__file__).parent / "data" / "sample-1048.yaml"
+SHIPPED_SETS = 3  # 148.yaml, 1048.yaml, 26-2026.yaml
+SHIPPED_SHEETS = 52  # 26 of 1048 + 26 of 26/2026 (148 ships none)
 
-def shipped(name="1048"):
+
+def shipped(name):
     return yaml.safe_load((CRITERIA_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+def sample():
+    """The fixture set: the 1048 structure with one full sheet (sub-group 01) written in the YAML format."""
+    return yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
 
 
 def write_set(tmp_path, data, name="set.yaml"):
@@ -31,8 +43,8 @@ def write_set(tmp_path, data, name="set.yaml"):
 
 
 def version_of(code="T1", status="draft", **changes):
-    """A copy of the shipped 1048 set under another code (only the sheet of sub-group 01 and scope 02)."""
-    data = shipped()
+    """The fixture set under its own code (only the sheet of sub-group 01 and scope 02)."""
+    data = sample()
     data.update(code=code, status=status, scopes=[data["scopes"][0], "02"], **changes)
     return data
 
@@ -51,11 +63,51 @@ def criterion(data, code):
 # --- the shipped files --------------------------------------------------------------------------------------------
 
 
-def test_shipped_1048_sheet_reaches_each_part_and_100():
-    cs = CriteriaSet.objects.get(code="1048")
-    assert (cs.system, cs.status, cs.valid_from, cs.valid_until) == (
+def test_the_shipped_sets():
+    rows = {
+        cs.code: (cs.system, cs.status, cs.official, cs.valid_from, cs.valid_until, cs.source)
+        for cs in CriteriaSet.objects.all()
+    }
+    assert rows == {
+        "1048": (
+            "1048",
+            "published",
+            True,
+            datetime.date(2019, 8, 21),
+            datetime.date(2023, 2, 24),
+            "evaluation/criteria/1048.yaml",
+        ),
+        "148": (
+            "148",
+            "draft-structure",
+            False,
+            datetime.date(2023, 2, 24),
+            datetime.date(2026, 7, 21),
+            "evaluation/criteria/148.yaml",
+        ),
+        "26-2026": ("2026", "published", True, datetime.date(2026, 5, 22), None, "evaluation/criteria/26-2026.yaml"),
+    }
+    for code, points in (("1048", {"A": 35, "B": 25, "C": 40}), ("26-2026", {"A": 40, "B": 25, "C": 35})):
+        cs = CriteriaSet.objects.get(code=code)
+        assert {p.code: p.points for p in cs.parts.all()} == points
+        scopes = list(cs.scopes.select_related("category"))
+        assert [s.category.code for s in scopes] == [f"{n:02d}" for n in range(1, 27)]
+        assert all(s.category.system == cs.system and s.category.level == "subgroup" for s in scopes)
+        assert all(s.criteria.exists() and s.source == cs.source for s in scopes)
+        assert cs.findings  # what the printed text gets wrong is listed (test_official_sheets.py)
+    assert CriteriaSet.objects.get(code="148").findings == []
+
+
+def test_the_fixture_sheet_reaches_each_part_and_100(tmp_path):
+    data = sample()
+    data["code"] = "T1"
+    load_files([write_set(tmp_path, data)])
+    cs = CriteriaSet.objects.get(code="T1")
+    assert (cs.system, cs.status, cs.official, cs.findings, cs.valid_from, cs.valid_until) == (
         "1048",
         "draft",
+        False,
+        [],
         datetime.date(2019, 8, 21),
         datetime.date(2023, 2, 24),
     )
@@ -77,14 +129,16 @@ def test_shipped_1048_sheet_reaches_each_part_and_100():
     }
     assert by_section == {"A1": 18, "A2": 8, "A3": 9, "B1": 15, "B2": 10, "C": 40}
     assert sheet.criteria.count() == 31
-    assert all(not s.criteria.exists() for s in scopes[1:])  # the other 25 sheets are a gap
-    assert not MandatoryRule.objects.filter(criterion__scope__criteria_set=cs).exists()  # none shipped
+    assert all(not s.criteria.exists() for s in scopes[1:])  # the file names the other 25 scopes without sheets
+    assert not MandatoryRule.objects.filter(criterion__scope__criteria_set=cs).exists()  # none in the file
     for c in sheet.criteria.prefetch_related("options"):
         assert c.max_points == max(o.points for o in c.options.all())
+        assert all(o.min_star is None and o.printed_points is None and o.case_label == "" for o in c.options.all())
 
 
-def test_shipped_1048_options_are_those_of_domain_md():
-    sheet = SheetScope.objects.get(criteria_set__code="1048", category__code="01")
+def test_the_fixture_options_are_read_as_written(tmp_path):
+    load_files([write_set(tmp_path, version_of())])
+    sheet = SheetScope.objects.get(criteria_set__code="T1", category__code="01")
     points = {c.code: [int(o.points) for o in c.options.all()] for c in sheet.criteria.prefetch_related("options")}
     assert points["A1.1"] == [1, 2, 3]
     assert points["A1.3"] == [1, 2, 3, 4]
@@ -96,12 +150,17 @@ def test_shipped_1048_options_are_those_of_domain_md():
     assert points["C.2"] == [0, 1, 3, 5, 8]
     assert points["C.7"] == [0, 1, 3, 5]
     assert points["C.11"] == [1, 3, 5]
+    assert [o.text for o in Option.objects.filter(criterion__scope=sheet, criterion__code="A1.1")] == [
+        "Dưới 50%",
+        "Từ 50% đến dưới 75%",
+        "Từ 75% trở lên",
+    ]
 
 
 def test_shipped_148_is_a_structure_without_sheets():
     cs = CriteriaSet.objects.get(code="148")
     assert cs.status == "draft-structure"
-    assert (cs.valid_from, cs.valid_until) == (datetime.date(2023, 2, 24), None)
+    assert (cs.valid_from, cs.valid_until) == (datetime.date(2023, 2, 24), datetime.date(2026, 7, 21))
     assert {p.code: p.points for p in cs.parts.all()} == {"A": 40, "B": 25, "C": 35}
     assert [(s.part.code, s.name) for s in cs.sections.select_related("part")] == [
         ("A", "Tổ chức sản xuất"),
@@ -121,26 +180,36 @@ def test_shipped_148_is_a_structure_without_sheets():
 
 
 def test_set_in_force_by_date():
+    assert queries.set_in_force(datetime.date(2019, 8, 20)) is None
+    assert queries.set_in_force(datetime.date(2019, 8, 21)).code == "1048"
     assert queries.set_in_force(datetime.date(2023, 2, 23)).code == "1048"
     assert queries.set_in_force(datetime.date(2023, 2, 24)).code == "148"
-    assert queries.set_in_force(datetime.date(2019, 8, 20)) is None
+    assert queries.set_in_force(datetime.date(2026, 5, 21)).code == "148"
+    assert queries.set_in_force(datetime.date(2026, 5, 22)).code == "26-2026"  # 148 lapses later; 26/2026 rules
+    assert queries.set_in_force(datetime.date(2026, 7, 21)).code == "26-2026"
 
 
 def test_reloading_the_shipped_files_changes_nothing():
     before = counts()
     ids = list(Criterion.objects.order_by("id").values_list("id", flat=True))
+    findings = dict(CriteriaSet.objects.values_list("code", "findings"))
     result = load_criteria_sets()
-    assert result.counts["sets_unchanged"] == 2
-    assert result.counts["sheets_unchanged"] == 1
+    assert result.counts["sets_unchanged"] == SHIPPED_SETS
+    assert result.counts["sheets_unchanged"] == SHIPPED_SHEETS
     assert result.counts["sets_created"] == result.counts["sets_updated"] == result.counts["sheets_replaced"] == 0
+    assert result.counts["sheets_created"] == result.counts["sets_kept"] == 0
     assert counts() == before
     assert list(Criterion.objects.order_by("id").values_list("id", flat=True)) == ids
+    assert dict(CriteriaSet.objects.values_list("code", "findings")) == findings
 
 
 def test_load_reference_data_prints_the_criteria_line():
     out = StringIO()
     call_command("load_reference_data", stdout=out)
-    assert "criteria sets created=0 updated=0 unchanged=2" in out.getvalue()
+    assert (
+        f"criteria sets created=0 updated=0 unchanged={SHIPPED_SETS} kept=0 sheets created=0 replaced=0 "
+        f"unchanged={SHIPPED_SHEETS}" in out.getvalue()
+    )
 
 
 # --- broken sets: every problem, by where it is, nothing written ----------------------------------------------------
@@ -340,33 +409,46 @@ def test_import_criteria_command_loads_yaml_and_prints_problems(tmp_path):
 
 
 def test_reference_reload_keeps_what_an_administrator_loaded(tmp_path):
-    """1048.yaml's own sheet is not pushed over a sheet loaded from another file (e.g. the official wording)."""
-    data = shipped()
+    """A shipped file's own sheet is not pushed over a sheet loaded from another file (e.g. the official wording)."""
+    shipped_dir = tmp_path / "criteria"
+    shipped_dir.mkdir()
+    write_set(shipped_dir, version_of(), "t1.yaml")
+    first = load_criteria_sets(shipped_dir)
+    assert (first.counts["sets_created"], first.counts["sheets_created"]) == (1, 1)
+    assert CriteriaSet.objects.get(code="T1").source == "evaluation/criteria/t1.yaml"
+    data = version_of()
     data["scopes"] = [data["scopes"][0]]
     criterion(data, "A1.2")["options"][0]["text"] = "Chỉ phân loại"
-    path = write_set(tmp_path, data, "1048-chinh-thuc.yaml")
+    path = write_set(tmp_path, data, "t1-chinh-thuc.yaml")
     from evaluation.services import save_sets
 
     spec, problems = loader.read_set_file(path)
-    spec.source = "evaluation/criteria/1048.yaml"  # same set definition, the sheet from the official file
-    save_sets([spec], source="1048-chinh-thuc.yaml")
-    sheet = SheetScope.objects.get(criteria_set__code="1048", category__code="01")
-    assert sheet.source == "1048-chinh-thuc.yaml"
-    result = load_criteria_sets()
-    assert result.counts["sheets_replaced"] == 0
+    assert problems == []
+    spec.source = "evaluation/criteria/t1.yaml"  # same set definition, the sheet from the official file
+    save_sets([spec], source="t1-chinh-thuc.yaml")
+    sheet = SheetScope.objects.get(criteria_set__code="T1", category__code="01")
+    assert sheet.source == "t1-chinh-thuc.yaml"
+    assert Option.objects.get(criterion__scope=sheet, criterion__code="A1.2", position=1).text == "Chỉ phân loại"
+    result = load_criteria_sets(shipped_dir)
+    assert result.counts["sheets_replaced"] == 0 and result.counts["sets_unchanged"] == 1
     assert Option.objects.get(criterion__scope=sheet, criterion__code="A1.2", position=1).text == "Chỉ phân loại"
 
 
-def test_publish_set_publishes_a_set_with_a_sheet_only():
+def test_publish_set_publishes_a_set_with_a_sheet_only(tmp_path):
     from evaluation.services import publish_set
 
     with pytest.raises(CriteriaErrors, match="chưa có phiếu chấm nào"):
         publish_set(code="148")
     with pytest.raises(CriteriaErrors, match="không có bộ tiêu chí mã X"):
         publish_set(code="X")
-    result = publish_set(code="1048")
+    load_files([write_set(tmp_path, version_of())])
+    assert CriteriaSet.objects.get(code="T1").status == "draft"
+    before = counts()
+    result = publish_set(code="T1")
     assert result.counts["sets_updated"] == 1
-    assert CriteriaSet.objects.get(code="1048").status == "published"
+    assert result.counts["sheets_created"] == result.counts["sheets_replaced"] == 0
+    assert CriteriaSet.objects.get(code="T1").status == "published"
+    assert counts()[:-1] == before[:-1]  # only the audit entry is new
     entry = AuditEntry.objects.get(action="evaluation.criteria_set.published")
     assert (entry.before, entry.after) == ({"status": "draft"}, {"status": "published"})
 

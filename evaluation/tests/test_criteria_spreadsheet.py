@@ -1,14 +1,17 @@
 """Scoring sheets from a spreadsheet: the template, a round trip, carried-down cells, errors by row and column."""
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
+import yaml
 from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
 from core.imports import ImportErrors
 from core.models import AuditEntry
 from evaluation import queries
+from evaluation.loader import load_files
 from evaluation.models import CriteriaSet, Criterion, MandatoryRule, Option, SheetScope
 from evaluation.spreadsheet import COLUMNS, import_criteria, template_rows
 from products.models import ProductCategory
@@ -32,6 +35,19 @@ TEST_SHEET = [
     [None, None, None, None, None, "T7", None, None, "Hơn", "10", ""],
     [None, None, None, None, "C3", "T8", "Tiêu chí thử 8", None, "Có", 10, ""],
 ]
+
+
+SAMPLE = Path(__file__).parent / "data" / "sample-1048.yaml"
+
+
+def load_sample(tmp_path, code="T1", status="draft"):
+    """The fixture set (1048 structure, the full sheet of sub-group 01) under its own code."""
+    data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    data.update(code=code, status=status)
+    path = tmp_path / f"{code}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    load_files([path])
+    return CriteriaSet.objects.get(code=code)
 
 
 def xlsx(tmp_path, rows, name="phieu.xlsx", header=HEADER):
@@ -109,7 +125,8 @@ def test_a_sheet_is_loaded_into_the_148_structure_then_published(tmp_path):
 
 def test_round_trip_export_then_import_changes_nothing(tmp_path):
     import_criteria(xlsx(tmp_path, TEST_SHEET), filename="phieu.xlsx")
-    for set_code, suffix in (("148", ".xlsx"), ("1048", ".xlsx"), ("1048", ".csv")):
+    load_sample(tmp_path)
+    for set_code, suffix in (("148", ".xlsx"), ("T1", ".xlsx"), ("T1", ".csv")):
         path = tmp_path / f"xuat-{set_code}{suffix}"
         code, lines = run("export_criteria_template", str(path), "--set", set_code)
         assert code == 0
@@ -118,23 +135,25 @@ def test_round_trip_export_then_import_changes_nothing(tmp_path):
         assert code == 0, lines
         assert "updated=0" in lines[-1] and "sheets created=0 replaced=0 unchanged=1" in lines[-1]
         assert snapshot() == before
-    rows = template_rows(CriteriaSet.objects.get(code="1048"))
-    assert len(rows) == Option.objects.filter(criterion__scope__criteria_set__code="1048").count()
-    assert rows[0] == ["1048", "01", "A", 35, "A1", "A1.1", "Nguồn nguyên liệu từ địa phương (trong tỉnh)", 3,
+    rows = template_rows(CriteriaSet.objects.get(code="T1"))
+    assert len(rows) == Option.objects.filter(criterion__scope__criteria_set__code="T1").count() > 0
+    assert rows[0] == ["T1", "01", "A", 35, "A1", "A1.1", "Nguồn nguyên liệu từ địa phương (trong tỉnh)", 3,
                        "Dưới 50%", 1, ""]  # fmt: skip
 
 
 def test_changing_one_option_replaces_that_sheet_only(tmp_path):
     import_criteria(xlsx(tmp_path, TEST_SHEET), filename="phieu.xlsx")
+    load_sample(tmp_path)
     path = tmp_path / "xuat.xlsx"
-    run("export_criteria_template", str(path), "--set", "1048")
+    run("export_criteria_template", str(path), "--set", "T1")
     workbook = load_workbook(path)
     workbook.worksheets[0]["I2"] = "Dưới một nửa"
     workbook.save(path)
     code, lines = run("import_criteria", str(path))
     assert code == 0 and "sheets created=0 replaced=1 unchanged=0" in lines[-1]
-    option = Option.objects.get(criterion__scope__criteria_set__code="1048", criterion__code="A1.1", position=1)
+    option = Option.objects.get(criterion__scope__criteria_set__code="T1", criterion__code="A1.1", position=1)
     assert option.text == "Dưới một nửa"
+    assert option.criterion.scope.source == "xuat.xlsx"
     assert SheetScope.objects.get(criteria_set__code="148", category__code="thuc-pham").criteria.count() == 8
 
 
@@ -229,7 +248,8 @@ def test_the_148_reference_reload_keeps_loaded_sheets(tmp_path):
 
     import_criteria(xlsx(tmp_path, TEST_SHEET), filename="phieu.xlsx")
     result = load_criteria_sets()
-    assert result.counts["sets_unchanged"] == 2
+    assert result.counts["sets_unchanged"] == 3  # 148 (its sheet kept), 1048 and 26-2026
+    assert result.counts["sheets_replaced"] == 0
     cs = CriteriaSet.objects.get(code="148")
     assert cs.status == "draft"
     assert (
