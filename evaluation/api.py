@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from api.auth import AUTH
 from core.errors import DomainError, PermissionRefused
@@ -245,3 +246,183 @@ def submit(request, item_id: int):
     member = _seat_for_sheet(request.user, item)
     council.submit_sheet(actor=request.user, item=item)
     return _sheet_out(item, member)
+
+
+# ── The advisory team's review and the ≥ 90 path to the ministry (read-only) ──────────────────────────────────────
+
+
+class AdditionRequestOut(Schema):
+    id: int
+    missing: str
+    due_on: datetime.date
+    requested_at: datetime.datetime
+    received_on: datetime.date | None
+    received_note: str
+
+
+class SurveyOut(Schema):
+    id: int
+    surveyed_on: datetime.date
+    participants: str
+    findings: str
+
+
+class ReviewOut(Schema):
+    item_id: int
+    product: str
+    required: bool  # the round's rules make the report a condition of scoring (26/2026)
+    status: str  # draft | requested | received | reported
+    summary: str | None  # None for a member with a conflict of interest on the product
+    recommendation: str | None
+    reported_at: datetime.datetime | None
+    requests: list[AdditionRequestOut]
+    surveys: list[SurveyOut]
+
+
+class DecisionRefOut(Schema):
+    number: str
+    date: datetime.date
+
+
+class MinistryProposalOut(Schema):
+    id: int
+    round_id: int
+    item_id: int
+    product_id: int
+    product: str
+    province_mean: Decimal | None
+    province_stars: int | None
+    status: str  # proposed | recognised | below_90 | province_recognised | re_evaluation
+    approval_no: str
+    approval_date: datetime.date | None
+    letter_no: str
+    letter_date: datetime.date
+    documents: list[str]
+    decided_on: datetime.date | None
+    ministry_decision: DecisionRefOut | None
+    notice_no: str
+    central_score: Decimal | None
+    central_stars: int | None
+    province_decision: DecisionRefOut | None
+    certificate_code: str | None
+    reevaluation_on: datetime.date | None
+    reevaluation_reason: str
+
+
+def _reviews_out(user, evaluation_round, items) -> list[dict]:
+    from evaluation import advisory
+
+    required = advisory.requires_review(evaluation_round)
+    reviews = advisory.reviews_for(items)
+    member = CouncilMember.objects.filter(evaluation_round=evaluation_round, user=user).first()
+    hidden = set()
+    if member is not None:
+        hidden = set(Conflict.objects.filter(member=member, item__in=items).values_list("item_id", flat=True))
+    out = []
+    for item in items:
+        review = reviews.get(item.pk)
+        secret = item.pk in hidden
+        out.append(
+            {
+                "item_id": item.pk,
+                "product": item.product.name,
+                "required": required,
+                "status": review.status if review else "draft",
+                "summary": None if secret else (review.summary if review else ""),
+                "recommendation": None if secret else (review.recommendation if review else ""),
+                "reported_at": review.reported_at if review else None,
+                "requests": [] if secret or review is None else list(review.requests.all()),
+                "surveys": [] if secret or review is None else list(review.surveys.all()),
+            }
+        )
+    return out
+
+
+@router.get(
+    "/rounds/{round_id}/advisory", response=list[ReviewOut], summary="The advisory team's review of each product"
+)
+def round_reviews(request, round_id: int):
+    evaluation_round = _round(request.user, round_id)
+    items = list(RoundItem.objects.filter(evaluation_round=evaluation_round).select_related("product").order_by("id"))
+    return _reviews_out(request.user, evaluation_round, items)
+
+
+@router.get("/items/{item_id}/advisory", response=ReviewOut, summary="The advisory team's review of one product")
+def item_review(request, item_id: int):
+    item = _item(request.user, item_id)
+    item = RoundItem.objects.select_related("product", "evaluation_round").get(pk=item.pk)
+    return _reviews_out(request.user, item.evaluation_round, [item])[0]
+
+
+def _decision_ref(decision) -> dict | None:
+    return {"number": decision.number, "date": decision.date} if decision is not None else None
+
+
+def _proposal_out(p) -> dict:
+    item = p.item
+    return {
+        "id": p.pk,
+        "round_id": item.evaluation_round_id,
+        "item_id": item.pk,
+        "product_id": item.product_id,
+        "product": item.product.name,
+        "province_mean": item.mean,
+        "province_stars": item.final_stars,
+        "status": p.status,
+        "approval_no": p.approval_no,
+        "approval_date": p.approval_date,
+        "letter_no": p.letter_no,
+        "letter_date": p.letter_date,
+        "documents": list(p.documents or []),
+        "decided_on": p.decided_on,
+        "ministry_decision": _decision_ref(p.ministry_decision),
+        "notice_no": p.notice_no,
+        "central_score": p.central_score,
+        "central_stars": p.central_stars,
+        "province_decision": _decision_ref(p.province_decision),
+        "certificate_code": p.certificate.code if p.certificate_id else None,
+        "reevaluation_on": p.reevaluation_on,
+        "reevaluation_reason": p.reevaluation_reason,
+    }
+
+
+def _proposals_for(user):
+    from evaluation.council_models import MinistryProposal
+
+    return MinistryProposal.objects.filter(item__evaluation_round__in=rounds_for(user).values("pk")).select_related(
+        "item__product", "ministry_decision", "province_decision", "certificate"
+    )
+
+
+@router.get(
+    "/rounds/{round_id}/ministry-proposals",
+    response=list[MinistryProposalOut],
+    summary="A round's products proposed to the ministry (≥ 90, 5★) and the ministry's outcome",
+)
+def round_proposals(request, round_id: int):
+    evaluation_round = _round(request.user, round_id)
+    return [_proposal_out(p) for p in _proposals_for(request.user).filter(item__evaluation_round=evaluation_round)]
+
+
+@router.get(
+    "/ministry-proposals",
+    response=list[MinistryProposalOut],
+    summary="Proposals to the ministry the caller may read; `pending_on`: those awaiting the ministry that day",
+)
+@paginate(LimitOffsetPagination)
+def list_proposals(request, status: str | None = None, pending_on: datetime.date | None = None):
+    from evaluation import proposals
+    from evaluation.council_models import ProposalStatus
+
+    found = _proposals_for(request.user)
+    if status:
+        if status not in ProposalStatus.values:
+            raise DomainError(
+                _("Tình trạng “%(s)s” không hợp lệ; dùng một trong: %(v)s.")
+                % {"s": status, "v": ", ".join(ProposalStatus.values)},
+                field="status",
+            )
+        found = found.filter(status=status)
+    if pending_on is not None:
+        found = found.filter(proposals.pending_on_q(pending_on))
+    return [_proposal_out(p) for p in found.order_by("-letter_date", "id")]

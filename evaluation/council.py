@@ -189,6 +189,9 @@ def _open_sheet(actor, item) -> tuple[RoundItem, Scoresheet]:
         raise DomainError(_("Sản phẩm đã khoá phiếu; không sửa được phiếu chấm."))
     if Conflict.objects.filter(item=item, member=member).exists():
         raise PermissionRefused(_("Bạn đã khai báo xung đột lợi ích với sản phẩm này nên không chấm."))
+    from evaluation import advisory
+
+    advisory.require_report(item, role=member.role)  # 26/2026: the advisory team reports before the council scores
     sheet, _created = Scoresheet.objects.select_for_update().get_or_create(item=item, member=member)
     return item, sheet
 
@@ -423,6 +426,9 @@ def reopen_item(*, actor, item, reason: str) -> RoundItem:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Hãy ghi lý do mở lại."), field="reason")
+    from evaluation import proposals
+
+    proposals.require_not_proposed(item)  # a result already before the ministry is not re-scored here
     with transaction.atomic():
         item = RoundItem.objects.select_for_update().get(pk=item.pk)
         if item.status == ItemStatus.SCORING:

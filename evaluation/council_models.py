@@ -200,3 +200,207 @@ class MinimumCheck(models.Model):
 
     def __str__(self):
         return f"{self.item_id}: {self.rule_id} {'đạt' if self.met else 'không đạt'}"
+
+
+# ── The advisory team's review of a product's dossier (26/2026/QĐ-TTg Điều 7.3.c) ──────────────────────────────────
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("Đang xem xét hồ sơ")
+    ADDITIONS_REQUESTED = "requested", _("Đã đề nghị bổ sung hồ sơ")
+    ADDITIONS_RECEIVED = "received", _("Đã nhận hồ sơ bổ sung")
+    REPORTED = "reported", _("Đã báo cáo chủ tịch hội đồng")
+
+
+class ReviewQuerySet(ScopedQuerySet):
+    pass
+
+
+class AdvisoryReview(models.Model):
+    """The advisory team's review of one product before the council scores it: requests for additions, site surveys,
+    then its report to the chair (summary and recommendation). Written only by evaluation.advisory."""
+
+    item = models.OneToOneField(RoundItem, on_delete=models.CASCADE, related_name="advisory_review")
+    status = models.CharField(_("tình trạng"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
+    summary = models.TextField(_("tóm tắt đánh giá hồ sơ"), blank=True)
+    recommendation = models.TextField(_("kiến nghị với chủ tịch hội đồng"), blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("ngày báo cáo"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReviewQuerySet.as_manager()
+    scope_area_field = "item__evaluation_round__province"
+
+    class Meta:
+        verbose_name = _("đánh giá hồ sơ của tổ tư vấn")
+        verbose_name_plural = _("đánh giá hồ sơ của tổ tư vấn")
+
+    def __str__(self):
+        return f"{self.item} · {self.get_status_display()}"
+
+
+class AdditionRequest(models.Model):
+    """What the advisory team asks the producer to add to the dossier, by when; and when it was received."""
+
+    review = models.ForeignKey(AdvisoryReview, on_delete=models.CASCADE, related_name="requests")
+    missing = models.TextField(_("nội dung cần bổ sung"))
+    due_on = models.DateField(_("hạn bổ sung"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    received_on = models.DateField(_("ngày nhận bổ sung"), null=True, blank=True)
+    received_note = models.TextField(_("ghi chú khi nhận"), blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("đề nghị bổ sung hồ sơ")
+        verbose_name_plural = _("đề nghị bổ sung hồ sơ")
+        ordering = ["review", "requested_at", "id"]
+
+    def __str__(self):
+        return f"{self.review.item} · {self.due_on:%d/%m/%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.received_on is None
+
+
+class SiteSurvey(models.Model):
+    """A survey at the production site (khảo sát thực tế): scheduled with its date and who goes, then its findings."""
+
+    review = models.ForeignKey(AdvisoryReview, on_delete=models.CASCADE, related_name="surveys")
+    surveyed_on = models.DateField(_("ngày khảo sát"))
+    participants = models.TextField(_("người khảo sát"))
+    findings = models.TextField(_("kết quả khảo sát"), blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("khảo sát thực tế")
+        verbose_name_plural = _("khảo sát thực tế")
+        ordering = ["review", "surveyed_on", "id"]
+
+    def __str__(self):
+        return f"{self.review.item} · {self.surveyed_on:%d/%m/%Y}"
+
+
+# ── ≥ 90 points: the chairman's approval, the proposal to the ministry and its outcome (Điều 7.3.e, 7.4.g) ──────────
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Đã đề nghị Bộ, chờ kết quả")
+    RECOGNISED = "recognised", _("Bộ công nhận 5 sao")
+    BELOW_90 = "below_90", _("Hội đồng cấp trung ương chấm dưới 90 điểm")
+    PROVINCE_RECOGNISED = "province_recognised", _("Tỉnh công nhận theo kết quả của Hội đồng cấp trung ương")
+    RE_EVALUATION = "re_evaluation", _("Tỉnh tổ chức đánh giá, phân hạng lại")
+
+
+class ProposalDocument(models.TextChoices):
+    """The parts of the province's 5★ dossier (26/2026 Điều 6.3.a) besides the letter and the approval decision,
+    which the proposal records by number and date."""
+
+    ADVISORY_REPORT = "advisory_report", _("Báo cáo đánh giá của Tổ tư vấn Hội đồng cấp tỉnh")
+    COUNCIL_REPORT = "council_report", _("Báo cáo đánh giá của Hội đồng cấp tỉnh")
+    PRODUCT_DOSSIER = "product_dossier", _("Hồ sơ sản phẩm")
+    EXTRA_TESTS = "extra_tests", _("Văn bản xác nhận kiểm tra, kiểm nghiệm bổ sung của cấp tỉnh")
+    SAMPLES = "samples", _("05 sản phẩm mẫu")
+
+
+class ProposalQuerySet(ScopedQuerySet):
+    pass
+
+
+class MinistryProposal(models.Model):
+    """A product whose approved result is 5★ (≥ 90 after the sheet's minimums): the province chairman approves the
+    result, the province proposes it to the Ministry of Agriculture and Environment, and the ministry's outcome is
+    recorded here. Written only by evaluation.proposals."""
+
+    item = models.OneToOneField(RoundItem, on_delete=models.PROTECT, related_name="ministry_proposal")
+    status = models.CharField(
+        _("tình trạng"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+    )
+    approval_no = models.CharField(_("số quyết định phê duyệt kết quả"), max_length=60, blank=True)
+    approval_date = models.DateField(_("ngày quyết định phê duyệt"), null=True, blank=True)
+    letter_no = models.CharField(_("số văn bản đề nghị Bộ"), max_length=60)
+    letter_date = models.DateField(_("ngày văn bản đề nghị"))
+    documents = models.JSONField(_("hồ sơ gửi kèm"), default=list, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decided_on = models.DateField(
+        _("ngày Bộ quyết định hoặc thông báo kết quả"),
+        null=True,
+        blank=True,
+        help_text=_("Đến hết ngày trước ngày này sản phẩm là sản phẩm tiềm năng 5 sao đang chờ Bộ."),
+    )
+    ministry_decision = models.ForeignKey(
+        "certification.Decision",
+        verbose_name=_("quyết định công nhận 5 sao của Bộ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    notice_no = models.CharField(_("số văn bản thông báo kết quả của Bộ"), max_length=60, blank=True)
+    central_score = models.DecimalField(
+        _("điểm của Hội đồng cấp trung ương"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    central_stars = models.PositiveSmallIntegerField(_("hạng sao theo Hội đồng cấp trung ương"), null=True, blank=True)
+    province_decision = models.ForeignKey(
+        "certification.Decision",
+        verbose_name=_("quyết định công nhận của tỉnh theo kết quả cấp trung ương"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    certificate = models.ForeignKey(
+        "certification.Certificate",
+        verbose_name=_("giấy chứng nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reevaluation_on = models.DateField(_("ngày quyết định đánh giá lại"), null=True, blank=True)
+    reevaluation_reason = models.TextField(_("lý do đánh giá lại"), blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ProposalQuerySet.as_manager()
+    scope_area_field = "item__evaluation_round__province"
+
+    class Meta:
+        verbose_name = _("đề nghị Bộ công nhận 5 sao")
+        verbose_name_plural = _("đề nghị Bộ công nhận 5 sao")
+        ordering = ["-letter_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(central_score__isnull=True) | Q(central_score__gte=0, central_score__lte=100),
+                name="ministry_proposal_score_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(central_stars__isnull=True) | Q(central_stars__gte=1, central_stars__lte=5),
+                name="ministry_proposal_stars_1_5",
+            ),
+        ]
+        indexes = [models.Index(fields=["letter_date", "decided_on"], name="ministry_proposal_pending_idx")]
+
+    def __str__(self):
+        return f"{self.item.product} · {self.letter_no}"
+
+    @property
+    def decided(self) -> bool:
+        return self.status != ProposalStatus.PROPOSED

@@ -83,3 +83,98 @@ class ItemForm(BootstrapMixin, forms.Form):
 class DecisionForm(BootstrapMixin, forms.Form):
     number = forms.CharField(label=_("Số quyết định"), max_length=60)
     date = forms.DateField(label=_("Ngày quyết định"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+
+
+# ── The advisory team's review and the ≥ 90 path to the ministry (evaluation.advisory, evaluation.proposals) ───────
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class AdditionRequestForm(BootstrapMixin, forms.Form):
+    missing = forms.CharField(
+        label=_("Hồ sơ cần bổ sung"), widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Thiếu gì, cần nộp gì.")
+    )
+    due_on = forms.DateField(label=_("Hạn bổ sung"), input_formats=DATE_FORMATS, help_text=_("dd/mm/yyyy"))
+
+
+class AdditionsReceivedForm(BootstrapMixin, forms.Form):
+    received_on = forms.DateField(label=_("Ngày nhận bổ sung"), input_formats=DATE_FORMATS)
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=2000)
+
+
+class SurveyForm(BootstrapMixin, forms.Form):
+    surveyed_on = forms.DateField(label=_("Ngày khảo sát"), input_formats=DATE_FORMATS, help_text=_("dd/mm/yyyy"))
+    participants = forms.CharField(label=_("Người khảo sát"), max_length=2000)
+    findings = forms.CharField(
+        label=_("Kết quả khảo sát"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Để trống khi mới lên lịch; ghi sau chuyến khảo sát."),
+    )
+
+
+class FindingsForm(BootstrapMixin, forms.Form):
+    findings = forms.CharField(label=_("Kết quả khảo sát"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AdvisoryReportForm(BootstrapMixin, forms.Form):
+    summary = forms.CharField(label=_("Tóm tắt đánh giá hồ sơ"), widget=forms.Textarea(attrs={"rows": 4}))
+    recommendation = forms.CharField(
+        label=_("Kiến nghị với chủ tịch hội đồng"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MinistryProposalForm(BootstrapMixin, forms.Form):
+    items = forms.TypedMultipleChoiceField(
+        label=_("Sản phẩm đề nghị Bộ"), coerce=int, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    approval_no = forms.CharField(label=_("Số quyết định phê duyệt kết quả"), max_length=60, required=False)
+    approval_date = forms.DateField(label=_("Ngày quyết định phê duyệt"), input_formats=DATE_FORMATS, required=False)
+    letter_no = forms.CharField(label=_("Số văn bản đề nghị Bộ"), max_length=60)
+    letter_date = forms.DateField(label=_("Ngày văn bản đề nghị"), input_formats=DATE_FORMATS)
+    documents = forms.MultipleChoiceField(
+        label=_("Hồ sơ gửi kèm"), required=False, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, items=(), approval_required=False, **kwargs):
+        from evaluation.council_models import ProposalDocument
+
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = [(i.pk, i.product.name) for i in items]
+        self.fields["documents"].choices = ProposalDocument.choices
+        for name in ("approval_no", "approval_date"):
+            self.fields[name].required = approval_required
+        for name in ("items", "documents"):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
+
+
+class MinistryRecognitionForm(BootstrapMixin, forms.Form):
+    decision_no = forms.CharField(label=_("Số quyết định công nhận của Bộ"), max_length=60)
+    decision_date = forms.DateField(label=_("Ngày quyết định"), input_formats=DATE_FORMATS)
+    central_score = forms.DecimalField(
+        label=_("Điểm của Hội đồng cấp trung ương"), max_digits=5, decimal_places=2, required=False, localize=True
+    )
+
+
+class CentralBelow90Form(BootstrapMixin, forms.Form):
+    notice_no = forms.CharField(label=_("Số văn bản Bộ thông báo kết quả"), max_length=60)
+    notice_date = forms.DateField(label=_("Ngày thông báo"), input_formats=DATE_FORMATS)
+    central_score = forms.DecimalField(
+        label=_("Điểm của Hội đồng cấp trung ương"), max_digits=5, decimal_places=2, localize=True
+    )
+    central_stars = forms.TypedChoiceField(
+        label=_("Hạng sao theo Hội đồng cấp trung ương"),
+        coerce=int,
+        choices=[(4, "4★"), (3, "3★"), (2, "2★"), (1, "1★")],
+    )
+
+
+class ProvinceOnCentralForm(BootstrapMixin, forms.Form):
+    decision_no = forms.CharField(label=_("Số quyết định công nhận của tỉnh"), max_length=60)
+    decision_date = forms.DateField(label=_("Ngày quyết định"), input_formats=DATE_FORMATS)
+
+
+class ReevaluationForm(BootstrapMixin, forms.Form):
+    on = forms.DateField(label=_("Ngày quyết định đánh giá lại"), input_formats=DATE_FORMATS)
+    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))

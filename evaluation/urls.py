@@ -24,4 +24,30 @@ urlpatterns = [
     path("items/<int:pk>/minimums/", views.minimums, name="minimums"),
     path("items/<int:pk>/minimums/<int:rule_id>/", views.minimum_record, name="minimum_record"),
     path("items/<int:pk>/eliminate/", views.eliminate, name="eliminate"),
+    # the advisory team's review (evaluation.advisory) and the ≥ 90 path to the ministry (evaluation.proposals)
+    path("<int:pk>/advisory/", views.advisory_round, name="advisory_round"),
+    path("items/<int:pk>/advisory/", views.advisory_item, name="advisory_item"),
+    path("items/<int:pk>/advisory/requests/", views.advisory_request, name="advisory_request"),
+    path(
+        "items/<int:pk>/advisory/requests/<int:request_id>/received/",
+        views.advisory_received,
+        name="advisory_received",
+    ),
+    path("items/<int:pk>/advisory/surveys/", views.advisory_survey, name="advisory_survey"),
+    path(
+        "items/<int:pk>/advisory/surveys/<int:survey_id>/findings/",
+        views.advisory_findings,
+        name="advisory_findings",
+    ),
+    path("items/<int:pk>/advisory/report/", views.advisory_report, name="advisory_report"),
+    path("<int:pk>/ministry/", views.ministry, name="ministry"),
+    path("<int:pk>/ministry/propose/", views.ministry_propose, name="ministry_propose"),
+    path("ministry/<int:proposal_id>/recognised/", views.ministry_recognised, name="ministry_recognised"),
+    path("ministry/<int:proposal_id>/below-90/", views.ministry_below_90, name="ministry_below_90"),
+    path(
+        "ministry/<int:proposal_id>/province-decision/",
+        views.ministry_province_decision,
+        name="ministry_province_decision",
+    ),
+    path("ministry/<int:proposal_id>/reevaluation/", views.ministry_reevaluation, name="ministry_reevaluation"),
 ]

@@ -199,8 +199,17 @@ def _score_context(request, item, seat):
     conflicted = seat is not None and Conflict.objects.filter(item=item, member=seat).exists()
     sheet = None if conflicted else _own_sheet(request.user, item, seat)
     parts, totals = ([], None) if conflicted else _sheet_layout(item, sheet)
+    from evaluation import advisory
+
+    waiting_for_report = None
+    if seat is not None and item.status == ItemStatus.SCORING:
+        try:
+            advisory.require_report(item, role=seat.role)
+        except DomainError as exc:
+            waiting_for_report = exc.message
     editable = (
         not conflicted
+        and waiting_for_report is None
         and seat is not None
         and seat.role in SCORING_ROLES
         and item.status == ItemStatus.SCORING
@@ -215,6 +224,7 @@ def _score_context(request, item, seat):
         "parts": parts,
         "totals": totals,
         "editable": editable,
+        "waiting_for_report": waiting_for_report,
         "submitted": sheet is not None and sheet.status == SheetStatus.SUBMITTED,
     }
 
@@ -317,7 +327,7 @@ def board(request, pk: int):
         .order_by("role", "id")
     )
     names = {m.pk: m.user.get_full_name() or m.user.username for m in members}
-    items = list(evaluation_round.items.select_related("product").order_by("id"))
+    items = list(evaluation_round.items.select_related("product", "advisory_review__reported_by").order_by("id"))
     sizes = dict(
         Criterion.objects.filter(scope__in={i.sheet_id for i in items})
         .values("scope")
@@ -599,3 +609,378 @@ def decision_issue(request, pk: int):
         )
 
     return perform(request, issue, success=_("Đã ghi quyết định công nhận."), then="evaluation:board", pk=pk)
+
+
+# ── The advisory team's review (26/2026 Điều 7.3.c) ───────────────────────────────────────────────────────────────
+
+
+def _submitted(request, form, call, *, render, success, then, **redirect_kwargs):
+    """A form POSTed to one service: on success flash and redirect; on bad input or a refusal, the page again with
+    the form and its errors where they belong (400), nothing written."""
+    from django.contrib import messages
+
+    status = 400
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            status = exc.status
+        else:
+            messages.success(request, success)
+            return redirect(then, **redirect_kwargs)
+    return render(form, status)
+
+
+def _conflicted(seat, item) -> bool:
+    return seat is not None and Conflict.objects.filter(item=item, member=seat).exists()
+
+
+@login_required
+def advisory_round(request, pk: int):
+    """The round's products with the state of the advisory team's review and its report to the chair."""
+    from evaluation import advisory
+
+    evaluation_round, seat = _round(request, pk)
+    items = list(evaluation_round.items.select_related("product").order_by("id"))
+    reviews = advisory.reviews_for(items)
+    conflicts = set()
+    if seat is not None:
+        conflicts = set(Conflict.objects.filter(member=seat, item__in=items).values_list("item_id", flat=True))
+    for item in items:
+        item.review = reviews.get(item.pk)
+        item.hidden = item.pk in conflicts
+        item.open_requests = [r for r in item.review.requests.all() if r.is_open] if item.review is not None else []
+    return TemplateResponse(
+        request,
+        "evaluation/advisory_round.html",
+        {
+            "round": evaluation_round,
+            "seat": seat,
+            "items": items,
+            "required": advisory.requires_review(evaluation_round),
+        },
+    )
+
+
+def _advisory_context(request, item, seat, bound=None):
+    from evaluation import advisory
+    from evaluation import forms as f
+
+    bound = bound or {}
+    review = advisory.review_of(item)
+    requests = list(review.requests.select_related("requested_by", "received_by")) if review else []
+    surveys = list(review.surveys.select_related("scheduled_by", "recorded_by")) if review else []
+    writes = item.status == ItemStatus.SCORING and advisory.may_review(request.user, item)
+    reported = review is not None and review.status == "reported"
+    for r in requests:
+        r.form = bound.get(f"received:{r.pk}") or f.AdditionsReceivedForm(auto_id=f"id_received{r.pk}_%s")
+    for s in surveys:
+        s.form = bound.get(f"findings:{s.pk}") or f.FindingsForm(auto_id=f"id_findings{s.pk}_%s")
+    report_initial = {"summary": review.summary, "recommendation": review.recommendation} if review else None
+    return {
+        "item": item,
+        "round": item.evaluation_round,
+        "seat": seat,
+        "review": review,
+        "requests": requests,
+        "surveys": surveys,
+        "conflicted": _conflicted(seat, item),
+        "writes": writes,
+        "reported": reported,
+        "required": advisory.requires_review(item.evaluation_round),
+        "survey_expected": advisory.survey_expected(item),
+        "request_form": bound.get("request") or f.AdditionRequestForm(),
+        "survey_form": bound.get("survey") or f.SurveyForm(),
+        "report_form": bound.get("report") or f.AdvisoryReportForm(initial=report_initial),
+    }
+
+
+def _advisory_page(request, item, seat, bound=None, status=200):
+    return TemplateResponse(
+        request, "evaluation/advisory_item.html", _advisory_context(request, item, seat, bound), status=status
+    )
+
+
+@login_required
+def advisory_item(request, pk: int):
+    item, seat = _item(request, pk)
+    return _advisory_page(request, item, seat)
+
+
+def _advisory_post(request, pk, key, form_class, call, success):
+    item, seat = _item(request, pk)
+    form = form_class(request.POST, **({"auto_id": f"id_{key.replace(':', '')}_%s"} if ":" in key else {}))
+    return _submitted(
+        request,
+        form,
+        lambda data: call(item, data),
+        render=lambda bound_form, status: _advisory_page(request, item, seat, {key: bound_form}, status=status),
+        success=success,
+        then="evaluation:advisory_item",
+        pk=item.pk,
+    )
+
+
+@login_required
+@require_POST
+def advisory_request(request, pk: int):
+    from evaluation import advisory
+    from evaluation.forms import AdditionRequestForm
+
+    return _advisory_post(
+        request,
+        pk,
+        "request",
+        AdditionRequestForm,
+        lambda item, data: advisory.request_additions(actor=request.user, item=item, **data),
+        _("Đã gửi đề nghị bổ sung hồ sơ; chủ thể và cán bộ xã được thông báo."),
+    )
+
+
+@login_required
+@require_POST
+def advisory_received(request, pk: int, request_id: int):
+    from evaluation import advisory
+    from evaluation.council_models import AdditionRequest
+    from evaluation.forms import AdditionsReceivedForm
+
+    item, _seat = _item(request, pk)
+    addition = get_object_or_404(AdditionRequest, pk=request_id, review__item=item)
+    return _advisory_post(
+        request,
+        pk,
+        f"received:{addition.pk}",
+        AdditionsReceivedForm,
+        lambda item, data: advisory.record_additions_received(actor=request.user, request=addition, **data),
+        _("Đã ghi nhận hồ sơ bổ sung."),
+    )
+
+
+@login_required
+@require_POST
+def advisory_survey(request, pk: int):
+    from evaluation import advisory
+    from evaluation.forms import SurveyForm
+
+    return _advisory_post(
+        request,
+        pk,
+        "survey",
+        SurveyForm,
+        lambda item, data: advisory.schedule_survey(actor=request.user, item=item, **data),
+        _("Đã ghi lịch khảo sát thực tế."),
+    )
+
+
+@login_required
+@require_POST
+def advisory_findings(request, pk: int, survey_id: int):
+    from evaluation import advisory
+    from evaluation.council_models import SiteSurvey
+    from evaluation.forms import FindingsForm
+
+    item, _seat = _item(request, pk)
+    survey = get_object_or_404(SiteSurvey, pk=survey_id, review__item=item)
+    return _advisory_post(
+        request,
+        pk,
+        f"findings:{survey.pk}",
+        FindingsForm,
+        lambda item, data: advisory.record_survey_findings(actor=request.user, survey=survey, **data),
+        _("Đã ghi kết quả khảo sát."),
+    )
+
+
+@login_required
+@require_POST
+def advisory_report(request, pk: int):
+    from evaluation import advisory
+    from evaluation.forms import AdvisoryReportForm
+
+    return _advisory_post(
+        request,
+        pk,
+        "report",
+        AdvisoryReportForm,
+        lambda item, data: advisory.write_report(actor=request.user, item=item, **data),
+        _("Đã gửi báo cáo đánh giá hồ sơ cho chủ tịch hội đồng."),
+    )
+
+
+# ── ≥ 90: approval, proposal to the ministry and its outcome (26/2026 Điều 7.3.e, 7.4.g) ───────────────────────────
+
+
+def _records_certification(user, evaluation_round) -> bool:
+    from accounts.scope import area_scope
+    from evaluation import proposals
+
+    return user.has_perm(proposals.MANAGE) and area_scope(user, proposals.MANAGE).contains(evaluation_round.province)
+
+
+def _ministry_reader(request, pk):
+    """The chair and the province office read the page; the office (certification.manage) writes."""
+    evaluation_round, seat = _round(request, pk)
+    if not (seat is not None and seat.role == MemberRole.CHAIR) and not _manages(request.user, evaluation_round):
+        raise Http404
+    return evaluation_round
+
+
+def _ministry_context(request, evaluation_round, bound=None):
+    from evaluation import forms as f
+    from evaluation import proposals
+    from evaluation.council_models import MinistryProposal, ProposalDocument
+
+    bound = bound or {}
+    waiting = proposals.for_ministry(evaluation_round)
+    approval_required = proposals.needs_approval_decision(evaluation_round)
+    rows = list(
+        MinistryProposal.objects.filter(item__evaluation_round=evaluation_round)
+        .select_related("item__product", "ministry_decision", "province_decision", "certificate", "proposed_by")
+        .order_by("id")
+    )
+    labels = dict(ProposalDocument.choices)
+    for p in rows:
+        p.document_labels = [labels.get(code, code) for code in p.documents]
+        p.recognition_form = bound.get(f"recognised:{p.pk}") or f.MinistryRecognitionForm(
+            auto_id=f"id_recognised{p.pk}_%s"
+        )
+        p.below_form = bound.get(f"below_90:{p.pk}") or f.CentralBelow90Form(auto_id=f"id_below_90{p.pk}_%s")
+        p.province_form = bound.get(f"province:{p.pk}") or f.ProvinceOnCentralForm(auto_id=f"id_province{p.pk}_%s")
+        p.reevaluation_form = bound.get(f"reevaluation:{p.pk}") or f.ReevaluationForm(
+            auto_id=f"id_reevaluation{p.pk}_%s"
+        )
+    return {
+        "round": evaluation_round,
+        "waiting": waiting,
+        "rows": rows,
+        "writes": _records_certification(request.user, evaluation_round),
+        "approval_required": approval_required,
+        "propose_form": bound.get("propose")
+        or f.MinistryProposalForm(
+            items=waiting, approval_required=approval_required, initial={"items": [i.pk for i in waiting]}
+        ),
+    }
+
+
+def _ministry_page(request, evaluation_round, bound=None, status=200):
+    return TemplateResponse(
+        request, "evaluation/ministry.html", _ministry_context(request, evaluation_round, bound), status=status
+    )
+
+
+@login_required
+def ministry(request, pk: int):
+    return _ministry_page(request, _ministry_reader(request, pk))
+
+
+@login_required
+@require_POST
+def ministry_propose(request, pk: int):
+    from evaluation import proposals
+    from evaluation.forms import MinistryProposalForm
+
+    evaluation_round = _ministry_reader(request, pk)
+    form = MinistryProposalForm(
+        request.POST,
+        items=proposals.for_ministry(evaluation_round),
+        approval_required=proposals.needs_approval_decision(evaluation_round),
+    )
+    return _submitted(
+        request,
+        form,
+        lambda data: proposals.propose_to_ministry(actor=request.user, evaluation_round=evaluation_round, **data),
+        render=lambda bound_form, status: _ministry_page(
+            request, evaluation_round, {"propose": bound_form}, status=status
+        ),
+        success=_("Đã ghi quyết định phê duyệt kết quả và văn bản đề nghị Bộ."),
+        then="evaluation:ministry",
+        pk=evaluation_round.pk,
+    )
+
+
+def _proposal_post(request, proposal_id, key, form_class, call, success):
+    from evaluation.council_models import MinistryProposal
+
+    proposal = get_object_or_404(
+        MinistryProposal.objects.select_related("item__evaluation_round"),
+        pk=proposal_id,
+        item__evaluation_round__in=rounds_for(request.user).values("pk"),
+    )
+    evaluation_round = _ministry_reader(request, proposal.item.evaluation_round_id)
+    form = form_class(request.POST, auto_id=f"id_{key}{proposal.pk}_%s")
+    return _submitted(
+        request,
+        form,
+        lambda data: call(proposal, data),
+        render=lambda bound_form, status: _ministry_page(
+            request, evaluation_round, {f"{key}:{proposal.pk}": bound_form}, status=status
+        ),
+        success=success,
+        then="evaluation:ministry",
+        pk=evaluation_round.pk,
+    )
+
+
+@login_required
+@require_POST
+def ministry_recognised(request, proposal_id: int):
+    from evaluation import proposals
+    from evaluation.forms import MinistryRecognitionForm
+
+    return _proposal_post(
+        request,
+        proposal_id,
+        "recognised",
+        MinistryRecognitionForm,
+        lambda p, data: proposals.record_ministry_recognition(actor=request.user, proposal=p, **data),
+        _("Đã ghi quyết định công nhận 5 sao của Bộ và giấy chứng nhận."),
+    )
+
+
+@login_required
+@require_POST
+def ministry_below_90(request, proposal_id: int):
+    from evaluation import proposals
+    from evaluation.forms import CentralBelow90Form
+
+    return _proposal_post(
+        request,
+        proposal_id,
+        "below_90",
+        CentralBelow90Form,
+        lambda p, data: proposals.record_central_result_below_90(actor=request.user, proposal=p, **data),
+        _("Đã ghi kết quả của Hội đồng cấp trung ương."),
+    )
+
+
+@login_required
+@require_POST
+def ministry_province_decision(request, proposal_id: int):
+    from evaluation import proposals
+    from evaluation.forms import ProvinceOnCentralForm
+
+    return _proposal_post(
+        request,
+        proposal_id,
+        "province",
+        ProvinceOnCentralForm,
+        lambda p, data: proposals.recognise_on_central_score(actor=request.user, proposal=p, **data),
+        _("Đã ghi quyết định công nhận của tỉnh theo kết quả của Hội đồng cấp trung ương."),
+    )
+
+
+@login_required
+@require_POST
+def ministry_reevaluation(request, proposal_id: int):
+    from evaluation import proposals
+    from evaluation.forms import ReevaluationForm
+
+    return _proposal_post(
+        request,
+        proposal_id,
+        "reevaluation",
+        ReevaluationForm,
+        lambda p, data: proposals.send_back_for_reevaluation(actor=request.user, proposal=p, **data),
+        _("Đã ghi việc tổ chức đánh giá, phân hạng lại."),
+    )

@@ -11,6 +11,7 @@ from areas.models import AdministrativeUnit
 from areas.queries import get_unit
 from conftest import make_user
 from core.reference import load_all_reference_data
+from evaluation import advisory
 from evaluation.council_models import MinimumCheck, RoundItem, Scoresheet, SheetStatus
 from evaluation.models import SheetScope
 from evaluation.tests.test_views import fill
@@ -112,9 +113,18 @@ def test_a_round_under_26_2026_scores_honey_and_tourism(browser_page, live_serve
     assert (honey_item.sheet.category.system, honey_item.sheet.category.code) == ("2026", "04")
     assert (tourism_item.sheet.category.system, tourism_item.sheet.category.code) == ("2026", "26")
 
-    # A member scores both products with the keyboard, the sheet's markers and knock-outs in view.
+    # Before the advisory team reports (26/2026 Điều 7.3), the council cannot score; then it reports on both.
     log_in(page, live_server, people["member"])
     page.goto(live_server.url + f"/evaluation/items/{tourism_item.pk}/")
+    expect(page.get_by_test_id("waiting-for-report")).to_contain_text("Tổ tư vấn chưa gửi báo cáo")
+    for item in (tourism_item, honey_item):
+        advisory.write_report(
+            actor=people["officer"], item=item, summary="Hồ sơ đầy đủ.", recommendation="Đưa ra hội đồng chấm."
+        )
+
+    # A member scores both products with the keyboard, the sheet's markers and knock-outs in view.
+    page.goto(live_server.url + f"/evaluation/items/{tourism_item.pk}/")
+    expect(page.get_by_test_id(f"advisory-summary-{tourism_item.pk}")).to_contain_text("Đưa ra hội đồng chấm")
     info = page.get_by_test_id("sheet-info")
     expect(info).to_contain_text("26 – Dịch vụ du lịch cộng đồng")
     assert score_with_keyboard(page) == 32
