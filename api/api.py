@@ -60,9 +60,11 @@ def _register():
 
     api.add_router("/producers", producers_router)
     api.add_router("/products", products_router)
+    from certification.api import router as certification_router
     from certification.api import verify_router
 
     api.add_router("/verify", verify_router)
+    api.add_router("/certification", certification_router)
     from evaluation.api import router as evaluation_router
 
     api.add_router("/evaluation", evaluation_router)

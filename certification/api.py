@@ -1,19 +1,29 @@
-"""Certification endpoints. `/verify/{code}` is public: the JSON twin of the page a certificate's QR code opens."""
+"""Certification endpoints. `/verify/{code}` is public: the JSON twin of the page a certificate's QR code opens.
+
+`router` (authenticated, scoped like the pages) reads post-recognition inspections (26/2026 Điều 9); it is mounted
+at /api/v1/certification by api/api.py.
+"""
 
 import datetime
 
 from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
 
-from api.auth import PUBLIC
+from accounts.scope import acts_only_as_producer
+from api.auth import AUTH, PUBLIC
 from certification import queries
 from certification.choices import CertificateState
+from certification.models import Inspection
 from certification.verify_views import MAX_AGE
+from products.queries import products_for
 
 verify_router = Router(tags=["verify"], auth=PUBLIC)
+router = Router(tags=["certification"], auth=AUTH)
 
 
 class DecisionRef(Schema):
@@ -28,6 +38,8 @@ class RevocationOut(Schema):
     number: str
     date: datetime.date
     reason: str
+    ground: str | None = Field(description="the ground of 26/2026 Điều 8 khoản 1 (code), or other")
+    issuing_level: str
 
 
 class SuccessorOut(Schema):
@@ -74,7 +86,13 @@ def verification_out(found: queries.Verification, checked_at: datetime.datetime)
     location = p.location
     revocation = None
     if found.state == CertificateState.REVOKED:
-        revocation = {"number": c.revocation.number, "date": c.revocation.date, "reason": c.revocation_reason}
+        revocation = {
+            "number": c.revocation.number,
+            "date": c.revocation.date,
+            "reason": c.revocation_reason,
+            "ground": c.revocation_ground or None,
+            "issuing_level": c.revocation.issuing_level,
+        }
     successor = None
     if found.successor is not None:
         s = found.successor
@@ -115,3 +133,84 @@ def verify(request, code: str, response: HttpResponse):
         raise Http404
     patch_cache_control(response, max_age=MAX_AGE)
     return verification_out(found, timezone.localtime(now))
+
+
+# --- post-recognition inspections (Điều 9), read-only --------------------------------------------------------------
+
+
+class InspectionOut(Schema):
+    id: int
+    product_id: int
+    product: str
+    certificate_code: str = Field(description="the certificate in force on the inspection day")
+    certificate_stars: int
+    date: datetime.date
+    concluded_on: datetime.date | None
+    kind: str = Field(description="periodic or ad-hoc (Điều 9 khoản 2 điểm a)")
+    kind_label: str
+    body: str = Field(description="province, ministry or other (Điều 9 khoản 4)")
+    body_label: str
+    body_name: str
+    criteria_maintained: bool = Field(description="Điều 9 khoản 3 điểm a")
+    mark_use_correct: bool = Field(description="Điều 9 khoản 3 điểm b")
+    notes: str
+    conclusion: str
+    proposes_revocation: bool
+    proposed_ground: str | None = Field(description="a ground of Điều 8 khoản 1 when revocation is proposed")
+    revocation_deadline: datetime.date | None = Field(
+        description="last day to decide the proposed revocation: 15 days from the conclusion (Điều 8 khoản 4)"
+    )
+    certificate_revoked: bool
+
+    @staticmethod
+    def resolve_product(obj):
+        return obj.product.name
+
+    @staticmethod
+    def resolve_certificate_code(obj):
+        return obj.certificate.code
+
+    @staticmethod
+    def resolve_certificate_stars(obj):
+        return obj.certificate.stars
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_body_label(obj):
+        return str(obj.get_body_display())
+
+    @staticmethod
+    def resolve_proposed_ground(obj):
+        return obj.proposed_ground or None
+
+    @staticmethod
+    def resolve_certificate_revoked(obj):
+        return obj.certificate.revocation_id is not None
+
+
+def inspections_for(user):
+    """Inspections the user may read: `certification.view` areas; a user who is only a producer, just those of the
+    producers they are linked to (as the certificates and products)."""
+    queryset = Inspection.objects.for_user(user, "certification.view")
+    if acts_only_as_producer(user):
+        queryset = queryset.filter(product__producer__accounts=user)
+    return queryset.select_related("product", "certificate")
+
+
+@router.get(
+    "/products/{product_id}/inspections",
+    response=list[InspectionOut],
+    summary="A product's post-recognition inspections, newest first (404 outside scope)",
+)
+@paginate(LimitOffsetPagination)
+def product_inspections(request, product_id: int):
+    product = get_object_or_404(products_for(request.auth, "certification.view"), pk=product_id)
+    return inspections_for(request.auth).filter(product=product).order_by("-date", "-id")
+
+
+@router.get("/inspections/{inspection_id}", response=InspectionOut, summary="One inspection (404 outside scope)")
+def get_inspection(request, inspection_id: int):
+    return get_object_or_404(inspections_for(request.auth), pk=inspection_id)

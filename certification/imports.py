@@ -9,7 +9,7 @@ from areas.choices import REFORM_DATE, Scheme
 from areas.queries import CachedResolver, current_province
 from certification import services as certificates
 from certification.choices import DecisionKind, IssuingLevel
-from certification.rules import recognising_level
+from certification.rules import recognising_level, revocation_issuer
 from core.errors import DomainError
 from core.imports import Column, ImportErrors, Row, RowError, parse_date, parse_decimal, read_table, run_import
 from core.text import fold
@@ -39,6 +39,7 @@ REVOCATION_COLUMNS = [
     Column("decision_no", "Số quyết định", True),
     Column("decision_date", "Ngày quyết định", True),
     Column("reason", "Lý do"),
+    Column("issuing_level", "Cấp ban hành"),
 ]
 
 ACTION_LABELS = {
@@ -309,7 +310,24 @@ def _record_import(actor, action, filename, result):
     )
 
 
+ISSUING_LEVEL_NAMES = {
+    IssuingLevel.PROVINCE: ("province", "tinh", "ubnd tinh", "ubnd cap tinh", "chu tich ubnd tinh"),
+    IssuingLevel.MINISTRY: ("ministry", "bo", "bo nong nghiep va moi truong", "bo nong nghiep", "trung uong"),
+}
+
+
+def parse_issuing_level(text: str) -> str | None:
+    """The revoking level a spreadsheet names (empty: the province, as before); None when it names no level."""
+    folded = fold(text)
+    if not folded:
+        return IssuingLevel.PROVINCE
+    return next((level for level, names in ISSUING_LEVEL_NAMES.items() if folded in names), None)
+
+
 def import_revocations(source, *, actor=None, dry_run=False, filename=None) -> ImportResult:
+    """One row per product revoked. The reason text is kept and mapped onto a ground of 26/2026 Điều 8.1 when it
+    names one (certification.rules.ground_from_text), else "other". "Cấp ban hành" (optional; empty = the province)
+    records a ministry decision entered by the province office; Điều 8.2 decides who may revoke which stars."""
     table = read_table(source, REVOCATION_COLUMNS, filename)
     errors = list(table.errors)
     resolver = CachedResolver()
@@ -318,6 +336,11 @@ def import_revocations(source, *, actor=None, dry_run=False, filename=None) -> I
         before = len(errors)
         values = {k: _required(errors, row, k) for k in ("product", "producer", "province", "decision_no")}
         date = _cell(errors, row, "decision_date", parse_date) if _required(errors, row, "decision_date") else None
+        level = parse_issuing_level(row.text("issuing_level"))
+        if level is None:
+            errors.append(
+                RowError(row.number, "issuing_level", f"'{row.text('issuing_level')}': chỉ nhận Tỉnh hoặc Bộ.")
+            )
         province = product = None
         if date and values["province"]:
             try:
@@ -343,22 +366,23 @@ def import_revocations(source, *, actor=None, dry_run=False, filename=None) -> I
                         )
                     )
         if len(errors) == before:
-            parsed.append((row, product, province, values["decision_no"], date, row.text("reason")))
+            parsed.append((row, product, province, values["decision_no"], date, row.text("reason"), level))
     if errors:
         raise ImportErrors(errors)
 
     def write():
         result = ImportResult()
         row_errors = []
-        for row, product, province, number, date, reason in sorted(parsed, key=lambda p: (p[4], p[0].number)):
+        for row, product, province, number, date, reason, level in sorted(parsed, key=lambda p: (p[4], p[0].number)):
             try:
                 decision, _ = certificates.get_or_create_decision(
                     actor=actor,
                     number=number,
                     date=date,
                     kind=DecisionKind.REVOCATION,
-                    issuing_level=IssuingLevel.PROVINCE,
+                    issuing_level=level,
                     province=province,
+                    issuer=revocation_issuer(level, date),
                 )
                 _cert, outcome = certificates.revoke(actor=actor, product=product, decision=decision, reason=reason)
             except DomainError as exc:

@@ -1,11 +1,20 @@
+import datetime
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from certification.choices import DecisionKind, EndReason, IssuingLevel
+from certification.choices import (
+    DecisionKind,
+    EndReason,
+    InspectingBody,
+    InspectionKind,
+    IssuingLevel,
+    RevocationGround,
+)
 from core.scoping import ScopedQuerySet
 
 
@@ -26,6 +35,12 @@ class Decision(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_("Tỉnh theo địa giới có hiệu lực ngày quyết định."),
+    )
+    issuer = models.CharField(
+        _("cơ quan ban hành"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ghi khi văn phòng tỉnh nhập quyết định của cấp khác, ví dụ quyết định thu hồi của Bộ."),
     )
     note = models.TextField(_("ghi chú"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -90,6 +105,26 @@ class Certificate(models.Model):
         related_name="revoked_certificates",
     )
     revocation_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    revocation_ground = models.CharField(
+        _("căn cứ thu hồi (Điều 8 khoản 1)"), max_length=30, choices=RevocationGround.choices, blank=True
+    )
+    revocation_found_on = models.DateField(
+        _("ngày có kết luận hoặc xác nhận"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Ngày có kết luận của cơ quan có thẩm quyền về vi phạm, hoặc xác nhận của UBND cấp xã về việc chủ thể "
+            "không còn sản xuất: thời hạn thu hồi 15 ngày tính từ ngày này (Điều 8 khoản 4)."
+        ),
+    )
+    revocation_inspection = models.ForeignKey(
+        "Inspection",
+        verbose_name=_("đợt kiểm tra đề nghị thu hồi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="revoked_certificates",
+    )
     code = models.CharField(_("mã tra cứu"), max_length=20, unique=True, default=new_certificate_code)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -112,7 +147,102 @@ class Certificate(models.Model):
 
     @property
     def last_valid_day(self):
-        import datetime
-
         end = min(d for d in (self.valid_until, self.ended_on) if d is not None)
         return end - datetime.timedelta(days=1)
+
+    @property
+    def term_last_day(self) -> datetime.date:
+        """The last day of the certificate's term (ngày hết thời hạn), whatever ended it earlier."""
+        return self.valid_until - datetime.timedelta(days=1)
+
+    @property
+    def revocation_deadline(self) -> datetime.date | None:
+        """The last day to decide the revocation (Điều 8 khoản 4), when the finding's date is recorded."""
+        from evaluation import process
+
+        if self.revocation_found_on is None:
+            return None
+        return process.revocation_deadline(self.revocation_found_on)
+
+    @property
+    def revocation_days_late(self) -> int:
+        """Days the revocation decision came after its deadline (0 when on time or unknown)."""
+        deadline = self.revocation_deadline
+        if deadline is None or self.revocation_id is None:
+            return 0
+        return max(0, (self.revocation.date - deadline).days)
+
+
+class InspectionQuerySet(ScopedQuerySet):
+    pass
+
+
+class Inspection(models.Model):
+    """A post-recognition inspection of a product (26/2026 Điều 9): periodic or ad hoc, on whether the product keeps
+    the criteria it was rated on and uses the OCOP mark correctly (Điều 9 khoản 3). It may propose revoking the
+    certificate (Điều 8 khoản 1 điểm b, khoản 3 điểm a). Written by certification.services.record_inspection."""
+
+    product = models.ForeignKey(
+        "products.Product", verbose_name=_("sản phẩm"), on_delete=models.PROTECT, related_name="inspections"
+    )
+    certificate = models.ForeignKey(
+        Certificate,
+        verbose_name=_("giấy chứng nhận còn hiệu lực ngày kiểm tra"),
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    date = models.DateField(_("ngày kiểm tra"))
+    concluded_on = models.DateField(
+        _("ngày có kết luận kiểm tra"), null=True, blank=True, help_text=_("Để trống nếu kết luận ngay ngày kiểm tra.")
+    )
+    kind = models.CharField(_("hình thức kiểm tra"), max_length=20, choices=InspectionKind.choices)
+    body = models.CharField(_("cơ quan kiểm tra"), max_length=20, choices=InspectingBody.choices)
+    body_name = models.CharField(_("tên cơ quan, đoàn kiểm tra"), max_length=200, blank=True)
+    criteria_maintained = models.BooleanField(_("Sản phẩm duy trì các tiêu chí theo hồ sơ đã được đánh giá, phân hạng"))
+    mark_use_correct = models.BooleanField(
+        _("Sử dụng nhãn hiệu OCOP, thông tin và quảng bá sản phẩm OCOP đúng quy định")
+    )
+    notes = models.TextField(_("ghi chú"), blank=True)
+    conclusion = models.TextField(_("kết luận"))
+    proposes_revocation = models.BooleanField(_("đề nghị thu hồi giấy chứng nhận"), default=False)
+    proposed_ground = models.CharField(
+        _("căn cứ đề nghị thu hồi"), max_length=30, choices=RevocationGround.choices, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = InspectionQuerySet.as_manager()
+    scope_area_field = "product__location"
+
+    class Meta:
+        verbose_name = _("kiểm tra, giám sát sau công nhận")
+        verbose_name_plural = _("kiểm tra, giám sát sau công nhận")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(proposes_revocation=False) | ~Q(proposed_ground=""),
+                name="inspection_proposal_has_ground",
+            )
+        ]
+        indexes = [models.Index(fields=["product", "date"], name="inspection_product_date_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.product} ({self.date:%d/%m/%Y})"
+
+    @property
+    def found_on(self) -> datetime.date:
+        """The day of the inspection's conclusion: the 15-day revocation clock starts there (Điều 8 khoản 4)."""
+        return self.concluded_on or self.date
+
+    @property
+    def revocation_deadline(self) -> datetime.date | None:
+        from evaluation import process
+
+        return process.revocation_deadline(self.found_on) if self.proposes_revocation else None

@@ -10,7 +10,24 @@ from certification.models import Certificate
 
 
 def expiry_warning_days() -> int:
-    return getattr(settings, "OCOP_EXPIRY_WARNING_DAYS", 30)
+    """The office's window for "expiring" (settings.OCOP_EXPIRY_WARNING_DAYS); without the setting, the longest
+    notice the process rules require (domain.md §7: at least 30 days before expiry, before 26/2026)."""
+    configured = getattr(settings, "OCOP_EXPIRY_WARNING_DAYS", None)
+    return configured if configured is not None else expiry_notice_floor()
+
+
+def expiry_notice_floor() -> int:
+    """The longest notice before expiry any period requires (evaluation/data/process_rules.yaml)."""
+    from evaluation import process
+
+    return max((p.expiry_notice_days or 0) for p in process.periods())
+
+
+def rerating_closing_reminder_days() -> int:
+    """How many days before a re-rating window closes the second reminder goes out: an office's choice, not a rule
+    of 26/2026 (settings.OCOP_RERATING_CLOSING_REMINDER_DAYS; default the expiry warning window)."""
+    configured = getattr(settings, "OCOP_RERATING_CLOSING_REMINDER_DAYS", None)
+    return configured if configured is not None else expiry_warning_days()
 
 
 def state_on(certificate: Certificate, day: datetime.date) -> str:

@@ -1,22 +1,58 @@
-"""Writes to decisions and certificates. The supersession chain of a product is recomputed from its records each time,
-so the result never depends on the order in which decisions were entered."""
+"""Writes to decisions, certificates and post-recognition inspections. The supersession chain of a product is
+recomputed from its records each time, so the result never depends on the order in which decisions were entered.
+
+Revocation and inspection follow 26/2026/QĐ-TTg Điều 8 and 9 (docs/process-26-2026.md): the grounds of Điều 8.1, the
+authority by stars of Điều 8.2 (read from evaluation.process by the decision's date), the 15-day time limit of Điều
+8.4, and the decision sent to the producer and the commune (Điều 8.3.c, certification.notices).
+"""
 
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certification.choices import DecisionKind, EndReason
-from certification.models import Certificate, Decision
-from certification.rules import default_valid_until
+from accounts.scope import require
+from areas.choices import REFORM_DATE, Level, Scheme
+from areas.queries import current_province
+from certification import notices
+from certification.choices import DecisionKind, EndReason, IssuingLevel, RevocationGround
+from certification.models import Certificate, Decision, Inspection
+from certification.queries import holding_on
+from certification.rules import default_valid_until, ground_from_text, revocation_issuer
 from core import audit
-from core.errors import DomainError
+from core.errors import DomainError, PermissionRefused
+from evaluation import process
 
 CERT_FIELDS = ["stars", "score", "kind", "valid_from", "valid_until", "ended_on", "end_reason"]
+REVOCATION_FIELDS = ["revocation_reason", "revocation_ground", "revocation_found_on", "revocation_inspection"]
+INSPECTION_FIELDS = [
+    "product",
+    "certificate",
+    "date",
+    "concluded_on",
+    "kind",
+    "body",
+    "body_name",
+    "criteria_maintained",
+    "mark_use_correct",
+    "notes",
+    "conclusion",
+    "proposes_revocation",
+    "proposed_ground",
+]
+MANAGE = "certification.manage"
 
 
-def get_or_create_decision(*, actor, number: str, date: datetime.date, kind: str, issuing_level: str, province):
+def _fmt(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def get_or_create_decision(
+    *, actor, number: str, date: datetime.date, kind: str, issuing_level: str, province, issuer: str = ""
+):
     number = " ".join((number or "").split())
     if not number:
         raise DomainError(_("Chưa ghi số quyết định."), field="decision_no")
@@ -30,14 +66,19 @@ def get_or_create_decision(*, actor, number: str, date: datetime.date, kind: str
             )
         return decision, False
     decision = Decision.objects.create(
-        number=number, date=date, kind=kind, issuing_level=issuing_level, province=province
+        number=number,
+        date=date,
+        kind=kind,
+        issuing_level=issuing_level,
+        province=province,
+        issuer=" ".join((issuer or "").split()),
     )
     audit.record(
         actor=actor,
         action="certification.decision.created",
         obj=decision,
         area=province,
-        after=audit.snapshot(decision, ["number", "date", "kind", "issuing_level"]),
+        after=audit.snapshot(decision, ["number", "date", "kind", "issuing_level", "issuer"]),
     )
     return decision, True
 
@@ -122,8 +163,80 @@ def record_certificate(
         return existing, "updated"
 
 
-def revoke(*, actor, product, decision: Decision, reason: str = "") -> tuple[Certificate, str]:
-    """End the product's certificate current at the decision date (the latest begun by then), from that date."""
+def check_revocation_authority(certificate: Certificate, issuing_level: str, day: datetime.date) -> None:
+    """Refuse a revocation decision issued by a level without the authority for the certificate's stars on `day`
+    (26/2026 Điều 8 khoản 2: the province chairman revokes 3★ and 4★, the minister of Agriculture and Environment 5★).
+    Before 26/2026 the rule is not known (domain.md): nothing is refused."""
+    authority = process.revocation_authority(certificate.stars, day)
+    if authority is None or authority == issuing_level:
+        return
+    facts = {"stars": certificate.stars, "product": certificate.product.name}
+    if authority == IssuingLevel.MINISTRY:
+        raise PermissionRefused(
+            _(
+                "Giấy chứng nhận OCOP %(stars)s sao của sản phẩm '%(product)s' chỉ do Bộ trưởng Bộ Nông nghiệp và Môi "
+                "trường quyết định thu hồi (Điều 8 khoản 2 Quyết định 26/2026/QĐ-TTg); UBND cấp tỉnh không có thẩm "
+                "quyền thu hồi. Văn phòng tỉnh đề nghị Bộ thu hồi; khi Bộ đã có quyết định, hãy ghi quyết định đó với "
+                "cấp ban hành là Bộ."
+            )
+            % facts,
+            field="issuing_level",
+        )
+    raise PermissionRefused(
+        _(
+            "Giấy chứng nhận OCOP %(stars)s sao của sản phẩm '%(product)s' do Chủ tịch UBND cấp tỉnh quyết định thu "
+            "hồi (Điều 8 khoản 2 Quyết định 26/2026/QĐ-TTg), không phải cấp đã chọn."
+        )
+        % facts,
+        field="issuing_level",
+    )
+
+
+def certificate_to_revoke(product, day: datetime.date) -> Certificate | None:
+    """The product's certificate current at `day` (the latest begun by then), which a revocation of that day ends."""
+    return (
+        product.certificates.select_related("product", "revocation", "decision")
+        .filter(valid_from__lte=day)
+        .order_by("-valid_from", "-id")
+        .first()
+    )
+
+
+def revoke(
+    *,
+    actor,
+    product,
+    decision: Decision,
+    reason: str = "",
+    ground: str = "",
+    found_on: datetime.date | None = None,
+    inspection: Inspection | None = None,
+) -> tuple[Certificate, str]:
+    """End the product's certificate current at the decision date (the latest begun by then), from that date.
+
+    `ground`: a RevocationGround (Điều 8 khoản 1); when empty, the one `reason` names (certification.rules.
+    ground_from_text), else "other" with `reason` kept as written. `found_on`: the day of the competent body's
+    conclusion or the commune's confirmation, from which the decision is due within 15 days (Điều 8 khoản 4).
+    `inspection`: the product's inspection that proposed it (its ground and conclusion date are the defaults).
+    Refused when the decision's level has no authority over the certificate's stars on its date (Điều 8 khoản 2).
+    The producer's accounts and the commune officers are notified (Điều 8 khoản 3 điểm c).
+    Returns (certificate, "revoked" | "unchanged")."""
+    require(actor, MANAGE, product.location, _("Sản phẩm này nằm ngoài địa bàn bạn được giao."))
+    if decision.kind != DecisionKind.REVOCATION:
+        raise DomainError(
+            _("Quyết định %(n)s không phải quyết định thu hồi.") % {"n": decision.number}, field="decision_no"
+        )
+    reason = (reason or "").strip()
+    if inspection is not None:
+        if inspection.product_id != product.pk:
+            raise DomainError(_("Đợt kiểm tra này không phải của sản phẩm '%(p)s'.") % {"p": product.name})
+        ground = ground or inspection.proposed_ground
+        found_on = found_on or inspection.found_on
+    ground = ground or ground_from_text(reason)
+    if ground not in RevocationGround.values:
+        raise DomainError(_("Căn cứ thu hồi không hợp lệ."), field="ground")
+    if found_on is not None and found_on > decision.date:
+        raise DomainError(_("Ngày có kết luận không thể sau ngày quyết định thu hồi."), field="found_on")
     with transaction.atomic():
         certificate = (
             product.certificates.select_for_update()
@@ -134,29 +247,191 @@ def revoke(*, actor, product, decision: Decision, reason: str = "") -> tuple[Cer
         if certificate is None:
             raise DomainError(
                 _("Sản phẩm '%(p)s' chưa có giấy chứng nhận nào trước ngày %(d)s để thu hồi.")
-                % {"p": product.name, "d": decision.date.strftime("%d/%m/%Y")},
+                % {"p": product.name, "d": _fmt(decision.date)},
                 field="decision_date",
             )
         if certificate.revocation_id == decision.id:
             return certificate, "unchanged"
+        certificate.product = product
         if certificate.revocation_id:
             raise DomainError(
                 _("Giấy chứng nhận của '%(p)s' đã bị thu hồi theo quyết định %(n)s.")
                 % {"p": product.name, "n": certificate.revocation.number},
                 field="decision_no",
             )
+        check_revocation_authority(certificate, decision.issuing_level, decision.date)
         before = audit.snapshot(certificate, CERT_FIELDS)
         certificate.revocation = decision
-        certificate.revocation_reason = (reason or "").strip()
-        certificate.save(update_fields=["revocation", "revocation_reason"])
+        certificate.revocation_reason = reason
+        certificate.revocation_ground = ground
+        certificate.revocation_found_on = found_on
+        certificate.revocation_inspection = inspection
+        certificate.save(update_fields=["revocation", *REVOCATION_FIELDS])
         rebuild_chain(product)
         certificate.refresh_from_db()
+        deadline = certificate.revocation_deadline
         audit.record(
             actor=actor,
             action="certification.certificate.revoked",
             obj=certificate,
             area=product.location,
             before=before,
-            after={**audit.snapshot(certificate, CERT_FIELDS), "reason": reason, "decision": decision.number},
+            after={
+                **audit.snapshot(certificate, CERT_FIELDS),
+                "reason": reason,
+                "ground": ground,
+                "found_on": str(found_on) if found_on else None,
+                "deadline": str(deadline) if deadline else None,
+                "days_late": certificate.revocation_days_late,
+                "decision": decision.number,
+                "issuing_level": decision.issuing_level,
+                "issuer": decision.issuer,
+                "inspection": inspection.pk if inspection else None,
+            },
         )
+        notices.notify_revocation(certificate)
         return certificate, "revoked"
+
+
+def decision_province(product, day: datetime.date):
+    """The province a decision of `day` about `product` belongs to, in the boundaries in force that day."""
+    location = product.location
+    if day >= REFORM_DATE:
+        return current_province(product.current_location or location)
+    if location.scheme == Scheme.PRE2025:
+        return location if location.level == Level.PROVINCE else location.province
+    return location.province
+
+
+def record_revocation(
+    *,
+    actor,
+    product,
+    issuing_level: str,
+    number: str,
+    date: datetime.date,
+    ground: str,
+    reason: str = "",
+    found_on: datetime.date | None = None,
+    inspection: Inspection | None = None,
+) -> tuple[Certificate, str]:
+    """The province office records a revocation decision about `product`: its province's own, or the ministry's
+    (for 5★, Điều 8 khoản 2 điểm b: the office enters the decision the ministry sent, with the ministry as issuer).
+    The decision and the revocation are written together or not at all. Returns what `revoke` returns."""
+    require(actor, MANAGE, product.location, _("Sản phẩm này nằm ngoài địa bàn bạn được giao."))
+    if issuing_level not in (IssuingLevel.PROVINCE, IssuingLevel.MINISTRY):
+        raise DomainError(_("Cấp ban hành quyết định thu hồi không hợp lệ."), field="issuing_level")
+    if ground == RevocationGround.OTHER and not (reason or "").strip():
+        raise DomainError(_("Hãy ghi lý do thu hồi theo quyết định."), field="reason")
+    with transaction.atomic():
+        current = certificate_to_revoke(product, date)
+        if current is not None:
+            check_revocation_authority(current, issuing_level, date)
+        decision, _created = get_or_create_decision(
+            actor=actor,
+            number=number,
+            date=date,
+            kind=DecisionKind.REVOCATION,
+            issuing_level=issuing_level,
+            province=decision_province(product, date),
+            issuer=revocation_issuer(issuing_level, date),
+        )
+        if decision.issuing_level != issuing_level:
+            raise DomainError(
+                _("Quyết định %(n)s ngày %(d)s đã được ghi là của %(level)s.")
+                % {"n": decision.number, "d": _fmt(date), "level": decision.get_issuing_level_display()},
+                field="issuing_level",
+            )
+        return revoke(
+            actor=actor,
+            product=product,
+            decision=decision,
+            reason=reason,
+            ground=ground,
+            found_on=found_on,
+            inspection=inspection,
+        )
+
+
+def record_inspection(
+    *,
+    actor,
+    product,
+    date: datetime.date,
+    kind: str,
+    body: str,
+    criteria_maintained: bool,
+    mark_use_correct: bool,
+    conclusion: str,
+    body_name: str = "",
+    notes: str = "",
+    concluded_on: datetime.date | None = None,
+    proposes_revocation: bool = False,
+    proposed_ground: str = "",
+) -> Inspection:
+    """Record a post-recognition inspection of `product` (26/2026 Điều 9): periodic or ad hoc, on the criteria it
+    was rated on and the use of the OCOP mark (Điều 9 khoản 3). Only a product holding a valid certificate on the
+    inspection day is inspected as an OCOP product (Điều 9 khoản 1). Proposing revocation needs a ground of Điều 8
+    khoản 1; the 15 days of Điều 8 khoản 4 then run from the conclusion."""
+    require(actor, MANAGE, product.location, _("Sản phẩm này nằm ngoài địa bàn bạn được giao."))
+    today = timezone.localdate()
+    conclusion = (conclusion or "").strip()
+    if date > today:
+        raise DomainError(_("Ngày kiểm tra không được sau hôm nay."), field="date")
+    if concluded_on is not None and not (date <= concluded_on <= today):
+        raise DomainError(_("Ngày có kết luận phải từ ngày kiểm tra đến hôm nay."), field="concluded_on")
+    if not conclusion:
+        raise DomainError(_("Hãy ghi kết luận kiểm tra."), field="conclusion")
+    if proposes_revocation and proposed_ground not in RevocationGround.values:
+        raise DomainError(
+            _("Đề nghị thu hồi cần nêu căn cứ theo Điều 8 khoản 1 Quyết định 26/2026/QĐ-TTg."), field="proposed_ground"
+        )
+    if not proposes_revocation:
+        proposed_ground = ""
+    with transaction.atomic():
+        holding = holding_on(product, date)
+        if not holding.is_valid:
+            raise DomainError(
+                _(
+                    "Sản phẩm '%(p)s' không có giấy chứng nhận OCOP còn hiệu lực ngày %(d)s: kiểm tra, giám sát sau "
+                    "công nhận chỉ áp dụng cho sản phẩm đã được công nhận (Điều 9 khoản 1)."
+                )
+                % {"p": product.name, "d": _fmt(date)},
+                field="date",
+            )
+        inspection = Inspection(
+            product=product,
+            certificate=holding.certificate,
+            date=date,
+            concluded_on=concluded_on,
+            kind=kind,
+            body=body,
+            body_name=" ".join((body_name or "").split()),
+            criteria_maintained=criteria_maintained,
+            mark_use_correct=mark_use_correct,
+            notes=(notes or "").strip(),
+            conclusion=conclusion,
+            proposes_revocation=proposes_revocation,
+            proposed_ground=proposed_ground,
+            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        try:
+            inspection.full_clean(exclude=["product", "certificate", "recorded_by"], validate_unique=False)
+        except ValidationError as exc:  # a choice outside its list
+            field, problems = next(iter(exc.message_dict.items()))
+            raise DomainError("; ".join(problems), field=field) from exc
+        inspection.save()
+        audit.record(
+            actor=actor,
+            action="certification.inspection.recorded",
+            obj=inspection,
+            area=product.location,
+            after={**audit.snapshot(inspection, INSPECTION_FIELDS), "revocation_deadline": _deadline(inspection)},
+        )
+        require(actor, MANAGE, inspection.product.location, _("Sản phẩm này nằm ngoài địa bàn bạn được giao."))
+    return inspection
+
+
+def _deadline(inspection: Inspection) -> str | None:
+    deadline = inspection.revocation_deadline
+    return str(deadline) if deadline else None

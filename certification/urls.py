@@ -8,4 +8,6 @@ urlpatterns = [
     path("import/confirm/", views.import_confirm, name="import_confirm"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision"),
     path("certificates/<slug:code>.pdf", document_views.certificate_pdf, name="certificate_pdf"),
+    path("products/<int:pk>/supervision/", views.supervision, name="supervision"),
+    path("products/<int:pk>/revoke/", views.revoke, name="revoke"),
 ]

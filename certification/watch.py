@@ -1,4 +1,5 @@
-"""The expiry watch: certificates about to expire and expired ones not re-recognised.
+"""The expiry watch: certificates about to expire, expired ones not re-recognised, and those whose re-rating window
+(26/2026 Điều 7.6.a) is open.
 
 Both queues are the SQL form of certification.queries.state_on (tested against it): a certificate is EXPIRING on
 `today` when it is valid that day (Certificate.objects.valid_on) and `valid_until - today <= days`; it is EXPIRED
@@ -7,6 +8,11 @@ those, only a product's latest certificate begun by `today` counts, as in holdin
 certification.services already guarantees it: a later certificate ends the earlier one from its start). The `days`
 window defaults to expiry_warning_days() (settings.OCOP_EXPIRY_WARNING_DAYS, 30), so with the default the queue is
 exactly the certificates whose state is EXPIRING.
+
+The re-rating queue takes its numbers from the process rules (evaluation.process.rerating_regimes): a certificate is
+in it on `today` when it is valid that day and `today` lies in its window, i.e. its last day (valid_until − 1) lies
+between today + the window's closing days and today + its opening days, for the period whose window governs that
+last day.
 """
 
 import datetime
@@ -16,6 +22,7 @@ from django.db.models import Exists, OuterRef, Q
 from accounts.scope import acts_only_as_producer
 from certification.models import Certificate
 from certification.queries import expiry_warning_days
+from evaluation import process
 
 RELATED = ("product__producer", "product__location", "decision")
 
@@ -50,6 +57,43 @@ def expired_not_renewed_among(queryset, today: datetime.date):
     )
 
 
+def _window_open_q(today: datetime.date, closing_within: int | None = None) -> Q:
+    """Certificates whose re-rating window contains `today` (and, with `closing_within`, closes within that many
+    days), by their exclusive end `valid_until` (= last day + 1)."""
+    one = datetime.timedelta(days=1)
+    q = Q(pk__in=[])
+    for regime in process.rerating_regimes():
+        rule = regime.rule
+        last_from = today + datetime.timedelta(days=rule.file_until_days_before_end)
+        last_to = today + datetime.timedelta(days=rule.file_from_days_before_end)
+        if closing_within is not None:
+            last_to = min(last_to, last_from + datetime.timedelta(days=closing_within))
+        last_from = max(last_from, regime.first_last_day)
+        if regime.end_last_day is not None:
+            last_to = min(last_to, regime.end_last_day - one)
+        if last_from <= last_to:
+            q |= Q(valid_until__gte=last_from + one, valid_until__lte=last_to + one)
+    return q
+
+
+def rerating_open_among(queryset, today: datetime.date, closing_within: int | None = None):
+    """Certificates of `queryset` valid on `today` whose re-rating window (Điều 7.6.a) is open that day; with
+    `closing_within`, only those whose window closes within that many days. Soonest-closing first."""
+    return (
+        queryset.valid_on(today)
+        .filter(_window_open_q(today, closing_within))
+        .select_related(*RELATED)
+        .order_by("valid_until", "product__search_name", "id")
+    )
+
+
+def with_window(certificate, today: datetime.date):
+    """Annotate a certificate of the re-rating queue with its window and the days left to file."""
+    certificate.window = process.rerating_window(certificate.term_last_day)
+    certificate.window_days_left = (certificate.window[1] - today).days + 1 if certificate.window else None
+    return certificate
+
+
 def certificates_for(user):
     """Certificates the user may view: their `certification.view` areas; a user who is only a producer, just the
     certificates of the producers they are linked to (as products.queries.products_for)."""
@@ -62,6 +106,11 @@ def certificates_for(user):
 def expiring_soon(user, today: datetime.date, days: int | None = None):
     """The user's queue of certificates expiring within `days` (default: the warning window), scoped."""
     return expiring_among(certificates_for(user), today, days)
+
+
+def rerating_open(user, today: datetime.date):
+    """The user's queue of certificates whose re-rating window is open today, scoped."""
+    return rerating_open_among(certificates_for(user), today)
 
 
 def expired_not_renewed(user, today: datetime.date):

@@ -1,4 +1,5 @@
-"""The expiry watch page: the province office's queue of certificates expiring soon and expired ones not renewed."""
+"""The expiry watch page: the province office's queues of certificates expiring soon, whose re-rating window is open
+(26/2026 Điều 7.6.a), and expired ones not renewed."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -10,7 +11,7 @@ from certification import watch
 from certification.queries import expiry_warning_days
 from core.htmx import page_or_partial
 
-TABS = ("expiring", "expired")
+TABS = ("expiring", "rerating", "expired")
 DAYS_ERROR = _("Số ngày phải là một số nguyên từ 1 đến 365.")
 
 
@@ -36,12 +37,15 @@ def expiring(request):
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "expiring"
     queues = {
         "expiring": watch.expiring_soon(request.user, today, days),
+        "rerating": watch.rerating_open(request.user, today),
         "expired": watch.expired_not_renewed(request.user, today),
     }
     page = Paginator(queues[tab], 50).get_page(request.GET.get("page"))
     for certificate in page:
         certificate.days_left = watch.days_left(certificate, today)
         certificate.days_over = -certificate.days_left
+        if tab == "rerating":
+            watch.with_window(certificate, today)
     counts = {name: page.paginator.count if name == tab else qs.count() for name, qs in queues.items()}
     return page_or_partial(
         request,

@@ -46,13 +46,13 @@ def make_product(unit):
 
 @pytest.fixture
 def decide(unit):
-    def run(day, kind="recognition"):
+    def run(day, kind="recognition", level="province"):
         decision, _ = services.get_or_create_decision(
             actor=None,
             number=f"{next(_numbers)}/QĐ-UBND",
             date=day,
             kind=kind,
-            issuing_level="province",
+            issuing_level=level,
             province=unit("pre2025:11"),
         )
         return decision
@@ -172,7 +172,7 @@ def test_an_unknown_code_answers_a_vietnamese_404(client, db):
 def test_the_json_twin_is_public_and_says_the_same(client, make_product, certify, decide, today):
     product = make_product("Rượu ngô")
     cert = certify(product, today - T(200), stars=5)
-    revocation = decide(today - T(5), kind="revocation")
+    revocation = decide(today - T(5), kind="revocation", level="ministry")  # 5★: the ministry revokes (Điều 8.2)
     services.revoke(actor=None, product=product, decision=revocation, reason="Vi phạm an toàn thực phẩm")
     response = client.get(f"/api/v1/verify/{cert.code.lower()}")
     assert response.status_code == 200
@@ -187,6 +187,8 @@ def test_the_json_twin_is_public_and_says_the_same(client, make_product, certify
         "number": revocation.number,
         "date": str(revocation.date),
         "reason": "Vi phạm an toàn thực phẩm",
+        "ground": "law-breach",  # the reason names Điều 8 khoản 1 điểm c
+        "issuing_level": "ministry",
     }
     assert body["superseded_by"] is None and body["verify_url"] == f"/verify/{cert.code}/"
 

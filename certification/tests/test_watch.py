@@ -299,6 +299,8 @@ def test_the_task_notifies_holders_and_province_officers_once(
         "date": TODAY.isoformat(),
         "window_days": 30,
         "expiring": 1,
+        "rerating_open": 0,  # "Còn lâu" ends 19/11/2026: its window opens on 23/05/2026
+        "rerating_closing": 0,
         "expired": 1,
         "notifications": 3,
     }

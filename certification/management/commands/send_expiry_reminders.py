@@ -10,8 +10,9 @@ from certification.tasks import send_expiry_reminders
 class Command(BaseCommand):
     help = (
         "Enqueue the expiry reminders (certification.tasks.send_expiry_reminders): holders and province officers are "
-        "notified of certificates expiring within OCOP_EXPIRY_WARNING_DAYS (default 30), officers of expired "
-        "certificates not re-recognised. Reruns send nothing twice. In production run it daily, from cron "
+        "notified when a certificate's re-rating window opens and before it closes (26/2026 Điều 7.6.a), or, under "
+        "earlier rules, when it expires within OCOP_EXPIRY_WARNING_DAYS (at least the 30 days of the process rules); "
+        "officers of expired certificates not re-recognised. Reruns send nothing twice. Run it daily, from cron "
         "(e.g. `15 6 * * * manage.py send_expiry_reminders`) or a task worker's schedule."
     )
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             counts = result.return_value
             self.stdout.write(
                 f"{day.isoformat()}: {counts['expiring']} expiring (window {counts['window_days']} days), "
+                f"{counts['rerating_open']} re-rating windows open, {counts['rerating_closing']} closing, "
                 f"{counts['expired']} expired not re-recognised, {counts['notifications']} new notifications"
             )
         else:
