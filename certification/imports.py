@@ -85,15 +85,37 @@ def _required(errors, row: Row, key: str) -> str:
 
 
 def _group_index():
+    """Folded name → (148 group, sub-group or None): 148 groups and their codes, 1048 ngành and 26/2026 nhóm, and the
+    sub-groups of both (1048 bộ sản phẩm, 26/2026 phân nhóm), which also fill the product's sub-group."""
     index = {}
-    for category in ProductCategory.objects.filter(level="group").select_related("maps_to"):
+    categories = ProductCategory.objects.select_related("maps_to").order_by("level", "system", "position")
+    for category in categories:  # groups first: a name shared with a sub-group stays a group
         target = category.group_148
         names = [category.name, *category.aliases.splitlines()]
         if category.system == "148":
             names.append(category.code)
+        subgroup = category if category.level == "subgroup" else None
         for name in names:
-            index.setdefault(fold(name), target)
+            entries = index.setdefault(fold(name), [])
+            if not entries or (subgroup is not None and entries[0][1] is not None):
+                entries.append((target, subgroup))  # the same sub-group name in 1048 and 26/2026: date decides
     return index
+
+
+# Which sub-group list a name shared by both means on a decision's date: 26/2026's phân nhóm from its entry into
+# force; before it, 1048's bộ sản phẩm (148's own sub-groups are not at hand).
+SUBGROUP_SYSTEM_BY_DATE = ((datetime.date(2026, 5, 22), "2026"), (datetime.date(2019, 8, 21), "1048"))
+
+
+def _category_on(entries, day):
+    if not entries:
+        return None, None
+    if len(entries) > 1 and day is not None:
+        system = next((code for since, code in SUBGROUP_SYSTEM_BY_DATE if day >= since), None)
+        chosen = next((e for e in entries if e[1] is not None and e[1].system == system), None)
+        if chosen is not None:
+            return chosen
+    return entries[-1]
 
 
 @dataclass
@@ -110,6 +132,7 @@ class _RegisterRow:
     decision_no: str
     decision_date: datetime.date
     valid_until: datetime.date | None
+    subgroup: object = None  # a 1048 bộ sản phẩm or 26/2026 phân nhóm named in the group column
 
 
 def _parse_register(table, resolver) -> tuple[list[_RegisterRow], list[RowError]]:
@@ -133,14 +156,15 @@ def _parse_register(table, resolver) -> tuple[list[_RegisterRow], list[RowError]
                 )
             )
         group_text = _required(errors, row, "group")
-        group = groups.get(fold(group_text)) if group_text else None
+        group_entries = groups.get(fold(group_text), []) if group_text else []
+        group, subgroup = _category_on(group_entries, None)
         if group_text and group is None:
             errors.append(
                 RowError(
                     row.number,
                     "group",
-                    f"'{group_text}' không phải nhóm sản phẩm 148, ngành 1048 "
-                    "hay mã nhóm (thuc-pham, do-uong, duoc-lieu, thu-cong-my-nghe, sinh-vat-canh, "
+                    f"'{group_text}' không phải nhóm sản phẩm 148, ngành hay bộ sản phẩm 1048, nhóm hay phân nhóm "
+                    "26/2026, hay mã nhóm (thuc-pham, do-uong, duoc-lieu, thu-cong-my-nghe, sinh-vat-canh, "
                     "du-lich).",
                 )
             )
@@ -182,6 +206,7 @@ def _parse_register(table, resolver) -> tuple[list[_RegisterRow], list[RowError]
                 except DomainError as exc:
                     errors.append(RowError(row.number, exc.field or "commune", exc.message))
         if len(errors) == before:
+            group, subgroup = _category_on(group_entries, decision_date)
             parsed.append(
                 _RegisterRow(
                     row.number,
@@ -196,6 +221,7 @@ def _parse_register(table, resolver) -> tuple[list[_RegisterRow], list[RowError]
                     decision_no,
                     decision_date,
                     valid_until,
+                    subgroup,
                 )
             )
     return parsed, errors
@@ -239,12 +265,20 @@ def _write_register_row(r: _RegisterRow, actor, result: ImportResult, resolver) 
     product_changed = False
     if product_created:
         product = products.create_product(
-            actor=actor, name=r.product, producer=producer, group=r.group, location=r.commune, status="certified"
+            actor=actor,
+            name=r.product,
+            producer=producer,
+            group=r.group,
+            subgroup=r.subgroup,
+            location=r.commune,
+            status="certified",
         )
     else:
         changes = {}
         if product.group_id != r.group.id:
             changes["group"] = r.group
+        if r.subgroup is not None and product.subgroup_id != r.subgroup.id:
+            changes["subgroup"] = r.subgroup
         if (
             r.commune.scheme == Scheme.S2025
             and product.location.scheme == Scheme.PRE2025

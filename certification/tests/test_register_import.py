@@ -245,3 +245,32 @@ def test_files_that_are_not_csv_or_utf8_are_refused(tmp_path):
     )
     code, lines = run("import_register", latin)
     assert code == 1 and lines == ["row 1: file: tệp CSV phải mã hoá UTF-8."]
+
+
+@pytest.mark.parametrize(
+    ("group", "system", "code", "group_148"),
+    [
+        ("Mật ong, mật khác và nông sản thực phẩm khác", "2026", "04", "thuc-pham"),  # 26/2026 phân nhóm
+        ("Chè tươi, chè chế biến", "2026", "11", "thuc-pham"),  # the sheet's own title (an alias)
+        ("Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch", "148", None, "du-lich"),  # a 148 group
+        ("Rượu trắng", "2026", "14", "do-uong"),  # also 1048's sub-group 15: the decision's date chooses 26/2026
+    ],
+)
+def test_the_group_column_takes_26_2026_sub_groups_and_fills_the_sub_group(tmp_path, group, system, code, group_148):
+    row = f'Sản phẩm thử,HTX Thử nghiệm,HTX,Điện Biên,,Thanh Nưa,"{group}",3,,901/QĐ-UBND,01/12/2026,'
+    status, lines = run("import_register", write(tmp_path, "r.csv", f"{EN}\n{row}\n"))
+    assert status == 0, lines
+    product = Product.objects.select_related("group", "subgroup").get(name="Sản phẩm thử")
+    assert product.group.code == group_148
+    if code is None:
+        assert product.subgroup is None
+    else:
+        assert (product.subgroup.system, product.subgroup.code) == (system, code)
+
+
+def test_a_sub_group_name_of_both_systems_follows_the_decision_date(tmp_path):
+    row = "Rượu ngô bản Phiêng,HTX Rượu ngô,HTX,Điện Biên,Điện Biên,Thanh Nưa,Rượu trắng,3,,77/QĐ-UBND,15/06/2021,"
+    status, lines = run("import_register", write(tmp_path, "r.csv", f"{EN}\n{row}\n"))
+    assert status == 0, lines
+    product = Product.objects.select_related("subgroup").get(name="Rượu ngô bản Phiêng")
+    assert (product.subgroup.system, product.subgroup.code) == ("1048", "15")
