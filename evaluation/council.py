@@ -290,6 +290,23 @@ def result_of(item) -> engine.Result:
     )
 
 
+def product_code(item) -> str:
+    """The sheet's "Mã số sản phẩm (T)-(X)-(STT)-năm" for a 26/2026 round item: the product's 2025-scheme province and
+    commune, its number among the round's products of that commune (in the order they were added) and the round's
+    year; "" when the product cannot be placed in a 2025 commune or the round is not under 26/2026."""
+    from evaluation import process
+
+    product = item.product
+    if item.evaluation_round.criteria_set.system != "2026" or not product.new_commune_id:
+        return ""
+    sequence = RoundItem.objects.filter(
+        evaluation_round=item.evaluation_round_id, product__new_commune=product.new_commune_id, pk__lte=item.pk
+    ).count()
+    return process.product_code(
+        product.new_province.code, product.new_commune.code, sequence, item.evaluation_round.starts_on.year
+    )
+
+
 def _store_result(item, result) -> None:
     """The figures kept on the item; an item eliminated by a knock-out condition of its sheet is ranked nowhere."""
     item.mean, item.band_stars = result.mean, result.band_stars

@@ -83,6 +83,7 @@ def scoresheet_context(sheet: Scoresheet) -> dict:
         "sheet": sheet,
         "member": sheet.member,
         "item": sheet.item,
+        "product_code": council.product_code(sheet.item),
         "product": sheet.item.product,
         "evaluation_round": sheet.item.evaluation_round,
         "parts": parts,

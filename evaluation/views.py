@@ -253,6 +253,7 @@ def score(request, pk: int):
         context["show_aggregate"] = council.may_see_aggregate(request.user, item)
     context["conflict_form"] = ReasonForm()
     context["stars_legend"] = MandatoryRule.objects.filter(criterion__scope=item.sheet_id).exists()
+    context["product_code"] = council.product_code(item)
     return TemplateResponse(request, "evaluation/score.html", context)
 
 

@@ -31,3 +31,11 @@ class DossierStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Đã nộp xã")
     RETURNED = "returned", _("Xã trả lại")
     FORWARDED = "forwarded", _("Xã đã chuyển tỉnh")
+
+
+class DossierKind(models.TextChoices):
+    """26/2026/QĐ-TTg Điều 6.1: the three dossiers a producer files (labels also in data/dossier_kinds.yaml)."""
+
+    FIRST = "first", _("Đánh giá, phân hạng lần đầu")
+    UPGRADE = "upgrade", _("Đánh giá, nâng hạng")
+    RERATING = "rerating", _("Đánh giá, phân hạng lại (hết thời hạn 36 tháng)")

@@ -1,10 +1,11 @@
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import ScopedQuerySet
-from products.choices import CategoryLevel, CategorySystem, DossierStatus, IdeaStatus, ProductStatus
+from products.choices import CategoryLevel, CategorySystem, DossierKind, DossierStatus, IdeaStatus, ProductStatus
 
 
 class ProductCategory(models.Model):
@@ -195,14 +196,48 @@ class DossierQuerySet(ScopedQuerySet):
 
 
 class Dossier(models.Model):
-    """Hồ sơ: business plan and evidence of one product, checked by the commune and forwarded to the province."""
+    """Hồ sơ: business plan and evidence of one product, checked by the commune and forwarded to the province.
+
+    Under 26/2026/QĐ-TTg (docs/dossiers-26-2026.md): its kind (Điều 6.1), the producer's registration form (Mẫu số 01)
+    and self-assessment report (Mẫu số 02), the dates of filing and of the commune's receipt (the commune's 15 working
+    days, Điều 7.2, run from receipt), and the commune's assessment report (Mẫu số 03). The three forms are kept as the
+    structured data of products.dossier_forms (a JSON object each; empty until filled in).
+    """
 
     product = models.ForeignKey(Product, verbose_name=_("sản phẩm"), on_delete=models.PROTECT, related_name="dossiers")
+    kind = models.CharField(_("loại hồ sơ"), max_length=10, choices=DossierKind.choices, default=DossierKind.FIRST)
     business_plan = models.TextField(_("phương án sản xuất kinh doanh"), blank=True)
     status = models.CharField(
         _("tình trạng"), max_length=20, choices=DossierStatus.choices, default=DossierStatus.DRAFT
     )
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    registration_form = models.JSONField(
+        _("phiếu đăng ký (Mẫu số 01)"), default=dict, blank=True, encoder=DjangoJSONEncoder
+    )
+    self_assessment = models.JSONField(
+        _("báo cáo tự đánh giá (Mẫu số 02)"), default=dict, blank=True, encoder=DjangoJSONEncoder
+    )
+    first_submitted_on = models.DateField(
+        _("ngày nộp hồ sơ lần đầu"), null=True, blank=True, help_text=_("Ngày chủ thể nộp hồ sơ cho xã lần đầu.")
+    )
+    submitted_on = models.DateField(
+        _("ngày nộp hồ sơ"), null=True, blank=True, help_text=_("Ngày chủ thể nộp (hoặc nộp lại) hồ sơ cho xã.")
+    )
+    received_on = models.DateField(_("ngày xã tiếp nhận"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tiếp nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    receipt_no = models.CharField(_("số phiếu tiếp nhận"), max_length=60, blank=True)
+    commune_report = models.JSONField(
+        _("báo cáo đánh giá của xã (Mẫu số 03)"), default=dict, blank=True, encoder=DjangoJSONEncoder
+    )
+    commune_report_on = models.DateField(_("ngày xã lập báo cáo"), null=True, blank=True)
+    forwarded_on = models.DateField(_("ngày xã chuyển tỉnh"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

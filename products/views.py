@@ -68,11 +68,17 @@ def product_detail(request, pk: int):
     certificates = list(product.certificates.select_related("decision", "revocation").order_by("-valid_from", "-id"))
     holding = holding_on(product, today, certificates=certificates)
     split = product.location.successions.count() > 1
+    from products import workflow
+    from products.workflow_views import OpenDossierForm
+
+    dossiers = list(workflow.dossiers_for(request.user).filter(product=product).order_by("-created_at", "-pk"))
     return render(
         request,
         "products/detail.html",
         {
             "product": product,
+            "dossiers": dossiers,
+            "open_dossier_form": OpenDossierForm() if workflow.may_open_dossier(request.user, product) else None,
             "holding": holding,
             "today": today,
             "split": split,

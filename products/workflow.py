@@ -9,6 +9,13 @@ the province once every mandatory item has a document.
     idea:     submitted ──return──▶ returned ──resubmit──▶ submitted ──accept──▶ accepted (+ product, dossier)
     dossier:  draft ──submit──▶ submitted ──return──▶ returned ──submit──▶ submitted ──forward──▶ forwarded
 
+Under 26/2026/QĐ-TTg (docs/dossiers-26-2026.md) a dossier has a kind chosen when it is opened (first rating when an
+idea is accepted; first rating, upgrade or re-rating for an existing product: `open_dossier`), carries the producer's
+Mẫu số 01 and Mẫu số 02 (required to submit), the filing date (`submitted_on`), the commune's receipt
+(`record_receipt`, from which its 15 working days run) and the commune's Mẫu số 03 report (required to forward).
+A dossier filed before 22/05/2026 finishes under the 2021–2025 rules (Điều 12.2): neither form nor report is
+asked of it.
+
 Who: `products.register_idea` (producers, commune officers) registers, edits and submits; `products.screen`
 (commune officers) returns, accepts and forwards; both where their memberships reach (accounts.scope). A user whose
 only role is producer acts only for the producers their account is linked to (Producer.accounts; see
@@ -18,6 +25,7 @@ Every transition is one transaction with its audit entry (`products.idea.*`, `pr
 idea's commune. Refusals are DomainError subclasses with a Vietnamese message; nothing is written on refusal.
 """
 
+import datetime
 import functools
 import uuid
 from dataclasses import dataclass
@@ -34,8 +42,9 @@ from core import audit
 from core.errors import DomainError, PermissionRefused
 from core.text import fold
 from core.uploads import KINDS, check_upload, describe
+from products import dossier_forms, dossier_rules
 from products import services as product_services
-from products.choices import CategoryLevel, CategorySystem, DossierStatus, IdeaStatus, ProductStatus
+from products.choices import CategoryLevel, CategorySystem, DossierKind, DossierStatus, IdeaStatus, ProductStatus
 from products.models import Dossier, DossierDocument, ProductIdea
 
 REGISTER = "products.register_idea"
@@ -57,8 +66,27 @@ IDEA_FIELDS = [
     "product",
 ]
 IDEA_EDITABLE = frozenset({"product_name", "group", "is_existing_product", "description", "raw_materials"})
-DOSSIER_FIELDS = ["product", "business_plan", "status", "return_reason"]
+DOSSIER_FIELDS = [
+    "product",
+    "kind",
+    "business_plan",
+    "status",
+    "return_reason",
+    "first_submitted_on",
+    "submitted_on",
+    "received_on",
+    "received_by",
+    "receipt_no",
+    "commune_report_on",
+    "forwarded_on",
+]
 DOSSIER_EDITABLE_STATES = frozenset({DossierStatus.DRAFT, DossierStatus.RETURNED})
+DOSSIER_OPEN_STATES = frozenset({DossierStatus.DRAFT, DossierStatus.SUBMITTED, DossierStatus.RETURNED})
+
+
+def today() -> datetime.date:
+    """The local date every dossier date is taken from (one place, so tests can set the day)."""
+    return timezone.localdate()
 
 
 # ── The checklist, as data ─────────────────────────────────────────────────────────────────────────────────────────
@@ -71,6 +99,10 @@ class ChecklistItem:
     mandatory: bool
     services: bool
     kinds: tuple[str, ...]
+    dossier_kinds: tuple[str, ...] = ()  # empty: every kind of dossier
+
+    def applies_to(self, kind: str) -> bool:
+        return not self.dossier_kinds or kind in self.dossier_kinds
 
     @property
     def kinds_text(self) -> str:
@@ -98,8 +130,15 @@ def load_checklist(path: Path = CHECKLIST_PATH) -> Checklist:
             mandatory=bool(raw["mandatory"]),
             services=bool(raw["services"]),
             kinds=tuple(raw["kinds"]),
+            dossier_kinds=tuple(raw.get("dossier_kinds") or ()),
         )
-        if item.code in seen or len(item.code) > 40 or not item.kinds or any(k not in KINDS for k in item.kinds):
+        if (
+            item.code in seen
+            or len(item.code) > 40
+            or not item.kinds
+            or any(k not in KINDS for k in item.kinds)
+            or any(k not in DossierKind.values for k in item.dossier_kinds)
+        ):
             raise ValueError(f"{path}: bad checklist item {item.code!r}")
         seen.add(item.code)
         items.append(item)
@@ -111,10 +150,15 @@ def is_service_product(product) -> bool:
     return group.system == CategorySystem.S148 and group.code in load_checklist().service_groups
 
 
-def checklist_for(product) -> list[ChecklistItem]:
-    """The checklist items that apply to this product (services and tourism skip the goods-only items)."""
+def checklist_for(product, kind: str = DossierKind.FIRST) -> list[ChecklistItem]:
+    """The checklist items of a dossier of this kind for this product (services and tourism skip the goods-only
+    items; an upgrade or a re-rating adds its own, Điều 6.1 b and c)."""
     service = is_service_product(product)
-    return [item for item in load_checklist().items if item.services or not service]
+    return [item for item in load_checklist().items if (item.services or not service) and item.applies_to(kind)]
+
+
+def dossier_checklist(dossier) -> list[ChecklistItem]:
+    return checklist_for(dossier.product, dossier.kind)
 
 
 def missing_mandatory(dossier, documents=None) -> list[ChecklistItem]:
@@ -123,7 +167,65 @@ def missing_mandatory(dossier, documents=None) -> list[ChecklistItem]:
         present = set(dossier.documents.values_list("doc_type", flat=True))
     else:
         present = {d.doc_type for d in documents}
-    return [item for item in checklist_for(dossier.product) if item.mandatory and item.code not in present]
+    return [item for item in dossier_checklist(dossier) if item.mandatory and item.code not in present]
+
+
+# ── Rules and dates of a dossier (26/2026/QĐ-TTg) ──────────────────────────────────────────────────────────────────
+
+
+def filing_day(dossier) -> datetime.date | None:
+    """The day the dossier was first filed with the commune (Điều 12.2 looks at it); None before it is filed."""
+    return dossier.first_submitted_on
+
+
+def rules_of(dossier) -> dossier_rules.DossierRules:
+    """Which rules the dossier follows. TODO: switch to evaluation.process.rules_for_dossier(filed_on, kind,
+    decided_on) once it lands; dossier_rules.rules_for has the same meaning."""
+    return dossier_rules.rules_for(filing_day(dossier), dossier.kind)
+
+
+def commune_deadline_of(dossier, day: datetime.date | None = None):
+    """The commune's 15 working days (Điều 7.2) against `day`: None until the commune records the receipt, and for a
+    dossier under the 2021–2025 rules (Điều 12.2), which had no such period."""
+    if dossier.received_on is None or not rules_of(dossier).is_current:
+        return None
+    deadline = dossier_rules.commune_deadline(dossier.received_on)
+    return dossier_rules.deadline_status(deadline, day or today(), done_on=dossier.forwarded_on)
+
+
+def kind_article(kind: str) -> str:
+    """The article of 26/2026 that defines this kind of dossier (shown beside it)."""
+    return dossier_rules.load_kind_rules().articles.get(kind, "")
+
+
+def rerating_window_of(dossier, day: datetime.date | None = None):
+    """For a re-rating dossier, the filing window of Điều 7.6.a around the end of the product's certificate held on
+    the filing day (or `day` before filing); None for other kinds or without a certificate."""
+    if dossier.kind != DossierKind.RERATING:
+        return None
+    from certification.queries import holding_on
+
+    holding = holding_on(dossier.product, dossier.submitted_on or day or today())
+    if holding.certificate is None:
+        return None
+    # the end of the certificate's 36-month term (its last valid day), whatever may end it earlier
+    return dossier_rules.rerating_window(holding.certificate.valid_until - datetime.timedelta(days=1))
+
+
+def form_errors(code: str, dossier) -> tuple[str | None, str] | None:
+    """(field, message) of the first problem of a printed form as stored, or None when it is complete and valid."""
+    data = getattr(dossier, dossier_forms.FORM_FIELDS[code])
+    form_class = dossier_forms.FORMS[code]
+    if not data:
+        return None, _("%(form)s (%(number)s) chưa được điền.") % {
+            "form": form_class.title,
+            "number": form_class.number,
+        }
+    form = form_class(data=data, dossier=dossier)
+    if form.is_valid():
+        return None
+    field, message = form.first_error()
+    return field, _("%(number)s: %(message)s") % {"number": form_class.number, "message": message}
 
 
 # ── Who may act ────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -209,7 +311,8 @@ def idea_actions(user, idea) -> set[str]:
 
 
 def dossier_actions(user, dossier) -> set[str]:
-    """A subset of {"edit", "submit", "return", "forward"}."""
+    """A subset of {"edit", "submit", "receive", "report", "return", "forward"} ("edit" covers Mẫu 01 and 02;
+    "receive" records the commune's receipt; "report" writes Mẫu 03, once received)."""
     product = dossier.product
     actions = set()
     if dossier.status in DOSSIER_EDITABLE_STATES and _allowed(
@@ -217,8 +320,13 @@ def dossier_actions(user, dossier) -> set[str]:
     ):
         actions |= {"edit", "submit"}
     if dossier.status == DossierStatus.SUBMITTED and _allowed(lambda: _require_screen(user, product.location)):
-        actions |= {"return", "forward"}
+        actions |= {"return", "forward", "report" if dossier.received_on else "receive"}
     return actions
+
+
+def may_open_dossier(user, product) -> bool:
+    """Whether the user may open a dossier for this product (the button on the product page)."""
+    return _allowed(lambda: _require_register(user, product.producer, product.location))
 
 
 # ── Ideas ──────────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -384,7 +492,9 @@ def accept_idea(*, actor, idea) -> ProductIdea:
                 exc.field = "product_name"
             raise
         now = timezone.now()
-        dossier = Dossier.objects.create(product=product, status=DossierStatus.DRAFT, created_at=now, updated_at=now)
+        dossier = Dossier.objects.create(
+            product=product, kind=DossierKind.FIRST, status=DossierStatus.DRAFT, created_at=now, updated_at=now
+        )
         audit.record(
             actor=actor,
             action="products.dossier.created",
@@ -469,7 +579,13 @@ def upload_document(*, actor, dossier, doc_type: str, uploaded) -> DossierDocume
         item = load_checklist().get(doc_type)
         if item is None:
             raise DomainError(_("Loại giấy tờ không có trong danh mục hồ sơ."), field="doc_type")
-        if item not in checklist_for(dossier.product):
+        if not item.applies_to(dossier.kind):
+            raise DomainError(
+                _("“%(label)s” không thuộc hồ sơ loại “%(kind)s”.")
+                % {"label": item.label, "kind": dossier.get_kind_display()},
+                field="doc_type",
+            )
+        if item not in dossier_checklist(dossier):
             raise DomainError(
                 _("“%(label)s” không áp dụng cho sản phẩm dịch vụ.") % {"label": item.label}, field="doc_type"
             )
@@ -515,13 +631,39 @@ def remove_document(*, actor, document) -> Dossier:
 
 
 def submit_dossier(*, actor, dossier) -> Dossier:
-    """The producer (or the commune officer on its behalf) hands the dossier to the commune."""
+    """The producer (or the commune officer on its behalf) hands the dossier to the commune.
+
+    Under 26/2026 (Điều 6.1) the dossier holds Mẫu số 01 and Mẫu số 02, complete for its kind. The filing date is
+    today (`submitted_on`; `first_submitted_on` keeps the first filing, which decides the rules, Điều 12.2). A
+    resubmitted dossier waits for a new receipt by the commune, from which its 15 working days run again.
+    """
     with transaction.atomic():
         dossier = _lock_for_edit(actor, dossier, _("chỉ nộp được hồ sơ đang chuẩn bị hoặc bị xã trả lại."))
+        if rules_of(dossier).is_current:
+            for code in ("mau-01", "mau-02"):
+                problem = form_errors(code, dossier)
+                if problem:
+                    raise DomainError(
+                        _("Chưa nộp được hồ sơ: %(problem)s") % {"problem": problem[1]}, field=code, code="form_missing"
+                    )
         before = audit.snapshot(dossier, DOSSIER_FIELDS)
+        day = today()
         dossier.status = DossierStatus.SUBMITTED
+        dossier.submitted_on = day
+        dossier.first_submitted_on = dossier.first_submitted_on or day
+        dossier.received_on = None
+        dossier.received_by = None
         dossier.updated_at = timezone.now()
-        dossier.save(update_fields=["status", "updated_at"])
+        dossier.save(
+            update_fields=[
+                "status",
+                "submitted_on",
+                "first_submitted_on",
+                "received_on",
+                "received_by",
+                "updated_at",
+            ]
+        )
         _record_dossier(actor, "products.dossier.submitted", dossier, before)
     return dossier
 
@@ -545,7 +687,8 @@ def return_dossier(*, actor, dossier, reason: str) -> Dossier:
 
 
 def forward_dossier(*, actor, dossier) -> Dossier:
-    """The commune has checked the dossier and proposes the product to the province (1489/QĐ-TTg)."""
+    """The commune has checked the dossier and proposes the product to the province (26/2026 Điều 7.2.b; before it,
+    1489/QĐ-TTg). Under 26/2026 its assessment report (Mẫu số 03) must be written first."""
     with transaction.atomic():
         dossier = _lock_dossier(dossier)
         _require_screen(actor, dossier.product.location)
@@ -557,9 +700,201 @@ def forward_dossier(*, actor, dossier) -> Dossier:
                 _("Hồ sơ còn thiếu giấy tờ bắt buộc: %(items)s.") % {"items": "; ".join(i.label for i in missing)},
                 code="missing_documents",
             )
+        if rules_of(dossier).is_current:
+            if dossier.received_on is None:
+                raise DomainError(
+                    _(
+                        "Hãy ghi nhận ngày xã tiếp nhận hồ sơ và lập báo cáo đánh giá (Mẫu số 03) "
+                        "trước khi chuyển tỉnh."
+                    ),
+                    field="received_on",
+                    code="report_missing",
+                )
+            problem = form_errors("mau-03", dossier)
+            if problem:
+                raise DomainError(
+                    _("Chưa chuyển tỉnh được: %(problem)s") % {"problem": problem[1]},
+                    field="mau-03",
+                    code="report_missing",
+                )
         before = audit.snapshot(dossier, DOSSIER_FIELDS)
         dossier.status = DossierStatus.FORWARDED
+        dossier.forwarded_on = today()
         dossier.updated_at = timezone.now()
-        dossier.save(update_fields=["status", "updated_at"])
+        dossier.save(update_fields=["status", "forwarded_on", "updated_at"])
         _record_dossier(actor, "products.dossier.forwarded", dossier, before)
     return dossier
+
+
+# ── 26/2026: opening a dossier, the printed forms, the commune's receipt and report ────────────────────────────────
+
+
+def receiving_commune(product):
+    """The commune of the 2025 scheme that receives the product's dossiers (its successor for an older location)."""
+    return product.new_commune or product.location
+
+
+def _refuse_kind(message):
+    raise DomainError(message, field="kind", code="wrong_kind")
+
+
+def _check_kind(product, kind: str, day: datetime.date):
+    """Điều 6.1: a first rating is for a product not holding a certificate in force; an upgrade is of a recognised
+    OCOP product (certificate in force, below 5 stars); a re-rating is of a recognised product whose certificate
+    comes to (or came to) the end of its 36 months, not revoked."""
+    from certification.choices import CertificateState
+    from certification.queries import holding_on
+
+    if kind not in DossierKind.values:
+        _refuse_kind(_("Hãy chọn loại hồ sơ: lần đầu, nâng hạng hoặc đánh giá lại."))
+    holding = holding_on(product, day)
+    if kind == DossierKind.FIRST and holding.is_valid:
+        _refuse_kind(
+            _(
+                "Sản phẩm đang có giấy chứng nhận OCOP %(stars)s sao còn hiệu lực: hồ sơ phải là nâng hạng hoặc "
+                "đánh giá lại."
+            )
+            % {"stars": holding.certificate.stars}
+        )
+    if kind == DossierKind.UPGRADE:
+        if not holding.is_valid:
+            _refuse_kind(_("Chỉ nâng hạng được sản phẩm OCOP có giấy chứng nhận còn hiệu lực."))
+        if holding.certificate.stars >= 5:
+            _refuse_kind(_("Sản phẩm đã đạt hạng 5 sao, không còn hạng nào để nâng."))
+    if kind == DossierKind.RERATING:
+        if holding.certificate is None:
+            _refuse_kind(_("Sản phẩm chưa từng được công nhận OCOP: hồ sơ phải là đánh giá lần đầu."))
+        if holding.state not in (CertificateState.VALID, CertificateState.EXPIRING, CertificateState.EXPIRED):
+            _refuse_kind(
+                _("Giấy chứng nhận của sản phẩm đang ở tình trạng “%(state)s”: không đánh giá lại được.")
+                % {"state": CertificateState(holding.state).label}
+            )
+
+
+def open_dossier(*, actor, product, kind: str) -> Dossier:
+    """A new dossier of the chosen kind for an existing product (Điều 6.1 a, b, c), in draft; one open at a time."""
+    if actor is None or not actor.is_authenticated:
+        raise PermissionRefused(_("Cần đăng nhập để lập hồ sơ."))
+    from products.models import Product
+
+    with transaction.atomic():
+        product = (
+            Product.objects.select_for_update(of=("self",))
+            .select_related("producer", "location", "group")
+            .get(pk=product.pk)
+        )
+        _require_register(actor, product.producer, product.location)
+        _check_kind(product, kind, today())
+        if product.dossiers.filter(status__in=DOSSIER_OPEN_STATES).exists():
+            raise DomainError(
+                _("Sản phẩm đang có một hồ sơ chưa chuyển tỉnh: hãy hoàn thành hồ sơ đó trước."),
+                field="kind",
+                code="dossier_open",
+            )
+        now = timezone.now()
+        dossier = Dossier.objects.create(
+            product=product, kind=kind, status=DossierStatus.DRAFT, created_at=now, updated_at=now
+        )
+        _record_dossier(actor, "products.dossier.created", dossier)
+    return dossier
+
+
+def _validated(code, dossier, data) -> dict:
+    form = dossier_forms.FORMS[code](data=data, dossier=dossier)
+    if not form.is_valid():
+        field, message = form.first_error()
+        raise DomainError(message, field=field, code="invalid_form")
+    return form.to_json()
+
+
+def _save_form(actor, dossier, code, data, action) -> Dossier:
+    attribute = dossier_forms.FORM_FIELDS[code]
+    stored = _validated(code, dossier, data)
+    before = getattr(dossier, attribute)
+    if stored == before:
+        return dossier
+    setattr(dossier, attribute, stored)
+    fields = [attribute, "updated_at"]
+    if code == "mau-03":
+        dossier.commune_report_on = today()
+        fields.append("commune_report_on")
+    dossier.updated_at = timezone.now()
+    dossier.save(update_fields=fields)
+    _record_dossier(actor, action, dossier, before={code: before}, after={code: stored})
+    return dossier
+
+
+def save_registration_form(*, actor, dossier, data) -> Dossier:
+    """Mẫu số 01, filled in by the producer or the commune officer on its behalf while the dossier is prepared.
+    `data` holds the form's fields as a browser posts them (or as JSON); every field is checked as printed."""
+    with transaction.atomic():
+        dossier = _lock_for_edit(
+            actor, dossier, _("chỉ sửa được phiếu đăng ký khi hồ sơ đang chuẩn bị hoặc bị trả lại.")
+        )
+        return _save_form(actor, dossier, "mau-01", data, "products.dossier.registration_form_saved")
+
+
+def save_self_assessment(*, actor, dossier, data) -> Dossier:
+    """Mẫu số 02 (with the upgrade's changes or the re-rating's updates, Điều 6.1 b and c), while it is prepared."""
+    with transaction.atomic():
+        dossier = _lock_for_edit(
+            actor, dossier, _("chỉ sửa được báo cáo tự đánh giá khi hồ sơ đang chuẩn bị hoặc bị trả lại.")
+        )
+        return _save_form(actor, dossier, "mau-02", data, "products.dossier.self_assessment_saved")
+
+
+def record_receipt(*, actor, dossier, received_on: datetime.date | None = None, receipt_no: str = "") -> Dossier:
+    """The commune records the day it received the filed dossier (Điều 7.2: its 15 working days run from then) and
+    the number of the registration form (Mẫu số 01, part for the commune). The day lies between filing and today."""
+    receipt_no = _clean_text(receipt_no)
+    with transaction.atomic():
+        dossier = _lock_dossier(dossier)
+        _require_screen(actor, dossier.product.location)
+        if dossier.status != DossierStatus.SUBMITTED:
+            _refuse_state(_("Hồ sơ"), dossier.get_status_display(), _("chỉ tiếp nhận được hồ sơ đã nộp xã."))
+        if dossier.received_on is not None:
+            raise DomainError(
+                _("Xã đã ghi nhận tiếp nhận hồ sơ này ngày %(day)s.") % {"day": f"{dossier.received_on:%d/%m/%Y}"},
+                field="received_on",
+                code="wrong_state",
+            )
+        day = received_on or today()
+        if day > today():
+            raise DomainError(_("Ngày tiếp nhận không được sau hôm nay."), field="received_on")
+        if dossier.submitted_on and day < dossier.submitted_on:
+            raise DomainError(
+                _("Ngày tiếp nhận không được trước ngày chủ thể nộp hồ sơ (%(day)s).")
+                % {"day": f"{dossier.submitted_on:%d/%m/%Y}"},
+                field="received_on",
+            )
+        if len(receipt_no) > 60:
+            raise DomainError(_("Số phiếu dài quá 60 ký tự."), field="receipt_no")
+        before = audit.snapshot(dossier, DOSSIER_FIELDS)
+        dossier.received_on = day
+        dossier.received_by = actor
+        dossier.receipt_no = receipt_no
+        dossier.updated_at = timezone.now()
+        dossier.save(update_fields=["received_on", "received_by", "receipt_no", "updated_at"])
+        _record_dossier(actor, "products.dossier.received", dossier, before)
+    return dossier
+
+
+def save_commune_report(*, actor, dossier, data) -> Dossier:
+    """Mẫu số 03: the commune's assessment of local raw materials, local labour, the idea's origin and local identity
+    (Điều 7.2.a), written by its officer once the dossier is received and before it is forwarded."""
+    with transaction.atomic():
+        dossier = _lock_dossier(dossier)
+        _require_screen(actor, dossier.product.location)
+        if dossier.status != DossierStatus.SUBMITTED:
+            _refuse_state(
+                _("Hồ sơ"),
+                dossier.get_status_display(),
+                _("chỉ lập báo cáo được cho hồ sơ đã nộp xã, chưa chuyển tỉnh."),
+            )
+        if dossier.received_on is None:
+            raise DomainError(
+                _("Hãy ghi nhận ngày xã tiếp nhận hồ sơ trước khi lập báo cáo."),
+                field="received_on",
+                code="wrong_state",
+            )
+        return _save_form(actor, dossier, "mau-03", data, "products.dossier.commune_report_saved")

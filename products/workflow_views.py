@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,9 +23,11 @@ from core.forms import BootstrapMixin, add_domain_error
 from core.htmx import page_or_partial
 from core.scoping import get_in_scope_or_404
 from core.uploads import accept_attribute, describe, max_upload_bytes
-from products import workflow
-from products.choices import CategoryLevel, CategorySystem, DossierStatus, IdeaStatus
+from products import documents as pdfs
+from products import dossier_forms, workflow
+from products.choices import CategoryLevel, CategorySystem, DossierKind, DossierStatus, IdeaStatus
 from products.models import Dossier, DossierDocument, ProductCategory
+from products.queries import products_for
 
 
 def _groups():
@@ -124,6 +126,28 @@ class UploadForm(BootstrapMixin, forms.Form):
             "kinds": describe(kinds),
             "mb": max_upload_bytes() // (1024 * 1024),
         }
+
+
+class OpenDossierForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Loại hồ sơ"),
+        choices=[("", gettext_lazy("— Chọn loại hồ sơ —")), *DossierKind.choices],
+        required=False,  # the service names what is missing, in one place
+    )
+
+
+class ReceiptForm(BootstrapMixin, forms.Form):
+    received_on = forms.DateField(
+        label=gettext_lazy("Ngày xã tiếp nhận hồ sơ"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy("Thời hạn 15 ngày làm việc của xã tính từ ngày này (Điều 7 khoản 2)."),
+    )
+    receipt_no = forms.CharField(
+        label=gettext_lazy("Phiếu số"),
+        max_length=60,
+        required=False,
+        help_text=gettext_lazy("Theo phần dành cho UBND cấp xã của Mẫu số 01: ……-……. /PĐK-(Mã tỉnh)-(Mã xã)-(Năm)."),
+    )
 
 
 # ── Ideas ──────────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -287,14 +311,38 @@ def _dossier(request, pk):
     )
 
 
-def _render_dossier(request, dossier, *, plan_form=None, upload_form=None, reason_form=None, status=200):
+def _printed_forms(dossier, actions):
+    """The three printed forms of the dossier with their state, for the dossier page."""
+    rows = []
+    for code, form_class in dossier_forms.FORMS.items():
+        stored = getattr(dossier, dossier_forms.FORM_FIELDS[code])
+        problem = workflow.form_errors(code, dossier) if stored else None
+        editable = ("report" if code == "mau-03" else "edit") in actions
+        rows.append(
+            {
+                "code": code,
+                "number": form_class.number,
+                "title": form_class.title,
+                "filled": bool(stored),
+                "problem": problem[1] if problem else "",
+                "editable": editable,
+            }
+        )
+    return rows
+
+
+def _render_dossier(
+    request, dossier, *, plan_form=None, upload_form=None, reason_form=None, receipt_form=None, status=200
+):
     documents = list(dossier.documents.select_related("uploaded_by"))
-    items = workflow.checklist_for(dossier.product)
+    items = workflow.dossier_checklist(dossier)
     by_type = {}
     for document in documents:
         by_type.setdefault(document.doc_type, []).append(document)
     rows = [{"item": item, "documents": by_type.get(item.code, [])} for item in items]
     actions = workflow.dossier_actions(request.user, dossier)
+    day = workflow.today()
+    window = workflow.rerating_window_of(dossier, day)
     return render(
         request,
         "products/ideas/dossier.html",
@@ -305,9 +353,17 @@ def _render_dossier(request, dossier, *, plan_form=None, upload_form=None, reaso
             "rows": rows,
             "missing": workflow.missing_mandatory(dossier, documents),
             "actions": actions,
+            "rules": workflow.rules_of(dossier),
+            "deadline": workflow.commune_deadline_of(dossier, day),
+            "window": window,
+            "window_outside": bool(window and dossier.submitted_on and not window.contains(dossier.submitted_on)),
+            "kind_article": workflow.kind_article(dossier.kind),
+            "printed_forms": _printed_forms(dossier, actions),
+            "today": day,
             "plan_form": plan_form or BusinessPlanForm(initial={"business_plan": dossier.business_plan}),
             "upload_form": upload_form or UploadForm(items=items),
             "reason_form": reason_form or ReasonForm(),
+            "receipt_form": receipt_form or ReceiptForm(initial={"received_on": day}),
             "history": audit.history(dossier, request.user)[:50],
         },
         status=status,
@@ -338,7 +394,7 @@ def dossier_plan(request, pk: int):
 @require_POST
 def dossier_upload(request, pk: int):
     dossier = _dossier(request, pk)
-    form = UploadForm(request.POST, request.FILES, items=workflow.checklist_for(dossier.product))
+    form = UploadForm(request.POST, request.FILES, items=workflow.dossier_checklist(dossier))
     if form.is_valid():
         try:
             document = workflow.upload_document(
@@ -431,3 +487,130 @@ def document_remove(request, pk: int):
         then="ideas:dossier",
         pk=document.dossier_id,
     )
+
+
+# ── 26/2026: dossier list, opening a dossier, printed forms, receipt ──────────────────────────────────────────────
+
+KIND_FILTER = [("", gettext_lazy("Mọi loại hồ sơ")), *DossierKind.choices]
+STATUS_FILTER = [("", gettext_lazy("Mọi tình trạng hồ sơ")), *DossierStatus.choices]
+
+
+def _dossier_list_queryset(user, status: str, kind: str):
+    qs = workflow.dossiers_for(user).select_related("product__producer", "product__location")
+    if status in DossierStatus.values:
+        qs = qs.filter(status=status)
+    if kind in DossierKind.values:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-updated_at", "-pk")
+
+
+@login_required
+def dossier_list(request):
+    """Every dossier in the reader's scope, whatever its kind, with the commune's deadline and the rules it follows."""
+    status = request.GET.get("status", "")
+    kind = request.GET.get("kind", "")
+    page = Paginator(_dossier_list_queryset(request.user, status, kind), 50).get_page(request.GET.get("page"))
+    day = workflow.today()
+    for dossier in page:
+        dossier.rules = workflow.rules_of(dossier)
+        dossier.deadline = workflow.commune_deadline_of(dossier, day)
+    return page_or_partial(
+        request,
+        "products/ideas/dossier_list.html",
+        {"page": page, "status": status, "kind": kind, "status_filter": STATUS_FILTER, "kind_filter": KIND_FILTER},
+        "results",
+    )
+
+
+@login_required
+@require_POST
+def dossier_open(request, pk: int):
+    """A new dossier of the chosen kind for an existing product (from the product page)."""
+    product = get_in_scope_or_404(products_for(request.user).select_related("producer", "location"), pk=pk)
+    form = OpenDossierForm(request.POST)
+    form.is_valid()
+    try:
+        dossier = workflow.open_dossier(actor=request.user, product=product, kind=form.cleaned_data.get("kind", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(product)
+    messages.success(request, _("Đã lập hồ sơ “%(kind)s”.") % {"kind": dossier.get_kind_display()})
+    return redirect("ideas:dossier", pk=dossier.pk)
+
+
+FORM_SERVICES = {
+    "mau-01": ("edit", workflow.save_registration_form),
+    "mau-02": ("edit", workflow.save_self_assessment),
+    "mau-03": ("report", workflow.save_commune_report),
+}
+
+
+@login_required
+def dossier_form(request, pk: int, code: str):
+    """Fill in one printed form of the dossier: Mẫu 01 and 02 by the producer (or the commune officer on its behalf)
+    while the dossier is prepared, Mẫu 03 by the commune once it has received the dossier."""
+    if code not in FORM_SERVICES:
+        raise Http404
+    dossier = _dossier(request, pk)
+    action, service = FORM_SERVICES[code]
+    if action not in workflow.dossier_actions(request.user, dossier):
+        messages.error(request, _("Không sửa được biểu mẫu này của hồ sơ lúc này."))
+        return redirect("ideas:dossier", pk=dossier.pk)
+    form_class = dossier_forms.FORMS[code]
+    if request.method == "POST":
+        form = form_class(request.POST, dossier=dossier)
+        if form.is_valid():
+            try:
+                service(actor=request.user, dossier=dossier, data=request.POST)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, _("Đã lưu %(number)s.") % {"number": form_class.number})
+                return redirect("ideas:dossier", pk=dossier.pk)
+        status = 400
+    else:
+        form = form_class(initial=dossier_forms.initial_for(code, dossier, workflow.today()), dossier=dossier)
+        status = 200
+    return render(
+        request,
+        "products/ideas/dossier_form.html",
+        {"dossier": dossier, "product": dossier.product, "form": form, "code": code},
+        status=status,
+    )
+
+
+@login_required
+def dossier_form_pdf(request, pk: int, code: str):
+    """A printed form as PDF, to whoever may see the dossier, once it has been filled in."""
+    if code not in dossier_forms.FORMS:
+        raise Http404
+    dossier = _dossier(request, pk)
+    if not getattr(dossier, dossier_forms.FORM_FIELDS[code]):
+        raise Http404
+    response = HttpResponse(pdfs.render_form_pdf(code, dossier), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pdfs.form_filename(code, dossier)}"'
+    return response
+
+
+@login_required
+@require_POST
+def dossier_receive(request, pk: int):
+    dossier = _dossier(request, pk)
+    form = ReceiptForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.record_receipt(
+                actor=request.user,
+                dossier=dossier,
+                received_on=form.cleaned_data["received_on"],
+                receipt_no=form.cleaned_data["receipt_no"],
+            )
+        except DomainError as exc:
+            if exc.field not in form.fields:
+                messages.error(request, exc.message)
+                return redirect("ideas:dossier", pk=dossier.pk)
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhận ngày xã tiếp nhận hồ sơ."))
+            return redirect("ideas:dossier", pk=dossier.pk)
+    return _render_dossier(request, dossier, receipt_form=form, status=400)

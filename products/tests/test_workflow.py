@@ -5,6 +5,7 @@ Services first (every transition, wrong-state refusals, scope, uploads, nothing 
 """
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -21,6 +22,7 @@ from producers import services as producer_services
 from products import workflow
 from products.choices import DossierStatus, IdeaStatus, ProductStatus
 from products.models import Dossier, DossierDocument, Product, ProductCategory, ProductIdea
+from products.tests.helpers import fill_forms, receive_and_report
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +49,7 @@ def upload(name, content):
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
-MANDATORY = ["registration-form", "business-plan", "organisation", "business-registration"]
+MANDATORY = ["business-plan", "organisation", "business-registration"]
 
 
 # ── Fixtures ───────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -124,6 +126,12 @@ def dossier(idea, commune_officer):
 def fill_mandatory(dossier, actor):
     for code in MANDATORY:
         workflow.upload_document(actor=actor, dossier=dossier, doc_type=code, uploaded=upload(f"{code}.pdf", PDF))
+
+
+def ready_to_submit(dossier, actor):
+    """The mandatory documents and Mẫu số 01, 02 (26/2026/QĐ-TTg Điều 6.1)."""
+    fill_mandatory(dossier, actor)
+    fill_forms(dossier, actor)
 
 
 def counts():
@@ -335,37 +343,46 @@ def test_the_dossier_goes_to_the_commune_back_with_a_reason_and_on_to_the_provin
     dossier, producer, commune_officer, media
 ):
     workflow.save_dossier(actor=producer, dossier=dossier, business_plan="Mở rộng 20 ha, bán qua siêu thị.")
+    fill_forms(dossier, producer)
     workflow.submit_dossier(actor=producer, dossier=dossier)
     returned = workflow.return_dossier(actor=commune_officer, dossier=dossier, reason="Thiếu giấy đăng ký kinh doanh.")
     assert returned.status == DossierStatus.RETURNED and returned.return_reason == "Thiếu giấy đăng ký kinh doanh."
     fill_mandatory(dossier, producer)
     workflow.submit_dossier(actor=producer, dossier=dossier)
+    receive_and_report(dossier, commune_officer)
     forwarded = workflow.forward_dossier(actor=commune_officer, dossier=dossier)
     assert forwarded.status == DossierStatus.FORWARDED
     assert forwarded.business_plan == "Mở rộng 20 ha, bán qua siêu thị."
     assert actions_of(dossier) == [
         "products.dossier.created",
         "products.dossier.updated",
+        "products.dossier.registration_form_saved",
+        "products.dossier.self_assessment_saved",
         "products.dossier.submitted",
         "products.dossier.returned",
-        *["products.dossier.document_uploaded"] * 4,
+        *["products.dossier.document_uploaded"] * 3,
         "products.dossier.submitted",
+        "products.dossier.received",
+        "products.dossier.commune_report_saved",
         "products.dossier.forwarded",
     ]
-    assert len(stored_files(media)) == 4
+    assert len(stored_files(media)) == 3
 
 
 def test_the_commune_officer_may_prepare_and_submit_on_the_producers_behalf(dossier, commune_officer):
-    fill_mandatory(dossier, commune_officer)
+    ready_to_submit(dossier, commune_officer)
     workflow.submit_dossier(actor=commune_officer, dossier=dossier)
+    receive_and_report(dossier, commune_officer)
     assert workflow.forward_dossier(actor=commune_officer, dossier=dossier).status == DossierStatus.FORWARDED
 
 
 def test_forwarding_requires_every_mandatory_document(dossier, producer, commune_officer):
-    for code in MANDATORY[:3]:
+    for code in MANDATORY[:2]:
         workflow.upload_document(actor=producer, dossier=dossier, doc_type=code, uploaded=upload("a.pdf", PDF))
     workflow.upload_document(actor=producer, dossier=dossier, doc_type="awards", uploaded=upload("b.pdf", PDF))
+    fill_forms(dossier, producer)
     workflow.submit_dossier(actor=producer, dossier=dossier)
+    receive_and_report(dossier, commune_officer)
     before = counts()
     with pytest.raises(DomainError) as exc:
         workflow.forward_dossier(actor=commune_officer, dossier=dossier)
@@ -376,6 +393,7 @@ def test_forwarding_requires_every_mandatory_document(dossier, producer, commune
 
 
 def test_returning_a_dossier_needs_a_reason(dossier, producer, commune_officer):
+    fill_forms(dossier, producer)
     workflow.submit_dossier(actor=producer, dossier=dossier)
     before = counts()
     with pytest.raises(DomainError) as exc:
@@ -419,9 +437,10 @@ def test_returning_a_dossier_needs_a_reason(dossier, producer, commune_officer):
 )
 def test_dossier_transitions_refuse_the_wrong_state(dossier, producer, commune_officer, media, state, transition):
     if state in ("submitted", "forwarded"):
-        fill_mandatory(dossier, producer)
+        ready_to_submit(dossier, producer)
         workflow.submit_dossier(actor=producer, dossier=dossier)
     if state == "forwarded":
+        receive_and_report(dossier, commune_officer)
         workflow.forward_dossier(actor=commune_officer, dossier=dossier)
     before, files = counts(), stored_files(media)
     with pytest.raises(DomainError) as exc:
@@ -431,7 +450,7 @@ def test_dossier_transitions_refuse_the_wrong_state(dossier, producer, commune_o
 
 
 def test_only_the_communes_officer_returns_or_forwards_a_dossier(dossier, producer, other_commune_officer):
-    fill_mandatory(dossier, producer)
+    ready_to_submit(dossier, producer)
     workflow.submit_dossier(actor=producer, dossier=dossier)
     before = counts()
     for actor in (producer, other_commune_officer):
@@ -565,9 +584,10 @@ def test_a_document_can_be_removed_while_the_dossier_is_prepared(
     assert actions_of(dossier)[-1] == "products.dossier.document_removed"
 
 
-def test_the_checklist_holds_the_four_mandatory_items_of_the_domain():
+def test_the_checklist_holds_the_mandatory_items_of_the_domain():
     items = workflow.load_checklist().items
-    assert [item.code for item in items if item.mandatory] == MANDATORY
+    # every kind of dossier: the three of domain.md §6 (the registration form is Mẫu số 01, filled in on the page)
+    assert [item.code for item in items if item.mandatory and not item.dossier_kinds] == MANDATORY
     assert all(item.services for item in items if item.code != "samples")
 
 
@@ -678,7 +698,7 @@ def test_the_list_runs_a_constant_number_of_queries(client, commune_officer, htx
         register(n)
     with CaptureQueriesContext(connection) as twenty:
         body = client.get("/ideas/").content.decode()
-    assert body.count("/ideas/dossiers/") == 10
+    assert len(re.findall(r"/ideas/dossiers/\d+/", body)) == 10
     assert len(twenty.captured_queries) == len(one.captured_queries)
 
 

@@ -134,6 +134,7 @@ def test_a_round_under_26_2026_scores_honey_and_tourism(browser_page, live_serve
     page.keyboard.press("n")
     expect(page.get_by_test_id("product-name")).to_have_text(honey.name)
     expect(page.get_by_test_id("eliminated-when")).to_contain_text("Giả mạo hồ sơ")
+    expect(page.get_by_test_id("product-code")).to_have_text("11-03328-2-2026")  # T-X-STT-năm, 2nd of the commune
     assert page.get_by_test_id("star-marker").count() > 10
     expect(page.get_by_test_id("criterion-2.4")).to_contain_text("Ghi nhãn hàng hóa có sử dụng song ngữ")
     expect(page.get_by_test_id("criterion-7")).to_contain_text("văn bản in 13")  # the misprint, scored 3
