@@ -83,10 +83,9 @@ def set_summary(criteria_set: CriteriaSet) -> dict:
 def criteria_in_force(request, on: str | None = None):
     """The set in force on `on` (default today): published sets first; 404 when none is in force."""
     day = _day(on)
-    found = (
-        CriteriaSet.objects.in_force(day).filter(status="published").order_by("-valid_from").first()
-        or queries.set_in_force(day)
-    )
+    found = CriteriaSet.objects.in_force(day).filter(status="published").order_by(
+        "-valid_from"
+    ).first() or queries.set_in_force(day)
     if found is None:
         raise Http404(f"không có bộ tiêu chí OCOP nào có hiệu lực ngày {day:%d/%m/%Y}.")
     return set_summary(found)
