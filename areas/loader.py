@@ -372,3 +372,8 @@ def load_units(*, actor=None, patch_path: Path = PATCH_PATH) -> LoadReport:
                 after={"units": dict(report.units), "successions": dict(report.successions)},
             )
     return report
+
+
+def reference_lines(*, actor=None) -> list[str]:
+    """`load_reference_data` step (settings.REFERENCE_DATA_STEPS)."""
+    return load_units(actor=actor).lines()

@@ -107,6 +107,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+
+# core's mechanisms call into the domain apps only through these names, so core depends on no domain app.
+AREA_SCOPE = "accounts.scope.area_scope"  # (user, action) → the areas the user reaches for the action
+REFERENCE_DATA_STEPS = [  # `load_reference_data`, in order: units, categories, the criteria sets using them, places
+    "areas.loader.reference_lines",
+    "products.loader.reference_lines",
+    "evaluation.loader.reference_lines",
+    "ntm.loader.reference_lines",
+    "products.loader.placement_lines",
+]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.RoleBackend",

@@ -1,21 +1,22 @@
 """Area scoping (DESIGN.md rule 2): every read starts from `Model.objects.for_user(user, action)`.
 
 A model opts in by using a ScopedQuerySet and naming, in `scope_area_field`, the path to the administrative unit
-that places it. The user's reach for an action comes from their area memberships (accounts.scope): a province
-membership reaches everything located in that province, a commune membership that commune, each across the 2025
+that places it. The user's reach for an action comes from their area memberships (the function named by
+`settings.AREA_SCOPE`, accounts.scope.area_scope): a province membership reaches everything located in that province, a commune membership that commune, each across the 2025
 reform through the recorded successions. Anything outside answers 404 (see `get_in_scope_or_404`).
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
+from django.utils.module_loading import import_string
 
 
 def scope_q(user, action: str, path: str) -> Q | None:
     """The filter for objects placed at `path` that `user` may reach for `action`; None means everywhere."""
-    from accounts.scope import area_scope
-
-    scope = area_scope(user, action)
+    # the memberships live in a domain app; the settings name it (AREA_SCOPE), so core imports no domain app
+    scope = import_string(settings.AREA_SCOPE)(user, action)
     if scope.everywhere:
         return None
     prefix = f"{path}__" if path else ""  # "" when the model is the unit itself

@@ -259,3 +259,8 @@ def load_files(paths, *, actor=None, publish=False, reference=False) -> services
 def load_criteria_sets(directory: Path = CRITERIA_DIR, *, actor=None) -> services.SaveResult:
     """The versioned sets shipped with the code (`load_reference_data`)."""
     return load_files(sorted(directory.glob("*.yaml")), actor=actor, reference=True)
+
+
+def reference_lines(*, actor=None) -> list[str]:
+    """`load_reference_data` step (settings.REFERENCE_DATA_STEPS)."""
+    return [load_criteria_sets(actor=actor).summary]

@@ -514,3 +514,8 @@ def load_files(paths, *, actor=None, reference=False, dry_run=False) -> LoadResu
 def load_ntm_criteria_sets(directory: Path = CRITERIA_DIR, *, actor=None) -> LoadResult:
     """The versioned sets shipped with the code (`load_reference_data`)."""
     return load_files(sorted(directory.glob("*.yaml")), actor=actor, reference=True)
+
+
+def reference_lines(*, actor=None) -> list[str]:
+    """`load_reference_data` step (settings.REFERENCE_DATA_STEPS)."""
+    return [load_ntm_criteria_sets(actor=actor).summary]

@@ -96,3 +96,16 @@ def load_categories(path: Path = CATEGORIES_PATH) -> dict:
             else:
                 counts["unchanged"] += 1
     return counts
+
+
+def reference_lines(*, actor=None) -> list[str]:
+    """`load_reference_data` step: the categories, before the criteria sets whose sheets apply to them."""
+    counts = load_categories()
+    return ["product categories created={created} updated={updated} unchanged={unchanged}".format(**counts)]
+
+
+def placement_lines(*, actor=None) -> list[str]:
+    """`load_reference_data` step, last: successions may have changed, so products are placed again."""
+    from products.placement import place_all_products
+
+    return [f"product places recomputed={place_all_products()}"]
