@@ -3,7 +3,8 @@
 A model opts in by using a ScopedQuerySet and naming, in `scope_area_field`, the path to the administrative unit
 that places it. The user's reach for an action comes from their area memberships (the function named by
 `settings.AREA_SCOPE`, accounts.scope.area_scope): a province membership reaches everything located in that
-province, a commune membership that commune, each across the 2025 reform through the recorded successions. Anything outside answers 404 (see `get_in_scope_or_404`).
+province, a commune membership that commune, each across the 2025 reform through the recorded successions.
+Anything outside answers 404 (see `get_in_scope_or_404`).
 """
 
 from django.conf import settings
