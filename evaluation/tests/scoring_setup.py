@@ -1,14 +1,17 @@
 """Plain helpers (not fixtures) that build a small published set, a round with a council and scored products.
 
-Shared by the documents, proposals, API and concurrency tests; the points are the test's choosing.
+Shared by the documents, proposals, API and concurrency tests; the points are the test's choosing. `build_round_2026`
+and `score_to` work on the real 26/2026 sheets loaded with the reference data (`record_minimums` judges their star
+minimums as the secretary). Rounds starting from 22/05/2026 follow 26/2026: the council scores a product only after the
+advisory team's report (`report_all`, or `build_round(..., reported=True)`).
 """
 
 import datetime
 
 from conftest import make_user
-from evaluation import council
+from evaluation import advisory, council
 from evaluation.council_models import MemberRole
-from evaluation.models import CriteriaSet, Criterion, Option, Part, Section, SheetScope
+from evaluation.models import CriteriaSet, Criterion, MandatoryRule, Option, Part, Section, SheetScope
 from producers.services import create_producer
 from products.models import ProductCategory
 from products.services import create_product
@@ -49,8 +52,17 @@ def build_set(code="TEST") -> CriteriaSet:
     return cs
 
 
-def build_round(officer, unit, products=("Gạo thử",), prefix=""):
-    """A round of Tỉnh Điện Biên with the COUNCIL above (usernames prefixed) and one item per product name."""
+def report_all(items, reporter):
+    """The advisory team's (or the province office's) report on each item, which 26/2026 requires before scoring."""
+    for item in items:
+        advisory.write_report(
+            actor=reporter, item=item, summary="Hồ sơ đầy đủ.", recommendation="Đề nghị hội đồng chấm điểm."
+        )
+
+
+def build_round(officer, unit, products=("Gạo thử",), prefix="", reported=False):
+    """A round of Tỉnh Điện Biên with the COUNCIL above (usernames prefixed) and one item per product name;
+    `reported`: the advisory team has reported on each item (the council may score)."""
     cs = build_set(code=f"TEST{prefix}")
     producer = create_producer(actor=None, name=f"HTX Thử{prefix}", producer_type="htx", location=unit("2025:03328"))
     rnd = council.create_round(
@@ -75,6 +87,8 @@ def build_round(officer, unit, products=("Gạo thử",), prefix=""):
             group=ProductCategory.objects.get(system="148", code="thuc-pham"),
         )
         items.append(council.add_product(actor=officer, evaluation_round=rnd, product=product))
+    if reported:
+        report_all(items, people["tu.van"])
     return rnd, items, people
 
 
@@ -105,3 +119,96 @@ def score_all(item, people, table, lock=True, approve=True):
         council.approve_item(actor=people["chu.tich"], item=item)
     item.refresh_from_db()
     return result
+
+
+# ── The real 26/2026 set (reference data) ──────────────────────────────────────────────────────────────────────────
+
+ROUND_2026 = (datetime.date(2026, 11, 2), datetime.date(2026, 12, 15))
+
+
+def product_2026(unit, producer, name, subgroup_code=None, group_code=None):
+    """A product of Điện Biên filed under a 26/2026 phân nhóm (`subgroup_code`, e.g. "04"; its 148 group follows), or
+    only under a 148 group (`group_code`)."""
+    subgroup = ProductCategory.objects.get(system="2026", code=subgroup_code) if subgroup_code else None
+    group = subgroup.maps_to if subgroup else ProductCategory.objects.get(system="148", code=group_code)
+    return create_product(
+        actor=None, name=name, producer=producer, location=unit("2025:03328"), group=group, subgroup=subgroup
+    )
+
+
+def build_round_2026(officer, unit, products=(("Mật ong hoa cà phê", "04"),), prefix="", reported=True):
+    """A round of Tỉnh Điện Biên in 11–12/2026 on the 26/2026 set, the COUNCIL above (usernames prefixed) and one item
+    per (name, phân nhóm code) on that phân nhóm's sheet; the advisory team reports on each unless not `reported`."""
+    cs = CriteriaSet.objects.get(code="26-2026")
+    producer = create_producer(
+        actor=None, name=f"HTX Mật ong{prefix}", producer_type="htx", location=unit("2025:03328")
+    )
+    rnd = council.create_round(
+        actor=officer,
+        province=unit("2025:11"),
+        title=f"Đợt 2/2026{prefix}",
+        starts_on=ROUND_2026[0],
+        ends_on=ROUND_2026[1],
+        criteria_set=cs,
+    )
+    people = {}
+    for name, role in COUNCIL:
+        people[name] = make_user(prefix + name, "council_member", "2025:11")
+        council.add_member(actor=officer, evaluation_round=rnd, user=people[name], role=role)
+    items = [
+        council.add_product(evaluation_round=rnd, actor=officer, product=product_2026(unit, producer, name, code))
+        for name, code in products
+    ]
+    if reported:
+        report_all(items, people["tu.van"])
+    return rnd, items, people
+
+
+def score_to(item, user, target, submit=True, fixed=None):
+    """Choose options on the item's sheet (any sheet) so that the member's total is `target` points.
+
+    `fixed`: criterion code → option position (1-based, as printed) chosen first; the other criteria take their top
+    option, lowered from the last criterion back until the total is reached.
+    """
+    fixed = fixed or {}
+    sheet_criteria = list(Criterion.objects.filter(scope=item.sheet).prefetch_related("options").order_by("position"))
+    choice = {}
+    for criterion in sheet_criteria:
+        options = sorted(criterion.options.all(), key=lambda o: o.position)
+        if criterion.code in fixed:
+            choice[criterion.code] = options[fixed[criterion.code] - 1]
+        else:
+            choice[criterion.code] = max(options, key=lambda o: o.points)
+    drop = sum(o.points for o in choice.values()) - target
+    for criterion in reversed(sheet_criteria):
+        if drop <= 0:
+            break
+        if criterion.code in fixed:
+            continue
+        chosen = choice[criterion.code]
+        lower = [o for o in criterion.options.all() if chosen.points - o.points <= drop]
+        best = min(lower, key=lambda o: o.points)
+        choice[criterion.code] = best
+        drop -= chosen.points - best.points
+    assert drop == 0, f"cannot reach {target} on {item.sheet}"
+    for criterion in sheet_criteria:
+        council.choose_option(actor=user, item=item, criterion=criterion, option=choice[criterion.code])
+    if submit:
+        council.submit_sheet(actor=user, item=item)
+
+
+def rules_of(item, max_stars=5):
+    """The item's sheet's star minimums up to `max_stars`, in sheet order."""
+    return list(
+        MandatoryRule.objects.filter(criterion__scope=item.sheet_id, stars__lte=max_stars)
+        .select_related("criterion")
+        .order_by("criterion__position", "stars")
+    )
+
+
+def record_minimums(item, recorder, max_stars=5, not_met=None):
+    """The recorder judges every minimum up to `max_stars`: met, except (criterion code, stars) → note in `not_met`."""
+    not_met = not_met or {}
+    for rule in rules_of(item, max_stars):
+        note = not_met.get((rule.criterion.code, rule.stars))
+        council.record_minimum(actor=recorder, item=item, rule=rule, met=note is None, note=note or "")

@@ -12,7 +12,7 @@ API = "/api/v1/evaluation"
 
 @pytest.fixture
 def setting(province_officer, unit):
-    rnd, (item,), people = build_round(province_officer, unit)
+    rnd, (item,), people = build_round(province_officer, unit, reported=True)
     return rnd, item, people
 
 

@@ -10,6 +10,7 @@ from core.errors import DomainError, NotFound, PermissionRefused
 from evaluation import council
 from evaluation.council_models import ItemStatus, MemberRole
 from evaluation.models import CriteriaSet, Criterion, MandatoryRule, Option, Part, Section, SheetScope
+from evaluation.tests.scoring_setup import report_all
 from producers.services import create_producer
 from products.models import ProductCategory
 from products.services import create_product
@@ -72,6 +73,7 @@ def setting(criteria_set, province_officer, unit):
         people[name] = make_user(name, "council_member", "2025:11")
         council.add_member(actor=province_officer, evaluation_round=rnd, user=people[name], role=role)
     item = council.add_product(actor=province_officer, evaluation_round=rnd, product=product)
+    report_all([item], people["tu.van"])  # 26/2026 (the round starts after 22/05/2026): reported before scoring
     return rnd, item, people
 
 
@@ -189,12 +191,27 @@ def test_a_sheet_cannot_be_submitted_incomplete(setting):
 def test_mandatory_criteria_cap_the_stars_with_the_reason(setting):
     rnd, item, p = setting
     c3 = Criterion.objects.get(scope=item.sheet, code="C3")
-    MandatoryRule.objects.create(criterion=c3, stars=5, min_points=20)
+    rule = MandatoryRule.objects.create(criterion=c3, stars=5, min_points=20)
     for user in ("chu.tich", "tv1", "tv2", "tv3"):
         score(item, p[user], (2, 2, 1))  # 90 each, C3 only 10
     result = council.lock_item(actor=p["chu.tich"], item=item)
-    assert result.band_stars == 5 and result.final_stars == 4
-    assert "Tiêu chí 3" in result.cap_reasons[0]
+    assert result.band_stars == 5 and result.final_stars == 4  # not yet judged: held back
+    assert [r.criterion_code for r in result.pending_minimums] == ["C3"]
+    assert "Tiêu chí 3" in result.cap_reasons[0] and "chưa ghi nhận" in result.cap_reasons[0]
+    item.refresh_from_db()
+    assert (item.final_stars, len(item.cap_reasons)) == (4, 1)
+    with pytest.raises(DomainError, match=r"C3 \(5★\)"):
+        council.approve_item(actor=p["chu.tich"], item=item)
+    council.record_minimum(actor=p["thu.ky"], item=item, rule=rule, met=False, note="Chưa xuất khẩu")
+    result = council.result_of(item)
+    assert result.final_stars == 4 and result.pending_minimums == []
+    assert "Tiêu chí 3" in result.cap_reasons[0] and "Chưa xuất khẩu" in result.cap_reasons[0]
+    # the dossier, not the members' 10 points on C3, decides
+    council.record_minimum(actor=p["thu.ky"], item=item, rule=rule, met=True)
+    approved = council.approve_item(actor=p["chu.tich"], item=item)
+    assert (approved.final_stars, approved.cap_reasons) == (5, [])
+    item.refresh_from_db()
+    assert (item.status, item.final_stars) == (ItemStatus.APPROVED, 5)
 
 
 def test_a_round_needs_a_published_set_and_the_province_office(criteria_set, commune_officer, unit):

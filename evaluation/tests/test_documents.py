@@ -23,7 +23,9 @@ def text_of(pdf: bytes) -> str:
 
 @pytest.fixture
 def scored(province_officer, unit):
-    rnd, (rice, tea), people = build_round(province_officer, unit, products=("Gạo tám thơm", "Chè Shan tuyết"))
+    rnd, (rice, tea), people = build_round(
+        province_officer, unit, products=("Gạo tám thơm", "Chè Shan tuyết"), reported=True
+    )
     council.declare_conflict(actor=people["tv3"], item=tea, reason="Người thân của chủ thể")
     score_all(rice, people, {"chu.tich": (2, 2, 1), "tv1": (2, 1, 2), "tv2": (1, 2, 2), "tv3": (1, 2, 2)})
     score(tea, people["chu.tich"], (2, 2, 2))  # tea is still being scored

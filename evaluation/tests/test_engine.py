@@ -125,11 +125,16 @@ def test_median_of_even_count():
     assert r.spread == D("35")
 
 
-def test_mean_reaching_band_edge_uses_rounded_mean():
-    # 89.995 rounds half-up to 90.00 → 5★ (the band is taken on the council's 2-decimal score).
+def test_band_is_taken_on_the_exact_mean_not_the_rounded_one():
+    # 89.995 is shown rounded half-up as 90.00 but is below 90: 4★ (only the figure shown is rounded).
     r = result(full_council("89.99", "90.00"))
     assert r.mean == D("90.00")
-    assert r.band_stars == 5
+    assert (r.band_stars, r.final_stars) == (4, 4)
+    # (89.99 + 89.99 + 90.03) / 3 = 90.0033…: shown 90.00 and 5★
+    r = result(full_council("89.99", "89.99", "90.03"))
+    assert (r.mean, r.band_stars) == (D("90.00"), 5)
+    # exactly on the edge: 5★
+    assert result(full_council("89.98", "90.02")).band_stars == 5
 
 
 # --- flags and divergence ----------------------------------------------------------------------------------------
@@ -249,14 +254,14 @@ def test_advisory_never_counts():
         sheet("adv1", "100", role="advisory", points={"A1": D(0)}),
         sheet("adv2", "99", role="advisory"),
     ]
-    r = result(sheets, mandatory=[MandatoryRule(4, "A1", D(1), "A1")])
+    r = result(sheets, mandatory=[MandatoryRule(4, "A1", D(1), "A1", met=True)])
     assert r.mean == D("70.67")
     assert r.counted == [CHAIR, "m1", "m2"]
     assert r.flagged_pairs == []
     assert r.quorum_needed == 3
     assert r.advisory_mean == D("99.50")
-    assert r.criterion_means == {}
-    assert r.final_stars == 3  # A1 unmet: the advisory team's points on it count for nothing
+    assert r.criterion_means == {}  # the advisory team's points are not the council's
+    assert r.final_stars == 4  # the advisory team's 0 on A1 judges nothing: the recorded minimum is met
 
 
 def test_advisory_alone_gives_no_result():
@@ -294,13 +299,21 @@ def test_no_counted_sheets():
     assert r.quorum_met is False
 
 
-# --- mandatory caps ----------------------------------------------------------------------------------------------
+# --- star minimums (judged once per product, never from the members' points) --------------------------------------
 
 RULES = [
-    MandatoryRule(3, "C8", D(1), "Có tiêu chuẩn sản phẩm được công bố"),
-    MandatoryRule(4, "C9", D(2), "Có kiểm nghiệm an toàn thực phẩm định kỳ"),
-    MandatoryRule(5, "C11", D(2), "Có khả năng xuất khẩu"),
+    ("C8", 3, "Có tiêu chuẩn sản phẩm được công bố"),
+    ("C9", 4, "Có kiểm nghiệm an toàn thực phẩm định kỳ"),
+    ("C11", 5, "Có khả năng xuất khẩu"),
 ]
+
+
+def rules(c8=True, c9=True, c11=True, **notes):
+    """The three minimums with their recorded judgement (True, False, or None: not yet judged) and notes."""
+    met = {"C8": c8, "C9": c9, "C11": c11}
+    return [
+        MandatoryRule(stars, code, D(1), text, met=met[code], note=notes.get(code, "")) for code, stars, text in RULES
+    ]
 
 
 def mandatory_sheets(total, **points):
@@ -309,58 +322,130 @@ def mandatory_sheets(total, **points):
     return [sheet(mid, total, points={code: D(v[i]) for code, v in points.items()}) for i, mid in enumerate(members)]
 
 
-def test_all_mandatory_rules_met():
-    r = result(mandatory_sheets("92", C8=(1, 1, 1, 1), C9=(2, 2, 2, 2), C11=(2, 2, 3, 1)), mandatory=RULES)
-    assert r.criterion_means["C11"] == D("2.00")  # exactly the minimum is enough
+def test_a_rule_is_unjudged_until_recorded():
+    rule = MandatoryRule(4, "C9", D(2), "x")
+    assert (rule.met, rule.note) == (None, "")
+
+
+def test_all_minimums_met():
+    r = result(full_council("92", "92", "92"), mandatory=rules())
     assert (r.band_stars, r.final_stars, r.certified) == (5, 5, True)
-    assert r.cap_reasons == []
+    assert r.cap_reasons == [] and r.pending_minimums == []
 
 
-def test_missing_five_star_rule_caps_at_four():
-    r = result(mandatory_sheets("92", C8=(1, 1, 1, 1), C9=(2, 2, 2, 2), C11=(1, 2, 1, 2)), mandatory=RULES)
+def test_a_five_star_minimum_not_met_caps_at_four_with_the_note():
+    r = result(full_council("92", "92", "92"), mandatory=rules(c11=False, C11="Chưa có hợp đồng xuất khẩu"))
     assert r.mean == D("92.00")
     assert (r.band_stars, r.final_stars, r.certified) == (5, 4, True)
-    assert r.cap_reasons == ["Chưa đạt tiêu chí bắt buộc cho 5 sao: Có khả năng xuất khẩu (bình quân 1,50 < 2)"]
+    assert r.cap_reasons == [
+        "Chưa đạt yêu cầu tối thiểu cho 5 sao, tiêu chí C11: Có khả năng xuất khẩu (hồ sơ không đạt: "
+        "Chưa có hợp đồng xuất khẩu)"
+    ]
+    assert r.pending_minimums == []  # judged, not pending
 
 
-def test_missing_three_star_rule_caps_at_two_not_certified():
-    r = result(mandatory_sheets("92", C8=(0, 1, 0, 1), C9=(2, 2, 2, 2), C11=(3, 3, 3, 3)), mandatory=RULES)
+def test_a_minimum_not_met_without_a_note():
+    r = result(full_council("80", "80", "80"), mandatory=rules(c9=False))
+    assert r.final_stars == 3
+    assert r.cap_reasons == [
+        "Chưa đạt yêu cầu tối thiểu cho 4 sao, tiêu chí C9: Có kiểm nghiệm an toàn thực phẩm định kỳ (hồ sơ không đạt)"
+    ]
+
+
+def test_a_three_star_minimum_not_met_caps_below_the_band_and_is_not_certified():
+    r = result(full_council("92", "92", "92"), mandatory=rules(c8=False, C8="Chưa công bố tiêu chuẩn"))
     assert (r.band_stars, r.final_stars, r.certified) == (5, 2, False)
     assert r.cap_reasons == [
-        "Chưa đạt tiêu chí bắt buộc cho 3 sao: Có tiêu chuẩn sản phẩm được công bố (bình quân 0,50 < 1)"
+        "Chưa đạt yêu cầu tối thiểu cho 3 sao, tiêu chí C8: Có tiêu chuẩn sản phẩm được công bố "
+        "(hồ sơ không đạt: Chưa công bố tiêu chuẩn)"
     ]
 
 
-def test_several_unmet_rules_reported_highest_first():
-    r = result(mandatory_sheets("92", C8=(1, 1, 1, 1), C9=(1, 1, 1, 1), C11=(0, 0, 0, 0)), mandatory=RULES)
+def test_minimums_are_cumulative():
+    # a 5★ product must meet the 3★ and 4★ minimums too: the lowest level missed sets the stars
+    assert result(full_council("95", "95", "95"), mandatory=rules(c9=False)).final_stars == 3
+    assert result(full_council("95", "95", "95"), mandatory=rules(c8=False)).final_stars == 2
+    assert result(full_council("75", "75", "75"), mandatory=rules(c8=False)).final_stars == 2
+
+
+def test_several_unmet_minimums_reported_highest_first():
+    r = result(full_council("92", "92", "92"), mandatory=rules(c9=False, c11=False))
+    assert r.final_stars == 3
+    assert [reason.split(",")[0] for reason in r.cap_reasons] == [
+        "Chưa đạt yêu cầu tối thiểu cho 5 sao",
+        "Chưa đạt yêu cầu tối thiểu cho 4 sao",
+    ]
+
+
+def test_same_level_reasons_by_criterion_code():
+    extra = MandatoryRule(4, "A2", D(1), "Có nhãn hàng hóa", met=False)
+    r = result(full_council("80", "80", "80"), mandatory=[*rules(c9=False), extra])
     assert r.final_stars == 3
     assert [reason.split(":")[0] for reason in r.cap_reasons] == [
-        "Chưa đạt tiêu chí bắt buộc cho 5 sao",
-        "Chưa đạt tiêu chí bắt buộc cho 4 sao",
+        "Chưa đạt yêu cầu tối thiểu cho 4 sao, tiêu chí A2",
+        "Chưa đạt yêu cầu tối thiểu cho 4 sao, tiêu chí C9",
     ]
 
 
-def test_rules_above_the_band_do_not_matter():
-    r = result(mandatory_sheets("80", C8=(1, 1, 1, 1), C9=(2, 2, 2, 2), C11=(0, 0, 0, 0)), mandatory=RULES)
-    assert (r.band_stars, r.final_stars) == (4, 4)
-    assert r.cap_reasons == []
-
-
-def test_unscored_mandatory_criterion_is_not_met():
-    r = result(mandatory_sheets("75", C8=(1, 1, 1, 1)), mandatory=RULES)
-    assert r.final_stars == 3
+def test_unjudged_minimums_hold_the_stars_back_and_are_pending():
+    r = result(full_council("92", "92", "92"), mandatory=rules(c9=None, c11=None))
+    assert (r.band_stars, r.final_stars) == (5, 3)
+    assert [(rule.criterion_code, rule.stars) for rule in r.pending_minimums] == [("C9", 4), ("C11", 5)]
     assert r.cap_reasons == [
-        "Chưa đạt tiêu chí bắt buộc cho 4 sao: Có kiểm nghiệm an toàn thực phẩm định kỳ "
-        "(không có thành viên nào chấm tiêu chí này)"
+        "Chưa đạt yêu cầu tối thiểu cho 5 sao, tiêu chí C11: Có khả năng xuất khẩu (chưa ghi nhận đạt hay không)",
+        "Chưa đạt yêu cầu tối thiểu cho 4 sao, tiêu chí C9: Có kiểm nghiệm an toàn thực phẩm định kỳ "
+        "(chưa ghi nhận đạt hay không)",
     ]
 
 
-def test_mandatory_uses_counted_members_only():
-    sheets = mandatory_sheets("92", C8=(1, 1, 1, 0), C9=(2, 2, 2, 2), C11=(2, 2, 2, 2))
-    assert result(sheets, mandatory=RULES).final_stars == 2  # C8 mean 0.75 < 1
-    assert result(sheets, mandatory=RULES, conflicted_ids={"m3"}).final_stars == 5  # m3's 0 is left out
+def test_pending_lists_only_unjudged_rules_not_the_unmet_ones():
+    r = result(full_council("92", "92", "92"), mandatory=rules(c8=None, c9=False))
+    assert r.final_stars == 2
+    assert [rule.criterion_code for rule in r.pending_minimums] == ["C8"]
+    assert len(r.cap_reasons) == 2
+
+
+def test_minimums_above_the_band_do_not_matter():
+    r = result(full_council("80", "80", "80"), mandatory=rules(c11=False))
+    assert (r.band_stars, r.final_stars) == (4, 4) and r.cap_reasons == []
+    r = result(full_council("80", "80", "80"), mandatory=rules(c11=None))
+    assert (r.band_stars, r.final_stars) == (4, 4)
+    assert r.cap_reasons == [] and r.pending_minimums == []  # a 5★ rule need not be judged for a 4★ product
+    r = result(full_council("60", "60", "60"), mandatory=rules(c9=None, c11=None))
+    assert (r.band_stars, r.final_stars, r.pending_minimums) == (3, 3, [])
+
+
+def test_below_the_certified_bands_no_minimum_applies():
+    r = result(full_council("40", "40", "40"), mandatory=rules(c8=None, c9=False))
+    assert (r.band_stars, r.final_stars, r.certified) == (2, 2, False)
+    assert r.cap_reasons == [] and r.pending_minimums == []
+
+
+def test_no_counted_sheets_nothing_pending():
+    r = result([sheet(CHAIR, "80", submitted=False)], mandatory=rules(c8=None, c9=None, c11=None))
+    assert (r.band_stars, r.final_stars) == (None, None)
+    assert r.cap_reasons == [] and r.pending_minimums == []
+
+
+def test_one_members_zero_no_longer_caps():
+    # m3 chose nothing on the marked options: the minimum is a fact of the dossier, judged met
+    sheets = mandatory_sheets("92", C8=(1, 1, 1, 0), C9=(2, 2, 2, 0), C11=(2, 2, 2, 0))
+    r = result(sheets, mandatory=rules())
+    assert r.criterion_means["C8"] == D("0.75")  # still shown to the council
+    assert (r.final_stars, r.cap_reasons) == (5, [])
+
+
+def test_members_points_cannot_meet_an_unmet_minimum():
+    sheets = mandatory_sheets("92", C8=(1, 1, 1, 1), C9=(2, 2, 2, 2), C11=(5, 5, 5, 5))
+    assert result(sheets, mandatory=rules(c11=False)).final_stars == 4
+    assert result(sheets, mandatory=rules(c11=None)).final_stars == 4
 
 
 def test_rule_for_unknown_star_level_refused():
     with pytest.raises(ValueError):
         result(full_council("70"), mandatory=[MandatoryRule(6, "X", D(1), "x")])
+
+
+def test_rule_with_float_points_refused():
+    with pytest.raises(TypeError):
+        result(full_council("70"), mandatory=[MandatoryRule(4, "X", 1.5, "x", met=True)])

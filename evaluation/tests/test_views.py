@@ -13,6 +13,7 @@ from conftest import make_user
 from evaluation import council
 from evaluation.council_models import ItemStatus, MemberRole, Scoresheet, SheetStatus
 from evaluation.models import CriteriaSet, Criterion, Option, Part, Section, SheetScope
+from evaluation.tests.scoring_setup import report_all
 from producers.services import create_producer
 from products.models import ProductCategory
 from products.services import create_product
@@ -66,6 +67,7 @@ def build(province_officer, unit, *, criteria=3, members=3, code="T"):
         people[name] = make_user(f"{code}.{name}", "council_member", "2025:11")
         council.add_member(actor=province_officer, evaluation_round=rnd, user=people[name], role=role)
     items = [council.add_product(actor=province_officer, evaluation_round=rnd, product=p) for p in products]
+    report_all(items, province_officer)  # 26/2026: the council scores after the advisory report (here the office's)
     return rnd, items, people
 
 
@@ -191,6 +193,7 @@ def test_the_board_shows_progress_quorum_and_flags_to_the_chair_only(client, set
     assert f'data-testid="cell-{other.pk}-{p["m2"].username}" data-state="conflicted"' in page
     assert p["sec"].username not in page  # the secretary does not score
     assert "Chưa đủ túc số" in page and 'data-testid="lock"' in page
+    assert reverse("evaluation:minimums", args=[item.pk]) in page  # the star minimums and knock-outs of each item
     client.force_login(province_officer)  # the province office reads the board, acts through the chair only
     page = client.get(url).content.decode()
     assert 'data-testid="progress"' in page and 'data-testid="lock"' not in page and 'data-testid="result"' not in page
@@ -281,7 +284,7 @@ def test_minutes_results_and_sheets_download_only_for_those_who_may_read_them(
     from evaluation.council_models import Scoresheet
     from evaluation.tests.scoring_setup import build_round, score
 
-    rnd, items, people = build_round(province_officer, unit, prefix="dl")
+    rnd, items, people = build_round(province_officer, unit, prefix="dl", reported=True)
     score(items[0], people["tv1"], (2, 2, 2))
     client.force_login(province_officer)
     minutes = client.get(f"/evaluation/{rnd.pk}/minutes.pdf")
@@ -338,7 +341,7 @@ def test_the_province_office_organises_a_round_and_records_the_decision(
     client.post(f"/evaluation/{rnd.pk}/members/", {"username": "khong.co", "role": "member"})
     assert rnd.members.count() == 1
 
-    scored, items, people = build_round(province_officer, unit, prefix="qd")
+    scored, items, people = build_round(province_officer, unit, prefix="qd", reported=True)
     score_all(items[0], people, {u: (2, 2, 1) for u in ("chu.tich", "tv1", "tv2", "tv3")})  # 80 → 4★
     response = client.post(f"/evaluation/{scored.pk}/decision/", {"number": "99/QĐ-UBND", "date": "2026-11-01"})
     assert response.status_code == 302
