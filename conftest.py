@@ -13,6 +13,13 @@ from areas.queries import get_unit
 from core.reference import load_all_reference_data
 
 
+def pytest_configure(config):
+    # Tests create hundreds of accounts: a fast hasher there (never in settings) keeps councils cheap to build.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

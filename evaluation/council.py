@@ -140,6 +140,12 @@ def add_product(*, actor, evaluation_round, product, sheet=None) -> RoundItem:
         item, created = RoundItem.objects.get_or_create(
             evaluation_round=evaluation_round, product=product, defaults={"sheet": sheet}
         )
+        if not created and item.sheet_id != sheet.pk:
+            raise DomainError(
+                _("'%(p)s' đã có trong đợt, chấm theo phiếu %(s)s; không đổi phiếu được.")
+                % {"p": product.name, "s": item.sheet},
+                field="sheet",
+            )
         if created:
             audit.record(
                 actor=actor,
@@ -322,6 +328,8 @@ def _require_recorder(actor, item) -> CouncilMember:
     member = _seat(actor, item)
     if member.role not in (MemberRole.SECRETARY, MemberRole.CHAIR):
         raise PermissionRefused(_("Chỉ thư ký hoặc chủ tịch hội đồng ghi nhận việc này."))
+    if Conflict.objects.filter(item=item, member=member).exists():
+        raise PermissionRefused(_("Bạn đã khai báo xung đột lợi ích với sản phẩm này nên không ghi nhận được."))
     return member
 
 

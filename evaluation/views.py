@@ -424,7 +424,11 @@ def minimums(request, pk: int):
     item, seat = _item(request, pk)
     if seat is None and not _manages(request.user, item.evaluation_round):
         raise Http404
-    records = seat is not None and seat.role in (MemberRole.SECRETARY, MemberRole.CHAIR)
+    records = (
+        seat is not None
+        and seat.role in (MemberRole.SECRETARY, MemberRole.CHAIR)
+        and not Conflict.objects.filter(item=item, member=seat).exists()
+    )
     return TemplateResponse(
         request,
         "evaluation/minimums.html",

@@ -300,3 +300,27 @@ def test_the_scoring_screen_shows_markers_notes_knockouts_and_the_link(client, h
     assert reverse("evaluation:minimums", args=[item.pk]) in page
     assert "văn bản in 13" in page  # criterion 7's misprinted option, scored 3
     assert "Yêu cầu: 100% sản phẩm được nuôi/trồng trên địa bàn cấp tỉnh" in page  # a criterion's note
+
+
+def test_a_chair_with_a_conflict_cannot_record_minimums_or_knock_outs(honey):
+    """A judgement that decides the stars is never made by a member who declared a conflict on the product."""
+    rnd, item, people = honey
+    council.declare_conflict(actor=people["chu.tich"], item=item, reason="Người nhà của chủ thể")
+    first = MandatoryRule.objects.filter(criterion__scope=item.sheet_id).first()
+    with pytest.raises(PermissionRefused):
+        council.record_minimum(actor=people["chu.tich"], item=item, rule=first, met=True)
+    with pytest.raises(PermissionRefused):
+        council.record_elimination(actor=people["chu.tich"], item=item, reason="Giả mạo hồ sơ")
+    assert not MinimumCheck.objects.filter(item=item).exists()
+    council.record_minimum(actor=people["thu.ky"], item=item, rule=first, met=True)  # the secretary still can
+    assert MinimumCheck.objects.filter(item=item, met=True).count() == 1
+
+
+def test_a_product_already_in_the_round_keeps_its_sheet(honey, province_officer):
+    from evaluation.models import SheetScope
+
+    rnd, item, people = honey
+    other = SheetScope.objects.get(criteria_set__code="26-2026", category__code="26")
+    with pytest.raises(DomainError, match="không đổi phiếu được"):
+        council.add_product(actor=province_officer, evaluation_round=rnd, product=item.product, sheet=other)
+    assert council.add_product(actor=province_officer, evaluation_round=rnd, product=item.product) == item
