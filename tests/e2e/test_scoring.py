@@ -8,6 +8,7 @@ from areas.models import AdministrativeUnit
 from areas.queries import get_unit
 from conftest import make_user
 from core.reference import load_all_reference_data
+from evaluation import advisory
 from evaluation.council_models import Scoresheet, SheetStatus
 from evaluation.tests.test_views import build, fill
 
@@ -20,7 +21,16 @@ def council_round():
     if not AdministrativeUnit.objects.exists():
         load_all_reference_data()
     officer = make_user("tinh.e2e", "province_officer", "2025:11")
-    return build(officer, get_unit, criteria=3, members=2, code="e")
+    rnd, items, people = build(officer, get_unit, criteria=3, members=2, code="e")
+    # The round runs in October 2026, under 26/2026: the council scores only after the advisory team's report
+    # (Điều 7.3). `build` may write it already; write it here (as the province office) only where it is missing.
+    for item in items:
+        if not advisory.has_report(item):
+            advisory.write_report(
+                actor=officer, item=item, summary="Hồ sơ đầy đủ.", recommendation="Đề nghị hội đồng chấm điểm."
+            )
+    assert all(advisory.has_report(item) for item in items)
+    return rnd, items, people
 
 
 def log_in(page, live_server, user):
