@@ -3,7 +3,7 @@
 Pure functions over plain dataclasses and ``Decimal`` (never ``float``): no Django, no models, no database,
 so the rules can be tested and reused by the views, the API and the reports alike.
 
-Rules (from /work/shared/domain.md §4–5):
+Rules (the official texts and provincial practice, docs/criteria-26-2026.md):
 
 - Star bands on the council's average total, compared with ``>=`` on decimals (89.5 is 4★); only 3–5★ are certified.
   The bands live in ``evaluation/data/star_bands.yaml``.

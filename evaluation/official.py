@@ -1,6 +1,6 @@
 """Scoring sheets of an official decision, read from the structured text in evaluation/criteria/*-sheets.json.
 
-The JSON files are copies of shared/criteria/ (see its README for provenance): parts → criterion groups → criteria
+The JSON files hold the printed sheets (provenance: evaluation/criteria/SOURCES.md): parts → criterion groups → criteria
 (with sub-criteria) → options with points and star markers (`min_star`), the knock-out conditions (`eliminated_when`)
 and the requirement notes printed under criteria. Wording and points are kept as printed. What the printed text gets
 wrong or leaves out is never silently fixed: each case becomes a finding of the set, shown to the administrator, and

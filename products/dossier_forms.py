@@ -1,5 +1,5 @@
-"""The printed forms of a dossier under 26/2026/QĐ-TTg (Phụ lục III; shared/criteria/qd-26-2026-forms.txt), as Django
-forms whose fields follow the printed blanks in order, grouped in the printed sections.
+"""The printed forms of a dossier under 26/2026/QĐ-TTg (Phụ lục III, evaluation/criteria/qd-26-2026-forms.txt), as
+Django forms whose fields follow the printed blanks in order, grouped in the printed sections.
 
 - Mẫu số 01 Phiếu đăng ký đánh giá, phân hạng sản phẩm OCOP (`RegistrationForm`), filled in by the producer;
 - Mẫu số 02 Báo cáo tự đánh giá về sản phẩm (`SelfAssessmentForm`), filled in by the producer; Điều 6.1 b and c add,

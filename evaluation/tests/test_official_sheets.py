@@ -30,7 +30,7 @@ JSON_1048 = CRITERIA_DIR / "qd-1048-sheets.json"
 PARTS_2026 = {"A": Decimal(40), "B": Decimal(25), "C": Decimal(35)}
 PARTS_1048 = {"A": Decimal(35), "B": Decimal(25), "C": Decimal(40)}
 GLYPHS_1048 = {"Rýợu": "Rượu"}
-# The two misprints of 26/2026 (README of shared/criteria): (sheet, criterion, option position) → (printed, scored)
+# The two misprints of 26/2026 (evaluation/criteria/SOURCES.md): (sheet, criterion, option position) → (printed, scored)
 MISPRINTS_2026 = {(4, "7", 3): (Decimal(13), Decimal(3)), (11, "6.1.1", 2): (Decimal(11), Decimal(2))}
 ADDITIVE = "additive_options"
 
