@@ -218,16 +218,20 @@ def _apply(spec: SetSpec, existing, stored, *, actor, sheet_source, result: Save
         if not scope.incoming or scope.criteria is None:
             continue
         old = stored_scopes.get(scope.code)
-        if sheet_meta_key(scope) != (
-            row.number,
-            row.title,
-            row.classification,
-            tuple(row.eliminated_when),
-            tuple(row.notes),
-        ):
+        if old is None or sheet_meta_key(scope) != sheet_meta_key(old):
+            fields = ["number", "title", "classification", "eliminated_when", "notes"]
+            before = audit.snapshot(row, fields)
             row.number, row.title, row.classification = scope.number, scope.title, scope.classification
             row.eliminated_when, row.notes = list(scope.eliminated_when), list(scope.notes)
-            row.save(update_fields=["number", "title", "classification", "eliminated_when", "notes"])
+            row.save(update_fields=fields)
+            if old is not None:  # a new sheet's details are part of its creation entry
+                audit.record(
+                    actor=actor,
+                    action="evaluation.sheet.details_changed",
+                    obj=row,
+                    before=before,
+                    after=audit.snapshot(row, fields),
+                )
         if old is not None and sheet_key(old.criteria) == sheet_key(scope.criteria):
             result.counts["sheets_unchanged"] += 1
             continue
