@@ -64,7 +64,7 @@ class VerifyOut(Schema):
     stars: int
     decision: DecisionRef
     valid_from: datetime.date
-    valid_until: datetime.date = Field(description="first day without validity (exclusive)")
+    valid_until: datetime.date = Field(description="the last day of the certificate's term (inclusive)")
     last_valid_day: datetime.date = Field(description="the last day of validity, after supersession or revocation")
     revocation: RevocationOut | None = Field(description="only when revoked on `checked_on`")
     superseded_by: SuccessorOut | None = Field(description="only when superseded on `checked_on`")

@@ -63,12 +63,13 @@ def new_certificate_code() -> str:
 
 
 def valid_on_q(day, prefix: str = "") -> Q:
-    """Certificates in force on `day`: started, not past valid_until, not ended by supersession or revocation.
+    """Certificates in force on `day`: started, not past their last valid day (`valid_until`, inclusive), not ended by
+    supersession or revocation.
 
     The SQL form of certification.queries.state_on; both read the same stored dates. `prefix` reaches the
     certificate through a relation (e.g. "certificates__").
     """
-    return Q(**{f"{prefix}valid_from__lte": day, f"{prefix}valid_until__gt": day}) & (
+    return Q(**{f"{prefix}valid_from__lte": day, f"{prefix}valid_until__gte": day}) & (
         Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": day})
     )
 
@@ -93,7 +94,13 @@ class Certificate(models.Model):
     stars = models.PositiveSmallIntegerField(_("số sao"))
     score = models.DecimalField(_("điểm"), max_digits=5, decimal_places=2, null=True, blank=True)
     valid_from = models.DateField(_("hiệu lực từ"))
-    valid_until = models.DateField(_("hiệu lực đến (không kể)"))
+    valid_until = models.DateField(
+        _("hiệu lực đến hết ngày"),
+        help_text=_(
+            "Ngày cuối cùng giấy chứng nhận còn hiệu lực (Bộ luật Dân sự 2015 Điều 147–148: thời hạn 36 tháng kể từ "
+            "ngày quyết định kết thúc vào cuối ngày tương ứng của tháng thứ 36)."
+        ),
+    )
     ended_on = models.DateField(_("chấm dứt từ"), null=True, blank=True)
     end_reason = models.CharField(_("lý do chấm dứt"), max_length=20, choices=EndReason.choices, blank=True)
     revocation = models.ForeignKey(
@@ -138,7 +145,7 @@ class Certificate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["product", "decision"], name="certificate_product_decision_uniq"),
             models.CheckConstraint(condition=Q(stars__gte=3, stars__lte=5), name="certificate_stars_3_5"),
-            models.CheckConstraint(condition=Q(valid_until__gt=models.F("valid_from")), name="certificate_dates"),
+            models.CheckConstraint(condition=Q(valid_until__gte=models.F("valid_from")), name="certificate_dates"),
         ]
         indexes = [models.Index(fields=["valid_from", "valid_until", "ended_on"], name="certificate_validity_idx")]
 
@@ -147,13 +154,14 @@ class Certificate(models.Model):
 
     @property
     def last_valid_day(self):
-        end = min(d for d in (self.valid_until, self.ended_on) if d is not None)
-        return end - datetime.timedelta(days=1)
+        if self.ended_on is not None and self.ended_on <= self.valid_until:
+            return self.ended_on - datetime.timedelta(days=1)
+        return self.valid_until
 
     @property
     def term_last_day(self) -> datetime.date:
         """The last day of the certificate's term (ngày hết thời hạn), whatever ended it earlier."""
-        return self.valid_until - datetime.timedelta(days=1)
+        return self.valid_until
 
     @property
     def revocation_deadline(self) -> datetime.date | None:

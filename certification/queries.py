@@ -36,9 +36,9 @@ def state_on(certificate: Certificate, day: datetime.date) -> str:
         return CertificateState.NOT_YET
     if certificate.ended_on is not None and day >= certificate.ended_on:
         return CertificateState.REVOKED if certificate.end_reason == EndReason.REVOKED else CertificateState.SUPERSEDED
-    if day >= certificate.valid_until:
+    if day > certificate.valid_until:
         return CertificateState.EXPIRED
-    if (certificate.valid_until - day).days <= expiry_warning_days():
+    if (certificate.valid_until - day).days + 1 <= expiry_warning_days():
         return CertificateState.EXPIRING
     return CertificateState.VALID
 
@@ -78,8 +78,8 @@ class Verification:
 
     @property
     def days_left(self) -> int:
-        """Days from `day` to the first day without validity (1 on the last valid day)."""
-        return (self.certificate.valid_until - self.day).days
+        """Days of validity left counting `day` itself (1 on the last valid day)."""
+        return (self.certificate.valid_until - self.day).days + 1
 
 
 def successor_of(certificate: Certificate) -> Certificate | None:

@@ -22,8 +22,9 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def default_valid_until(decision_date: datetime.date) -> datetime.date:
-    """The first day without validity of a certificate decided on `decision_date`: the period's validity (36 months,
-    domain.md §7; 26/2026 Điều 4.3) after the decision."""
+    """The last valid day of a certificate decided on `decision_date`: the period's validity (36 months, 26/2026
+    Điều 4.3) counted as the Civil Code 2015 Art. 147–148 counts a period in months: it ends at the end of the same
+    day of the last month, or that month's last day (31/12/2021 → 31/12/2024; 29/02/2024 → 28/02/2027)."""
     return add_months(decision_date, process.validity_months(decision_date))
 
 

@@ -167,7 +167,7 @@ def _rerating_messages(certificate, today, officers, url, closing: bool):
 
 
 def _expired_messages(certificate, officers, url):
-    facts = {**_facts(certificate), "expired_on": _fmt(certificate.valid_until)}
+    facts = {**_facts(certificate), "expired_on": _fmt(certificate.valid_until + datetime.timedelta(days=1))}
     key = f"{KIND_EXPIRED}:{certificate.pk}:{certificate.valid_until.isoformat()}"
     title = _("Giấy chứng nhận OCOP đã hết hạn, chưa công nhận lại: %(product)s") % facts
     body = (

@@ -2,15 +2,16 @@
 (26/2026 Điều 7.6.a) is open.
 
 Both queues are the SQL form of certification.queries.state_on (tested against it): a certificate is EXPIRING on
-`today` when it is valid that day (Certificate.objects.valid_on) and `valid_until - today <= days`; it is EXPIRED
-when it has passed `valid_until` and was neither superseded nor revoked by then (`ended_on` null or later); of
+`today` when it is valid that day (Certificate.objects.valid_on) and its days left counting today
+(`valid_until - today + 1`, `valid_until` being the last valid day) are at most `days`; it is EXPIRED when today is
+after `valid_until` and was neither superseded nor revoked by then (`ended_on` null or later); of
 those, only a product's latest certificate begun by `today` counts, as in holding_on (the chain kept by
 certification.services already guarantees it: a later certificate ends the earlier one from its start). The `days`
 window defaults to expiry_warning_days() (settings.OCOP_EXPIRY_WARNING_DAYS, 30), so with the default the queue is
 exactly the certificates whose state is EXPIRING.
 
 The re-rating queue takes its numbers from the process rules (evaluation.process.rerating_regimes): a certificate is
-in it on `today` when it is valid that day and `today` lies in its window, i.e. its last day (valid_until − 1) lies
+in it on `today` when it is valid that day and `today` lies in its window, i.e. its last day (valid_until) lies
 between today + the window's closing days and today + its opening days, for the period whose window governs that
 last day.
 """
@@ -39,7 +40,7 @@ def expiring_among(queryset, today: datetime.date, days: int | None = None):
     days = expiry_warning_days() if days is None else days
     return (
         queryset.valid_on(today)
-        .filter(valid_until__lte=today + datetime.timedelta(days=days))
+        .filter(valid_until__lt=today + datetime.timedelta(days=days))
         .select_related(*RELATED)
         .order_by("valid_until", "product__search_name", "id")
     )
@@ -49,7 +50,7 @@ def expired_not_renewed_among(queryset, today: datetime.date):
     """Products' latest certificates that have expired by `today`, not superseded (re-recognised) nor revoked;
     longest overdue first."""
     return (
-        queryset.filter(valid_until__lte=today)
+        queryset.filter(valid_until__lt=today)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
         .exclude(Exists(_later_begun(today)))
         .select_related(*RELATED)
@@ -59,7 +60,7 @@ def expired_not_renewed_among(queryset, today: datetime.date):
 
 def _window_open_q(today: datetime.date, closing_within: int | None = None) -> Q:
     """Certificates whose re-rating window contains `today` (and, with `closing_within`, closes within that many
-    days), by their exclusive end `valid_until` (= last day + 1)."""
+    days), by their last valid day `valid_until`."""
     one = datetime.timedelta(days=1)
     q = Q(pk__in=[])
     for regime in process.rerating_regimes():
@@ -72,7 +73,7 @@ def _window_open_q(today: datetime.date, closing_within: int | None = None) -> Q
         if regime.end_last_day is not None:
             last_to = min(last_to, regime.end_last_day - one)
         if last_from <= last_to:
-            q |= Q(valid_until__gte=last_from + one, valid_until__lte=last_to + one)
+            q |= Q(valid_until__gte=last_from, valid_until__lte=last_to)
     return q
 
 
@@ -121,4 +122,4 @@ def expired_not_renewed(user, today: datetime.date):
 def days_left(certificate, today: datetime.date) -> int:
     """Days the certificate is still valid counting today: 1 on its last valid day, 0 on the day it expires,
     negative once expired (the number of days since)."""
-    return (certificate.valid_until - today).days
+    return (certificate.valid_until - today).days + 1

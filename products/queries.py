@@ -90,9 +90,9 @@ class ProductFilter(BootstrapMixin, forms.Form):
         if state == "certified":
             qs = qs.filter(is_certified=True)
         elif state == CertificateState.EXPIRING:
-            qs = qs.filter(Exists(valid.filter(valid_until__lte=day + datetime.timedelta(days=expiry_warning_days()))))
+            qs = qs.filter(Exists(valid.filter(valid_until__lt=day + datetime.timedelta(days=expiry_warning_days()))))
         elif state == CertificateState.EXPIRED:
-            qs = qs.filter(is_certified=False, latest_until__lte=day).exclude(
+            qs = qs.filter(is_certified=False, latest_until__lt=day).exclude(
                 latest_ended__lte=day, latest_reason=EndReason.REVOKED
             )
         elif state == CertificateState.REVOKED:

@@ -209,7 +209,7 @@ def rerating_window_of(dossier, day: datetime.date | None = None):
     if holding.certificate is None:
         return None
     # the end of the certificate's 36-month term (its last valid day), whatever may end it earlier
-    return dossier_rules.rerating_window(holding.certificate.valid_until - datetime.timedelta(days=1))
+    return dossier_rules.rerating_window(holding.certificate.term_last_day)
 
 
 def form_errors(code: str, dossier) -> tuple[str | None, str] | None:

@@ -15,7 +15,7 @@ from core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-RECOGNISED = D(2026, 1, 10)  # valid until the end of 09/01/2029
+RECOGNISED = D(2026, 1, 10)  # valid through the end of 10/01/2029
 
 
 def inspect(actor, product, **overrides):
@@ -124,7 +124,7 @@ def test_the_page_shows_the_certificate_rules_and_records_an_inspection(client, 
     url = f"/register/products/{certified.pk}/supervision/"
     page = client.get(url).content.decode()
     assert 'data-testid="inspection-form"' in page and "Chưa có lần kiểm tra nào." in page
-    assert 'data-testid="rerating-window"' in page and "13/07/2028" in page and "11/09/2028" in page
+    assert 'data-testid="rerating-window"' in page and "14/07/2028" in page and "12/09/2028" in page
     assert "Chủ tịch UBND cấp tỉnh" in page  # who revokes a 4★ certificate
     response = client.post(url, form_data(), follow=True)
     assert response.redirect_chain[-1][0] == url

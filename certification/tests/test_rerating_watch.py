@@ -49,7 +49,7 @@ def run(day: datetime.date) -> dict:
 def test_the_window_is_open_from_180_to_120_days_before_the_last_day(
     ocop_product, recognise, province_officer, day, listed
 ):
-    recognise(ocop_product(), D(2024, 7, 1), stars=4, valid_until=D(2027, 7, 1))  # last day 30/06/2027
+    recognise(ocop_product(), D(2024, 7, 1), stars=4, valid_until=D(2027, 6, 30))  # last day 30/06/2027
     assert names(watch.rerating_open(province_officer, day)) == (["Gạo tám thơm"] if listed else [])
 
 
@@ -59,9 +59,9 @@ def test_the_sql_queue_agrees_with_the_process_rules_on_every_boundary(
     """The window and which certificates it governs come from evaluation.process; the SQL must agree each day."""
     last_days = [D(2026, 9, 18), D(2026, 9, 19), D(2026, 9, 20), D(2027, 6, 30), D(2028, 2, 29), D(2028, 8, 27)]
     for n, last in enumerate(last_days):
-        recognise(ocop_product(f"Sản phẩm {n}", producer=f"HTX {n}"), D(2024, 3, 1), valid_until=last + T(days=1))
+        recognise(ocop_product(f"Sản phẩm {n}", producer=f"HTX {n}"), D(2024, 3, 1), valid_until=last)
     revoked = ocop_product("Bị thu hồi", producer="HTX Thu hồi")
-    recognise(revoked, D(2024, 3, 1), valid_until=D(2027, 7, 1))
+    recognise(revoked, D(2024, 3, 1), valid_until=D(2027, 6, 30))
     from certification import services
 
     decision = revocation_decision(D(2027, 1, 15))
@@ -77,7 +77,7 @@ def test_the_sql_queue_agrees_with_the_process_rules_on_every_boundary(
         expected = set()
         for c in certificates:
             window = process.rerating_window(c.term_last_day)
-            valid = c.valid_from <= day < c.valid_until and (c.ended_on is None or day < c.ended_on)
+            valid = c.valid_from <= day <= c.valid_until and (c.ended_on is None or day < c.ended_on)
             if window and valid and window[0] <= day <= window[1]:
                 expected.add(c.pk)
         assert {c.pk for c in watch.rerating_open(system_admin, day)} == expected, day
@@ -90,7 +90,7 @@ def test_the_sql_queue_agrees_with_the_process_rules_on_every_boundary(
 def test_holder_and_province_are_reminded_when_the_window_opens_and_before_it_closes(
     ocop_product, recognise, holder, province_officer, other_province_officer, commune_officer
 ):
-    certificate = recognise(ocop_product("Mật ong bạc hà"), D(2024, 7, 1), stars=4, valid_until=D(2027, 7, 1))
+    certificate = recognise(ocop_product("Mật ong bạc hà"), D(2024, 7, 1), stars=4, valid_until=D(2027, 6, 30))
     certificate.product.producer.accounts.add(holder)
 
     assert run(D(2026, 12, 31))["notifications"] == 0
@@ -105,7 +105,7 @@ def test_holder_and_province_are_reminded_when_the_window_opens_and_before_it_cl
     entry = AuditEntry.objects.get(action="certification.certificate.rerating_notified")
     assert entry.after == {
         "holders": ["chuthe"],
-        "valid_until": "2027-07-01",
+        "valid_until": "2027-06-30",
         "reminder": "open",
         "window": ["2027-01-01", "2027-03-02"],
     }
@@ -128,14 +128,14 @@ def test_holder_and_province_are_reminded_when_the_window_opens_and_before_it_cl
 
 
 def test_the_closing_reminder_follows_its_setting(ocop_product, recognise, province_officer, settings):
-    recognise(ocop_product(), D(2024, 7, 1), valid_until=D(2027, 7, 1))  # the window closes on 02/03/2027
+    recognise(ocop_product(), D(2024, 7, 1), valid_until=D(2027, 6, 30))  # the window closes on 02/03/2027
     settings.OCOP_RERATING_CLOSING_REMINDER_DAYS = 10
     assert run(D(2027, 2, 20))["rerating_closing"] == 0
     assert run(D(2027, 2, 21))["rerating_closing"] == 1
 
 
 def test_earlier_certificates_keep_the_30_day_reminder(ocop_product, recognise, holder, province_officer):
-    certificate = recognise(ocop_product("Chè Shan tuyết"), D(2022, 12, 31), stars=3, valid_until=D(2026, 1, 1))
+    certificate = recognise(ocop_product("Chè Shan tuyết"), D(2022, 12, 31), stars=3, valid_until=D(2025, 12, 31))
     certificate.product.producer.accounts.add(holder)
     assert run(D(2025, 12, 1))["expiring"] == 0  # 31 days left
     result = run(D(2025, 12, 2))
@@ -146,7 +146,7 @@ def test_earlier_certificates_keep_the_30_day_reminder(ocop_product, recognise, 
 
 def test_a_certificate_of_article_12_3_is_told_of_its_extension(ocop_product, recognise, holder, province_officer):
     """Last day 30/06/2026: its 26/2026 window closed before 26/2026 took effect (Điều 12.3)."""
-    certificate = recognise(ocop_product(), D(2023, 6, 30), stars=3, valid_until=D(2026, 7, 1))
+    certificate = recognise(ocop_product(), D(2023, 6, 30), stars=3, valid_until=D(2026, 6, 30))
     certificate.product.producer.accounts.add(holder)
     result = run(D(2026, 6, 5))
     assert result["expiring"] == 1 and result["rerating_open"] == 0
@@ -156,7 +156,7 @@ def test_a_certificate_of_article_12_3_is_told_of_its_extension(ocop_product, re
 
 def test_the_notice_never_drops_below_the_rules_minimum(ocop_product, recognise, province_officer, settings):
     """domain.md §7: at least 30 days' notice before expiry under the earlier rules, whatever the office set."""
-    recognise(ocop_product(), D(2022, 12, 31), valid_until=D(2026, 1, 1))
+    recognise(ocop_product(), D(2022, 12, 31), valid_until=D(2025, 12, 31))
     settings.OCOP_EXPIRY_WARNING_DAYS = 10
     result = run(D(2025, 12, 10))  # 22 days left
     assert result["window_days"] == 30 and result["expiring"] == 1
@@ -165,7 +165,7 @@ def test_the_notice_never_drops_below_the_rules_minimum(ocop_product, recognise,
 def test_the_command_reports_the_rerating_reminders(ocop_product, recognise, province_officer, capsys):
     from django.core.management import call_command
 
-    recognise(ocop_product(), D(2024, 7, 1), valid_until=D(2027, 7, 1))
+    recognise(ocop_product(), D(2024, 7, 1), valid_until=D(2027, 6, 30))
     call_command("send_expiry_reminders", "--date", "2027-01-01")
     assert "1 re-rating windows open, 0 closing" in capsys.readouterr().out
 
@@ -175,7 +175,7 @@ def test_the_command_reports_the_rerating_reminders(ocop_product, recognise, pro
 
 def test_the_watch_page_has_a_rerating_tab(client, ocop_product, recognise, province_officer):
     today = timezone.localdate()
-    certificate = recognise(ocop_product("Măng khô"), D(2024, 7, 1), valid_until=today + T(days=150))
+    certificate = recognise(ocop_product("Măng khô"), D(2024, 7, 1), valid_until=today + T(days=149))
     opens, closes = process.rerating_window(certificate.term_last_day)
     client.force_login(province_officer)
     page = client.get("/certificates/expiring/?tab=rerating").content.decode()

@@ -83,8 +83,8 @@ def names(queryset):
 
 def test_expiring_in_30_days_is_listed_and_in_31_days_is_not(make_product, certify, province_officer, settings):
     settings.OCOP_EXPIRY_WARNING_DAYS = 30
-    in_30 = certify(make_product("Hết hạn sau 30 ngày"), D(2023, 5, 4), valid_until=TODAY + T(days=30))
-    in_31 = certify(make_product("Hết hạn sau 31 ngày"), D(2023, 5, 4), valid_until=TODAY + T(days=31))
+    in_30 = certify(make_product("Hết hạn sau 30 ngày"), D(2023, 5, 4), valid_until=TODAY + T(days=29))
+    in_31 = certify(make_product("Hết hạn sau 31 ngày"), D(2023, 5, 4), valid_until=TODAY + T(days=30))
     assert (state_on(in_30, TODAY), state_on(in_31, TODAY)) == (S.EXPIRING, S.VALID)
     assert names(watch.expiring_soon(province_officer, TODAY)) == ["Hết hạn sau 30 ngày"]
     assert names(watch.expiring_soon(province_officer, TODAY, days=31)) == [
@@ -95,7 +95,7 @@ def test_expiring_in_30_days_is_listed_and_in_31_days_is_not(make_product, certi
 
 
 def test_the_window_follows_the_setting(make_product, certify, province_officer, settings):
-    certify(make_product(), D(2023, 5, 4), valid_until=TODAY + T(days=45))
+    certify(make_product(), D(2023, 5, 4), valid_until=TODAY + T(days=44))
     settings.OCOP_EXPIRY_WARNING_DAYS = 30
     assert names(watch.expiring_soon(province_officer, TODAY)) == []
     settings.OCOP_EXPIRY_WARNING_DAYS = 45
@@ -103,7 +103,7 @@ def test_the_window_follows_the_setting(make_product, certify, province_officer,
 
 
 def test_the_last_valid_day_is_expiring_and_the_next_day_expired(make_product, certify, province_officer):
-    certificate = certify(make_product(), D(2023, 5, 4), valid_until=TODAY)  # valid until the end of yesterday
+    certificate = certify(make_product(), D(2023, 5, 4), valid_until=TODAY - T(days=1))  # valid through the end of yesterday
     assert certificate.last_valid_day == TODAY - T(days=1)
     yesterday = TODAY - T(days=1)
     assert names(watch.expiring_soon(province_officer, yesterday)) == ["Gạo tám thơm"]
@@ -114,7 +114,7 @@ def test_the_last_valid_day_is_expiring_and_the_next_day_expired(make_product, c
 
 def test_an_expired_then_re_recognised_product_is_not_listed(make_product, certify, province_officer, unit):
     product = make_product()
-    first = certify(product, D(2022, 1, 10), valid_until=D(2025, 1, 10))
+    first = certify(product, D(2022, 1, 10), valid_until=D(2025, 1, 9))
     certify(product, D(2025, 9, 1), stars=4)  # re-recognised after a gap
     first.refresh_from_db()
     between = D(2025, 3, 1)
@@ -126,10 +126,10 @@ def test_an_expired_then_re_recognised_product_is_not_listed(make_product, certi
 
 def test_a_revoked_certificate_is_not_listed(make_product, certify, province_officer, unit):
     before_expiry = make_product("Thu hồi trước hạn")
-    certify(before_expiry, D(2023, 6, 1), valid_until=TODAY + T(days=10))
+    certify(before_expiry, D(2023, 6, 1), valid_until=TODAY + T(days=9))
     revoke(unit, before_expiry, TODAY - T(days=5))
     after_expiry = make_product("Thu hồi sau khi hết hạn")  # the batch revocations of domain.md §7
-    certify(after_expiry, D(2022, 6, 1), valid_until=TODAY - T(days=60))
+    certify(after_expiry, D(2022, 6, 1), valid_until=TODAY - T(days=61))
     revoke(unit, after_expiry, TODAY - T(days=2))
     assert names(watch.expiring_soon(province_officer, TODAY)) == []
     assert names(watch.expired_not_renewed(province_officer, TODAY)) == []
@@ -142,19 +142,19 @@ def test_the_sql_queues_agree_with_state_on_for_every_date(make_product, certify
     plain = make_product("Một giấy")
     certify(plain, D(2021, 3, 31))  # valid until 31/03/2024
     renewed = make_product("Công nhận lại")
-    certify(renewed, D(2021, 1, 10), valid_until=D(2024, 1, 10))
+    certify(renewed, D(2021, 1, 10), valid_until=D(2024, 1, 9))
     certify(renewed, D(2024, 2, 1), stars=4)
     renewed_early = make_product("Công nhận lại trước hạn")
-    certify(renewed_early, D(2021, 2, 1), valid_until=D(2024, 2, 1))
+    certify(renewed_early, D(2021, 2, 1), valid_until=D(2024, 1, 31))
     certify(renewed_early, D(2024, 1, 20), stars=5)
     revoked = make_product("Bị thu hồi")
-    certify(revoked, D(2021, 2, 15), valid_until=D(2024, 2, 15))
+    certify(revoked, D(2021, 2, 15), valid_until=D(2024, 2, 14))
     revoke(unit, revoked, D(2024, 1, 31))
     revoked_late = make_product("Thu hồi sau hạn")
-    certify(revoked_late, D(2021, 1, 5), valid_until=D(2024, 1, 5))
+    certify(revoked_late, D(2021, 1, 5), valid_until=D(2024, 1, 4))
     revoke(unit, revoked_late, D(2024, 3, 1))
     leap = make_product("Hai mươi chín tháng hai")
-    certify(leap, D(2021, 2, 28), valid_until=D(2024, 2, 29))
+    certify(leap, D(2021, 2, 28), valid_until=D(2024, 2, 29))  # the leap day is its last day
 
     certificates = list(Certificate.objects.select_related("product"))
     by_product = {}
@@ -181,8 +181,8 @@ def test_the_sql_queues_agree_with_state_on_for_every_date(make_product, certify
 def test_another_provinces_officer_sees_nothing_of_it(
     make_product, certify, province_officer, other_province_officer, commune_officer, other_commune_officer
 ):
-    certify(make_product("Sắp hết"), D(2023, 5, 4), valid_until=TODAY + T(days=5))
-    certify(make_product("Đã hết"), D(2022, 5, 4), valid_until=TODAY - T(days=5))
+    certify(make_product("Sắp hết"), D(2023, 5, 4), valid_until=TODAY + T(days=4))
+    certify(make_product("Đã hết"), D(2022, 5, 4), valid_until=TODAY - T(days=6))
     for user in (province_officer, commune_officer):  # Xã Thanh Nưa succeeded the old Xã Thanh Hưng
         assert names(watch.expiring_soon(user, TODAY)) == ["Sắp hết"]
         assert names(watch.expired_not_renewed(user, TODAY)) == ["Đã hết"]
@@ -192,9 +192,9 @@ def test_another_provinces_officer_sees_nothing_of_it(
 
 
 def test_a_producer_sees_only_the_certificates_of_their_own_producers(make_product, certify, producer):
-    own = certify(make_product("Của mình"), D(2023, 5, 4), valid_until=TODAY + T(days=5))
+    own = certify(make_product("Của mình"), D(2023, 5, 4), valid_until=TODAY + T(days=4))
     own.product.producer.accounts.add(producer)
-    certify(make_product("Của chủ thể khác", producer="HTX Khác"), D(2023, 5, 4), valid_until=TODAY + T(days=5))
+    certify(make_product("Của chủ thể khác", producer="HTX Khác"), D(2023, 5, 4), valid_until=TODAY + T(days=4))
     assert names(watch.expiring_soon(producer, TODAY)) == ["Của mình"]
 
 
@@ -206,8 +206,8 @@ def today():
 
 
 def test_the_page_lists_both_queues(client, make_product, certify, province_officer):
-    certify(make_product("Mật ong bạc hà"), D(2023, 6, 1), valid_until=today() + T(days=12), stars=4, number="12/QĐ")
-    certify(make_product("Chè Shan tuyết"), D(2022, 6, 1), valid_until=today() - T(days=3))
+    certify(make_product("Mật ong bạc hà"), D(2023, 6, 1), valid_until=today() + T(days=11), stars=4, number="12/QĐ")
+    certify(make_product("Chè Shan tuyết"), D(2022, 6, 1), valid_until=today() - T(days=4))
     client.force_login(province_officer)
     page = client.get("/certificates/expiring/").content.decode()
     assert "Mật ong bạc hà" in page and "HTX Thanh Hưng" in page and "12/QĐ" in page and "4★" in page
@@ -223,7 +223,7 @@ def test_the_page_lists_both_queues(client, make_product, certify, province_offi
 def test_the_days_filter_widens_the_queue_and_answers_htmx_with_a_fragment(
     client, make_product, certify, province_officer
 ):
-    certify(make_product("Còn 40 ngày"), D(2023, 6, 1), valid_until=today() + T(days=40))
+    certify(make_product("Còn 40 ngày"), D(2023, 6, 1), valid_until=today() + T(days=39))
     client.force_login(province_officer)
     assert "Còn 40 ngày" not in client.get("/certificates/expiring/").content.decode()
     response = client.get("/certificates/expiring/?days=60", headers={"HX-Request": "true"})
@@ -248,7 +248,7 @@ def test_the_page_requires_login(client):
 
 
 def test_another_provinces_officer_sees_an_empty_page(client, make_product, certify, other_province_officer):
-    certify(make_product("Măng khô Tủa Chùa"), D(2023, 5, 4), valid_until=today() + T(days=5))
+    certify(make_product("Măng khô Tủa Chùa"), D(2023, 5, 4), valid_until=today() + T(days=4))
     client.force_login(other_province_officer)
     page = client.get("/certificates/expiring/").content.decode()
     assert "Măng khô Tủa Chùa" not in page and "Không có giấy chứng nhận nào sắp hết hạn." in page
@@ -289,10 +289,10 @@ def test_the_task_notifies_holders_and_province_officers_once(
     make_product, certify, holder, province_officer, other_province_officer, commune_officer, settings
 ):
     settings.OCOP_EXPIRY_WARNING_DAYS = 30
-    expiring = certify(make_product("Sắp hết"), D(2023, 5, 4), valid_until=TODAY + T(days=20))
+    expiring = certify(make_product("Sắp hết"), D(2023, 5, 4), valid_until=TODAY + T(days=19))
     expiring.product.producer.accounts.add(holder)
-    certify(make_product("Đã hết"), D(2022, 5, 4), valid_until=TODAY - T(days=3))
-    certify(make_product("Còn lâu", producer="HTX Khác"), D(2023, 5, 4), valid_until=TODAY + T(days=200))
+    certify(make_product("Đã hết"), D(2022, 5, 4), valid_until=TODAY - T(days=4))
+    certify(make_product("Còn lâu", producer="HTX Khác"), D(2023, 5, 4), valid_until=TODAY + T(days=199))
 
     result = send_expiry_reminders.enqueue(TODAY.isoformat())
     assert result.return_value == {
@@ -328,12 +328,12 @@ def test_the_task_notifies_holders_and_province_officers_once(
 
 
 def test_a_new_expiry_date_is_a_new_reminder(make_product, certify, province_officer):
-    certificate = certify(make_product(), D(2023, 5, 4), valid_until=TODAY + T(days=20))
+    certificate = certify(make_product(), D(2023, 5, 4), valid_until=TODAY + T(days=19))
     send_expiry_reminders.enqueue(TODAY.isoformat())
     certify(
         certificate.product,
         certificate.decision.date,
-        valid_until=TODAY + T(days=25),
+        valid_until=TODAY + T(days=24),
         number=certificate.decision.number,
     )
     send_expiry_reminders.enqueue(TODAY.isoformat())
@@ -344,7 +344,7 @@ def test_a_new_expiry_date_is_a_new_reminder(make_product, certify, province_off
 def test_the_task_emails_only_when_email_is_configured(
     make_product, certify, holder, province_officer, settings, django_capture_on_commit_callbacks
 ):
-    certificate = certify(make_product(), D(2023, 5, 4), valid_until=TODAY + T(days=20))
+    certificate = certify(make_product(), D(2023, 5, 4), valid_until=TODAY + T(days=19))
     certificate.product.producer.accounts.add(holder)
     with django_capture_on_commit_callbacks(execute=True):
         send_expiry_reminders.enqueue(TODAY.isoformat())
@@ -359,7 +359,7 @@ def test_the_task_emails_only_when_email_is_configured(
 
 
 def test_the_command_runs_the_task_for_a_date(make_product, certify, province_officer, capsys):
-    certify(make_product(), D(2023, 5, 4), valid_until=TODAY + T(days=20))
+    certify(make_product(), D(2023, 5, 4), valid_until=TODAY + T(days=19))
     call_command("send_expiry_reminders", "--date", TODAY.isoformat())
     out = capsys.readouterr().out
     assert "1 expiring" in out and "1 new notifications" in out

@@ -100,7 +100,7 @@ def certify(product, unit, *, stars=3, on=CERTIFIED_ON, until=None, revoked_on=N
         decision=decision,
         stars=stars,
         valid_from=on,
-        valid_until=until or D(on.year + 3, on.month, on.day) + datetime.timedelta(days=1),
+        valid_until=until or D(on.year + 3, on.month, on.day),
         ended_on=revoked_on,
         end_reason="revoked" if revoked_on else "",
     )
