@@ -16,6 +16,7 @@ from core.text import fold
 from producers import services as producers
 from producers.choices import ProducerType, parse_producer_type
 from products import services as products
+from products.choices import ProductStatus
 from products.models import ProductCategory
 
 REGISTER_COLUMNS = [
@@ -271,7 +272,7 @@ def _write_register_row(r: _RegisterRow, actor, result: ImportResult, resolver) 
             group=r.group,
             subgroup=r.subgroup,
             location=r.commune,
-            status="certified",
+            status=ProductStatus.PRODUCING,  # a registered product is on the market, as one the council recognised
         )
     else:
         changes = {}

@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
 
 from certification.choices import CertificateState, EndReason
 from certification.models import Certificate
@@ -64,6 +65,45 @@ def holding_on(product, day: datetime.date, certificates=None) -> Holding:
         return Holding(None, None)
     latest = max(started, key=lambda c: (c.valid_from, c.id))
     return Holding(latest, state_on(latest, day))
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """A product's recognition on a day, derived and never stored: the certificate it holds and that certificate's
+    state (valid, expiring, expired, revoked; none), and whether a ≥ 90 result of it awaits the ministry
+    (potential 5★, CONTRACT §6), which a product may be while it still holds a 3★/4★ certificate."""
+
+    holding: Holding
+    potential_5_star: bool
+
+    @property
+    def state(self) -> str:
+        return self.holding.state or "none"
+
+    @property
+    def is_ocop(self) -> bool:
+        return self.holding.is_valid
+
+
+def potential_5_star_q(day: datetime.date, prefix: str = "") -> Q:
+    """Products (through `prefix`, e.g. "product__") proposed to the ministry and not yet decided there on `day`."""
+    from evaluation.council_models import MinistryProposal
+    from evaluation.proposals import pending_on_q
+
+    pending = MinistryProposal.objects.filter(pending_on_q(day), item__product=OuterRef(f"{prefix}pk"))
+    return Q(Exists(pending))
+
+
+def recognition_on(product, day: datetime.date, certificates=None, potential: bool | None = None) -> Recognition:
+    """The product's recognition on `day`. `certificates` and `potential` may come prefetched/annotated for lists
+    (products.queries annotates `potential_5_star`), so a list costs no query per product."""
+    if potential is None:
+        potential = getattr(product, "potential_5_star", None)
+    if potential is None:
+        from products.models import Product
+
+        potential = Product.objects.filter(potential_5_star_q(day), pk=product.pk).exists()
+    return Recognition(holding_on(product, day, certificates), bool(potential))
 
 
 @dataclass(frozen=True)

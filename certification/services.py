@@ -137,6 +137,7 @@ def record_certificate(
                 valid_until=valid_until,
             )
             rebuild_chain(product, certificates + [certificate])
+            _mark_in_production(actor, product)
             audit.record(
                 actor=actor,
                 action=f"certification.certificate.{kind}",
@@ -161,6 +162,16 @@ def record_certificate(
             after=audit.snapshot(existing, CERT_FIELDS),
         )
         return existing, "updated"
+
+
+def _mark_in_production(actor, product) -> None:
+    """A recognised product is on the market: one still marked as being developed (an idea accepted by the commune)
+    is now in production, whether the certificate came from the council or from a register import."""
+    from products.choices import ProductStatus
+    from products.services import update_product
+
+    if product.status == ProductStatus.DEVELOPING:
+        update_product(actor=actor, product=product, status=ProductStatus.PRODUCING)
 
 
 def check_revocation_authority(certificate: Certificate, issuing_level: str, day: datetime.date) -> None:

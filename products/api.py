@@ -1,11 +1,11 @@
 import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from api.auth import AUTH
-from certification.queries import holding_on
+from certification.queries import recognition_on
 from producers.api import filtered
 from products.queries import ProductFilter, products_for
 
@@ -22,6 +22,16 @@ class CertificateOut(Schema):
     state: str
 
 
+def _recognition(product, context):
+    """One derivation per product and response (the list's queryset annotates `potential_5_star`)."""
+    day = getattr(context["request"], "as_of", None) or datetime.date.today()
+    cached = getattr(product, "_recognition", None)
+    if cached is None or cached[0] != day:
+        cached = (day, recognition_on(product, day, certificates=list(product.certificates.all())))
+        product._recognition = cached
+    return cached[1]
+
+
 class ProductOut(Schema):
     id: int
     name: str
@@ -31,6 +41,14 @@ class ProductOut(Schema):
     location: str
     current_location: str | None
     certificate: CertificateOut | None
+    recognition: str = Field(
+        description="the product's state on the day, derived from its certificates: valid, expiring, expired, "
+        "revoked or none"
+    )
+    potential_5_star: bool = Field(
+        description="a provincial result of at least 90 points was approved and proposed to the ministry, "
+        "not yet decided there (CONTRACT §6)"
+    )
 
     @staticmethod
     def resolve_producer(obj):
@@ -49,9 +67,16 @@ class ProductOut(Schema):
         return str(obj.current_location.area_id) if obj.current_location_id else None
 
     @staticmethod
+    def resolve_recognition(obj, context):
+        return _recognition(obj, context).state
+
+    @staticmethod
+    def resolve_potential_5_star(obj, context):
+        return _recognition(obj, context).potential_5_star
+
+    @staticmethod
     def resolve_certificate(obj, context):
-        day = getattr(context["request"], "as_of", None) or datetime.date.today()
-        holding = holding_on(obj, day, certificates=list(obj.certificates.all()))
+        holding = _recognition(obj, context).holding
         cert = holding.certificate
         if cert is None:
             return None

@@ -14,9 +14,11 @@ class CategoryLevel(models.TextChoices):
 
 
 class ProductStatus(models.TextChoices):
+    """Where the product stands in production. Whether it is an OCOP product on a day (certified, expired, revoked,
+    potential 5★) is never stored: certification.queries.recognition_on derives it from the certificates."""
+
     DEVELOPING = "developing", _("Đang phát triển")
-    IN_EVALUATION = "in-evaluation", _("Đang đánh giá")
-    CERTIFIED = "certified", _("Đã công nhận")
+    PRODUCING = "producing", _("Đang sản xuất, kinh doanh")
     STOPPED = "stopped", _("Ngừng sản xuất")
 
 

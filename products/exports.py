@@ -26,6 +26,7 @@ def register_columns():
         _("Ngày quyết định"),
         _("Hiệu lực đến"),
         _("Tình trạng"),
+        _("Đề nghị Bộ công nhận 5 sao"),
     ]
 
 
@@ -46,6 +47,7 @@ def register_values(n, row):
         cert.valid_from if cert else None,
         cert.last_valid_day if cert else None,
         str(CertificateState(state).label) if state else _("Chưa có giấy chứng nhận"),
+        _("Tiềm năng 5 sao (đã đề nghị Bộ)") if row.get("potential_5_star") else "",
     ]
 
 

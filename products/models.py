@@ -100,7 +100,7 @@ class Product(models.Model):
     description = models.TextField(_("mô tả"), blank=True)
     story = models.TextField(_("câu chuyện sản phẩm"), blank=True)
     status = models.CharField(
-        _("tình trạng"), max_length=20, choices=ProductStatus.choices, default=ProductStatus.DEVELOPING
+        _("tình trạng sản xuất"), max_length=20, choices=ProductStatus.choices, default=ProductStatus.DEVELOPING
     )
     created_at = models.DateTimeField(_("ngày tạo"), default=timezone.now)
 

@@ -12,11 +12,13 @@ from areas.filters import within
 from areas.forms import AreaIdField
 from certification.choices import CertificateState, EndReason
 from certification.models import Certificate
-from certification.queries import expiry_warning_days, holding_on
+from certification.queries import expiry_warning_days, potential_5_star_q, recognition_on
 from core.forms import BootstrapMixin
 from core.text import fold
 from producers.choices import ProducerType
 from products.models import Product, ProductCategory
+
+POTENTIAL_5_STAR = "potential-5-star"
 
 STATE_CHOICES = [
     ("", _("Mọi tình trạng")),
@@ -25,6 +27,7 @@ STATE_CHOICES = [
     (CertificateState.EXPIRED, _("Hết hạn")),
     (CertificateState.REVOKED, _("Đã thu hồi")),
     ("none", _("Chưa có giấy chứng nhận")),
+    (POTENTIAL_5_STAR, _("Tiềm năng 5 sao (đã đề nghị Bộ, chưa có kết quả)")),
 ]
 
 
@@ -83,6 +86,7 @@ class ProductFilter(BootstrapMixin, forms.Form):
             latest_ended=Subquery(latest.values("ended_on")[:1]),
             latest_reason=Subquery(latest.values("end_reason")[:1]),
             latest_id=Subquery(latest.values("id")[:1]),
+            potential_5_star=potential_5_star_q(day),
         )
         if data["stars"]:
             qs = qs.filter(Exists(valid.filter(stars=data["stars"])))
@@ -99,6 +103,8 @@ class ProductFilter(BootstrapMixin, forms.Form):
             qs = qs.filter(latest_ended__lte=day, latest_reason=EndReason.REVOKED)
         elif state == "none":
             qs = qs.filter(latest_id__isnull=True)
+        elif state == POTENTIAL_5_STAR:
+            qs = qs.filter(potential_5_star=True)
         return (
             qs.select_related("producer", "group", "location", "location__parent", "current_location")
             .prefetch_related(Prefetch("certificates", Certificate.objects.select_related("decision")))
@@ -107,9 +113,17 @@ class ProductFilter(BootstrapMixin, forms.Form):
 
 
 def register_rows(products, day):
-    """The register as rows (what the page and the Excel file show), each with the certificate held on `day`."""
+    """The register as rows (what the page and the Excel file show), each with the certificate held on `day` and
+    whether the product awaits the ministry's 5★ decision."""
     rows = []
     for product in products:
-        holding = holding_on(product, day, certificates=list(product.certificates.all()))
-        rows.append({"product": product, "certificate": holding.certificate, "state": holding.state})
+        recognition = recognition_on(product, day, certificates=list(product.certificates.all()))
+        rows.append(
+            {
+                "product": product,
+                "certificate": recognition.holding.certificate,
+                "state": recognition.holding.state,
+                "potential_5_star": recognition.potential_5_star,
+            }
+        )
     return rows

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from certification.queries import holding_on, state_on
+from certification.queries import recognition_on, state_on
 from core import audit
 from core.errors import DomainError
 from core.forms import add_domain_error
@@ -66,7 +66,8 @@ def product_detail(request, pk: int):
 
     today = timezone.localdate()
     certificates = list(product.certificates.select_related("decision", "revocation").order_by("-valid_from", "-id"))
-    holding = holding_on(product, today, certificates=certificates)
+    recognition = recognition_on(product, today, certificates=certificates)
+    holding = recognition.holding
     split = product.location.successions.count() > 1
     from products import workflow
     from products.workflow_views import OpenDossierForm
@@ -80,6 +81,7 @@ def product_detail(request, pk: int):
             "dossiers": dossiers,
             "open_dossier_form": OpenDossierForm() if workflow.may_open_dossier(request.user, product) else None,
             "holding": holding,
+            "recognition": recognition,
             "today": today,
             "split": split,
             "certificates": [(c, state_on(c, today)) for c in certificates],

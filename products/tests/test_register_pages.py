@@ -75,16 +75,17 @@ def test_the_excel_export_holds_the_rows_on_screen(client, province_officer, uni
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet["A2"].value == "Tính đến ngày 01/01/2025"
     header = [c.value for c in sheet[4]]
-    assert header[:3] == ["STT", "Tên sản phẩm", "Chủ thể"] and header[-1] == "Tình trạng"
+    assert header[:3] == ["STT", "Tên sản phẩm", "Chủ thể"]
+    assert header[-2:] == ["Tình trạng", "Đề nghị Bộ công nhận 5 sao"]
     rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=5)]
     assert [r[1] for r in rows] == ["Chè 00", "Chè 01"]
-    assert rows[0][7] == 4 and rows[0][8] == 60 and rows[0][9] == "Chè/QĐ" and rows[0][-1] == "Còn hiệu lực"
+    assert rows[0][7] == 4 and rows[0][8] == 60 and rows[0][9] == "Chè/QĐ" and rows[0][-2] == "Còn hiệu lực"
     assert rows[0][10].date() == datetime.date(2024, 6, 1)
 
 
 def test_state_filters_follow_the_as_of_date(client, province_officer, unit):
     client.force_login(province_officer)
-    make_products(unit, 1, prefix="Cũ", day=datetime.date(2020, 1, 1))  # expired on 01/01/2023
+    make_products(unit, 1, prefix="Cũ", day=datetime.date(2020, 1, 1))  # valid through 01/01/2023
     make_products(unit, 1, prefix="Mới", day=datetime.date(2024, 1, 1))
     expired = client.get("/products/?state=expired&as_of=2024-06-01").content.decode()
     assert "Cũ 00" in expired and "Mới 00" not in expired
@@ -167,7 +168,7 @@ def test_product_edit_checks_the_subgroup_belongs_to_the_group(client, province_
         "name": product.name,
         "group": product.group_id,
         "subgroup": drink_subgroup.pk,
-        "status": "certified",
+        "status": "producing",
         "description": "",
         "story": "Câu chuyện",
     }
