@@ -89,24 +89,85 @@ def create_round(
     return evaluation_round
 
 
-def add_member(*, actor, evaluation_round, user, role: str) -> CouncilMember:
+def add_member(
+    *, actor, evaluation_round, user, role: str, presides_for_chair: bool | None = None
+) -> CouncilMember:
+    """Seat a member. A vice-chair may be named to preside over the products on which the chair declares a conflict
+    (`presides_for_chair`); the first vice-chair seated is named unless the call says otherwise."""
     require(actor, MANAGE, evaluation_round.province, _("Bạn không lập được hội đồng của tỉnh này."))
     if role not in MemberRole.values:
         raise DomainError(_("Vai trò trong hội đồng không hợp lệ."), field="role")
+    if presides_for_chair and role != MemberRole.VICE_CHAIR:
+        raise DomainError(_("Chỉ phó chủ tịch được chỉ định chủ trì thay chủ tịch."), field="presides_for_chair")
     with transaction.atomic():
         if CouncilMember.objects.filter(evaluation_round=evaluation_round, user=user).exists():
             raise DomainError(_("%(u)s đã có trong hội đồng.") % {"u": user}, field="user")
         if role == MemberRole.CHAIR and evaluation_round.members.filter(role=MemberRole.CHAIR).exists():
             raise DomainError(_("Hội đồng đã có chủ tịch."), field="role")
-        member = CouncilMember.objects.create(evaluation_round=evaluation_round, user=user, role=role)
+        deputy = evaluation_round.members.filter(presides_for_chair=True).first()
+        if presides_for_chair and deputy is not None:
+            raise DomainError(
+                _("%(u)s đã được chỉ định chủ trì thay chủ tịch.") % {"u": deputy.user}, field="presides_for_chair"
+            )
+        if presides_for_chair is None:
+            presides_for_chair = role == MemberRole.VICE_CHAIR and deputy is None
+        member = CouncilMember.objects.create(
+            evaluation_round=evaluation_round, user=user, role=role, presides_for_chair=presides_for_chair
+        )
         audit.record(
             actor=actor,
             action="evaluation.member.added",
             obj=evaluation_round,
             area=evaluation_round.province,
-            after={"user": user.username, "role": role},
+            after={"user": user.username, "role": role, "presides_for_chair": presides_for_chair},
         )
     return member
+
+
+def name_deputy(*, actor, member: CouncilMember) -> CouncilMember:
+    """Name another vice-chair to preside for a conflicted chair (before any product's result is approved)."""
+    evaluation_round = member.evaluation_round
+    require(actor, MANAGE, evaluation_round.province, _("Bạn không lập được hội đồng của tỉnh này."))
+    if member.role != MemberRole.VICE_CHAIR:
+        raise DomainError(_("Chỉ phó chủ tịch được chỉ định chủ trì thay chủ tịch."), field="member")
+    with transaction.atomic():
+        previous = evaluation_round.members.select_for_update().filter(presides_for_chair=True).first()
+        if previous is not None and previous.pk == member.pk:
+            return member
+        if evaluation_round.items.filter(
+            status=ItemStatus.APPROVED, conflicts__member__role=MemberRole.CHAIR
+        ).exists():
+            raise DomainError(
+                _("Đã có sản phẩm do phó chủ tịch chủ trì được phê duyệt: không đổi người chủ trì thay được nữa.")
+            )
+        evaluation_round.members.filter(presides_for_chair=True).update(presides_for_chair=False)
+        CouncilMember.objects.filter(pk=member.pk).update(presides_for_chair=True)
+        member.presides_for_chair = True
+        audit.record(
+            actor=actor,
+            action="evaluation.member.deputy_named",
+            obj=evaluation_round,
+            area=evaluation_round.province,
+            before={"user": previous.user.username} if previous else None,
+            after={"user": member.user.username},
+        )
+    return member
+
+
+def presiding_member(item, members=None, conflicted_ids=None) -> CouncilMember | None:
+    """Who presides over the item: the chair, or, when the chair declared a conflict on it, the vice-chair named to
+    preside for the chair (None when there is none). `members`/`conflicted_ids` may be passed already read."""
+    if members is None:
+        members = list(CouncilMember.objects.filter(evaluation_round=item.evaluation_round_id).select_related("user"))
+    if conflicted_ids is None:
+        conflicted_ids = set(Conflict.objects.filter(item=item).values_list("member_id", flat=True))
+    chair = next((m for m in members if m.role == MemberRole.CHAIR), None)
+    if chair is not None and chair.id not in conflicted_ids:
+        return chair
+    deputy = next((m for m in members if m.presides_for_chair), None)
+    if deputy is not None and deputy.id not in conflicted_ids:
+        return deputy
+    return None
 
 
 def sheet_for(criteria_set, product) -> SheetScope:
@@ -255,6 +316,7 @@ def result_of(item) -> engine.Result:
     members = list(CouncilMember.objects.filter(evaluation_round=item.evaluation_round_id))
     chair = next((m for m in members if m.role == MemberRole.CHAIR), None)
     conflicted = set(Conflict.objects.filter(item=item).values_list("member_id", flat=True))
+    presiding = presiding_member(item, members, conflicted) or chair
     answers = {}
     for sheet_id, code, points in Answer.objects.filter(sheet__item=item).values_list(
         "sheet_id", "criterion__code", "option__points"
@@ -264,7 +326,7 @@ def result_of(item) -> engine.Result:
         engine.Sheet(
             member_id=s.member_id,
             role="chair"
-            if s.member.role == MemberRole.CHAIR
+            if presiding is not None and s.member_id == presiding.id
             else ("advisory" if s.member.role == MemberRole.ADVISORY else "member"),
             total=s.total,
             points=answers.get(s.id, {}),
@@ -289,7 +351,10 @@ def result_of(item) -> engine.Result:
     return engine.council_result(
         sheets,
         council_member_ids={m.id for m in members if m.role in COUNTED_ROLES},
-        chair_id=chair.id if chair else None,
+        chair_id=presiding.id if presiding else None,
+        presiding_title=_("chủ tịch hội đồng")
+        if presiding is None or presiding.role == MemberRole.CHAIR
+        else _("phó chủ tịch chủ trì thay chủ tịch hội đồng"),
         conflicted_ids=conflicted,
         mandatory=rules,
         bands=engine.load_bands(),
@@ -324,12 +389,28 @@ def _store_result(item, result) -> None:
         item.cap_reasons = list(result.cap_reasons)
 
 
+def may_record(member: CouncilMember, item) -> bool:
+    """The secretary, or the member presiding over the item, records its minimums and knock-outs; never a member
+    with a conflict on it."""
+    if Conflict.objects.filter(item=item, member=member).exists():
+        return False
+    if member.role == MemberRole.SECRETARY:
+        return True
+    presiding = presiding_member(item)
+    return presiding is not None and presiding.pk == member.pk
+
+
 def _require_recorder(actor, item) -> CouncilMember:
     member = _seat(actor, item)
-    if member.role not in (MemberRole.SECRETARY, MemberRole.CHAIR):
-        raise PermissionRefused(_("Chỉ thư ký hoặc chủ tịch hội đồng ghi nhận việc này."))
     if Conflict.objects.filter(item=item, member=member).exists():
         raise PermissionRefused(_("Bạn đã khai báo xung đột lợi ích với sản phẩm này nên không ghi nhận được."))
+    if not may_record(member, item):
+        raise PermissionRefused(
+            _(
+                "Chỉ thư ký hoặc chủ tịch hội đồng (phó chủ tịch chủ trì thay khi chủ tịch có xung đột lợi ích) "
+                "ghi nhận việc này."
+            )
+        )
     return member
 
 
@@ -389,10 +470,26 @@ def record_elimination(*, actor, item, reason: str) -> RoundItem:
 
 
 def _require_chair(actor, item) -> CouncilMember:
+    """The member presiding over the item: the chair, or the named vice-chair when the chair declared a conflict."""
     member = _seat(actor, item)
-    if member.role != MemberRole.CHAIR:
-        raise PermissionRefused(_("Chỉ chủ tịch hội đồng được làm việc này."))
-    return member
+    presiding = presiding_member(item)
+    if presiding is not None and presiding.pk == member.pk:
+        return member
+    if member.role == MemberRole.CHAIR:
+        if presiding is None:
+            raise PermissionRefused(
+                _(
+                    "Bạn đã khai báo xung đột lợi ích với sản phẩm này và hội đồng chưa có phó chủ tịch được chỉ "
+                    "định chủ trì thay: chỉ định một phó chủ tịch ở trang đợt đánh giá."
+                )
+            )
+        raise PermissionRefused(
+            _("Bạn đã khai báo xung đột lợi ích với sản phẩm này; %(name)s chủ trì thay.")
+            % {"name": presiding.user.get_full_name() or presiding.user.username}
+        )
+    raise PermissionRefused(
+        _("Chỉ chủ tịch hội đồng (hoặc phó chủ tịch chủ trì thay khi chủ tịch có xung đột lợi ích) được làm việc này.")
+    )
 
 
 def lock_item(*, actor, item) -> engine.Result:

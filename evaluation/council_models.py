@@ -73,6 +73,14 @@ class CouncilMember(models.Model):
     evaluation_round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="council_seats")
     role = models.CharField(_("vai trò trong hội đồng"), max_length=12, choices=MemberRole.choices)
+    presides_for_chair = models.BooleanField(
+        _("chủ trì thay chủ tịch"),
+        default=False,
+        help_text=_(
+            "Phó chủ tịch được chỉ định khi lập hội đồng để chủ trì việc chấm, khoá phiếu, phê duyệt và mở lại đối "
+            "với sản phẩm mà chủ tịch hội đồng có xung đột lợi ích."
+        ),
+    )
 
     class Meta:
         verbose_name = _("thành viên hội đồng")
@@ -81,6 +89,12 @@ class CouncilMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["evaluation_round", "user"], name="council_member_uniq"),
             models.UniqueConstraint(fields=["evaluation_round"], condition=Q(role="chair"), name="council_one_chair"),
+            models.UniqueConstraint(
+                fields=["evaluation_round"], condition=Q(presides_for_chair=True), name="council_one_deputy"
+            ),
+            models.CheckConstraint(
+                condition=Q(presides_for_chair=False) | Q(role="vice_chair"), name="council_deputy_is_vice_chair"
+            ),
         ]
 
     def __str__(self):

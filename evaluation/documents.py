@@ -112,6 +112,7 @@ class ItemRecord:
     result: engine.Result | None = None
     totals: list[tuple[CouncilMember, str, bool]] = field(default_factory=list)  # member, total, counted
     flags: list[str] = field(default_factory=list)
+    presiding: CouncilMember | None = None  # set when a vice-chair presided for a conflicted chair
 
 
 def _item_record(item: RoundItem, members: dict[int, CouncilMember]) -> ItemRecord:
@@ -132,7 +133,10 @@ def _item_record(item: RoundItem, members: dict[int, CouncilMember]) -> ItemReco
         _("%(a)s và %(b)s lệch %(d)s điểm") % {"a": name(a), "b": name(b), "d": vn_number(d)}
         for a, b, d in result.flagged_pairs
     ]
-    return ItemRecord(item=item, scored=True, result=result, totals=totals, flags=flags)
+    presiding = council.presiding_member(item, list(members.values()))
+    if presiding is not None and presiding.role == MemberRole.CHAIR:
+        presiding = None
+    return ItemRecord(item=item, scored=True, result=result, totals=totals, flags=flags, presiding=presiding)
 
 
 def minutes_context(evaluation_round) -> dict:

@@ -242,6 +242,7 @@ def council_result(
     bands: Iterable[Band],
     quorum_ratio: Decimal = Decimal("0.75"),
     flag_gap: Decimal = Decimal("10"),
+    presiding_title: str = "chủ tịch hội đồng",
 ) -> Result:
     """Combine the sheets of one product into the council's result.
 
@@ -249,8 +250,10 @@ def council_result(
     ``council_member_ids``), not in ``conflicted_ids``. Unsubmitted sheets, advisory sheets and sheets from outsiders
     never reach the mean, the quorum, the flags or the caps.
 
-    Quorum: ``ceil(quorum_ratio × non-conflicted council members)`` counted sheets, the chair's among them. A
-    conflicted chair cannot score, so the quorum cannot be met; ``quorum_notes`` says why. Stars are computed
+    Quorum: ``ceil(quorum_ratio × non-conflicted council members)`` counted sheets, the chair's among them.
+    ``chair_id`` is the member presiding over the product: the chair, or the vice-chair presiding for a chair who
+    declared a conflict (``presiding_title`` names them in the notes). A conflicted presiding member cannot score,
+    so the quorum cannot be met; ``quorum_notes`` says why. Stars are computed
     whenever at least one sheet counts; whether an inquorate result may be used is the caller's decision.
 
     Flags: every pair of counted totals differing by more than ``flag_gap`` (exactly ``flag_gap`` is not flagged).
@@ -318,7 +321,7 @@ def council_result(
             "không thể đủ túc số vì túc số phải có chủ tịch hội đồng."
         )
     elif chair_id not in seen:
-        notes.append("Chưa có phiếu chấm của chủ tịch hội đồng.")
+        notes.append(f"Chưa có phiếu chấm của {presiding_title}.")
     if len(counted) < needed:
         notes.append(
             f"Mới có {len(counted)} phiếu chấm hợp lệ, cần ít nhất {needed} "

@@ -50,6 +50,11 @@ class RoundForm(BootstrapMixin, forms.Form):
 class MemberForm(BootstrapMixin, forms.Form):
     username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
     role = forms.ChoiceField(label=_("Vai trò trong hội đồng"), choices=MemberRole.choices)
+    presides_for_chair = forms.BooleanField(
+        label=_("Chủ trì thay chủ tịch khi chủ tịch có xung đột lợi ích"),
+        required=False,
+        help_text=_("Chỉ cho phó chủ tịch; phó chủ tịch đầu tiên được chỉ định nếu không chọn ai."),
+    )
 
 
 class SheetChoiceField(forms.ModelChoiceField):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.round_list, name="rounds"),
     path("new/", views.round_create, name="round_create"),
     path("<int:pk>/members/", views.member_add, name="member_add"),
+    path("<int:pk>/members/<int:member_pk>/deputy/", views.member_deputy, name="member_deputy"),
     path("<int:pk>/items/", views.item_add, name="item_add"),
     path("<int:pk>/decision/", views.decision_issue, name="decision"),
     path("<int:pk>/", views.round_detail, name="round"),

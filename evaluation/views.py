@@ -126,11 +126,13 @@ def round_detail(request, pk: int):
             "seat": seat,
             "items": items,
             "scores": seat is not None and seat.role in SCORING_ROLES,
-            "may_board": (seat is not None and seat.role == MemberRole.CHAIR)
-            or _manages(request.user, evaluation_round),
+            "may_board": _presides(seat) or _manages(request.user, evaluation_round),
             "submitted": SheetStatus.SUBMITTED,
             "manages": _manages(request.user, evaluation_round),
             "member_form": _forms().MemberForm(),
+            "council": CouncilMember.objects.filter(evaluation_round=evaluation_round)
+            .select_related("user")
+            .order_by("role", "id"),
             "item_form": _forms().ItemForm(evaluation_round=evaluation_round),
         },
     )
@@ -319,14 +321,11 @@ def _sheet_state(sheet, conflicted, of):
 @login_required
 def board(request, pk: int):
     evaluation_round, seat = _round(request, pk)
-    is_chair = seat is not None and seat.role == MemberRole.CHAIR
+    is_chair = _presides(seat)
     if not is_chair and not _manages(request.user, evaluation_round):
         raise Http404
-    members = list(
-        CouncilMember.objects.filter(evaluation_round=evaluation_round, role__in=SCORING_ROLES)
-        .select_related("user")
-        .order_by("role", "id")
-    )
+    seated = list(CouncilMember.objects.filter(evaluation_round=evaluation_round).select_related("user"))
+    members = sorted((m for m in seated if m.role in SCORING_ROLES), key=lambda m: (m.role, m.id))
     names = {m.pk: m.user.get_full_name() or m.user.username for m in members}
     items = list(evaluation_round.items.select_related("product", "advisory_review__reported_by").order_by("id"))
     sizes = dict(
@@ -349,6 +348,10 @@ def board(request, pk: int):
             state, label = _sheet_state(sheets.get((item.pk, member.pk)), (item.pk, member.pk) in conflicts, of)
             item.cells.append({"member": member, "state": state, "label": label})
         item.show_aggregate = council.may_see_aggregate(request.user, item)
+        item.presiding = council.presiding_member(
+            item, seated, {member_id for item_id, member_id in conflicts if item_id == item.pk}
+        )
+        item.i_preside = seat is not None and item.presiding is not None and item.presiding.pk == seat.pk
         item.result = council.result_of(item)
         item.flags = [(names.get(a, a), names.get(b, b), gap) for a, b, gap in item.result.flagged_pairs]
         item.diverging = item.result.diverging[:3]
@@ -365,6 +368,11 @@ def board(request, pk: int):
             "decision_form": _forms().DecisionForm(),
         },
     )
+
+
+def _presides(seat) -> bool:
+    """The chair, or the vice-chair named to preside for a conflicted chair, runs the board."""
+    return seat is not None and (seat.role == MemberRole.CHAIR or seat.presides_for_chair)
 
 
 def _chair_action(request, pk, call, success):
@@ -424,11 +432,7 @@ def minimums(request, pk: int):
     item, seat = _item(request, pk)
     if seat is None and not _manages(request.user, item.evaluation_round):
         raise Http404
-    records = (
-        seat is not None
-        and seat.role in (MemberRole.SECRETARY, MemberRole.CHAIR)
-        and not Conflict.objects.filter(item=item, member=seat).exists()
-    )
+    records = seat is not None and council.may_record(seat, item)
     return TemplateResponse(
         request,
         "evaluation/minimums.html",
@@ -486,7 +490,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 def _board_reader(request, pk):
     """The minutes and the results are the chair's and the province office's, like the board."""
     evaluation_round, seat = _round(request, pk)
-    if not (seat is not None and seat.role == MemberRole.CHAIR) and not _manages(request.user, evaluation_round):
+    if not _presides(seat) and not _manages(request.user, evaluation_round):
         raise Http404
     return evaluation_round
 
@@ -565,10 +569,28 @@ def member_add(request, pk: int):
         if user is None:
             raise DomainError(_("Không có người dùng '%(u)s'.") % {"u": form.cleaned_data["username"]})
         council.add_member(
-            actor=request.user, evaluation_round=evaluation_round, user=user, role=form.cleaned_data["role"]
+            actor=request.user,
+            evaluation_round=evaluation_round,
+            user=user,
+            role=form.cleaned_data["role"],
+            presides_for_chair=form.cleaned_data["presides_for_chair"] or None,
         )
 
     return perform(request, add, success=_("Đã thêm thành viên hội đồng."), then="evaluation:round", pk=pk)
+
+
+@login_required
+@require_POST
+def member_deputy(request, pk: int, member_pk: int):
+    evaluation_round = _managed_round(request, pk)
+    member = get_object_or_404(CouncilMember, pk=member_pk, evaluation_round=evaluation_round)
+    return perform(
+        request,
+        lambda: council.name_deputy(actor=request.user, member=member),
+        success=_("Đã chỉ định phó chủ tịch chủ trì thay chủ tịch."),
+        then="evaluation:round",
+        pk=pk,
+    )
 
 
 @login_required
@@ -826,7 +848,7 @@ def _records_certification(user, evaluation_round) -> bool:
 def _ministry_reader(request, pk):
     """The chair and the province office read the page; the office (certification.manage) writes."""
     evaluation_round, seat = _round(request, pk)
-    if not (seat is not None and seat.role == MemberRole.CHAIR) and not _manages(request.user, evaluation_round):
+    if not _presides(seat) and not _manages(request.user, evaluation_round):
         raise Http404
     return evaluation_round
 

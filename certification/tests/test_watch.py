@@ -103,7 +103,8 @@ def test_the_window_follows_the_setting(make_product, certify, province_officer,
 
 
 def test_the_last_valid_day_is_expiring_and_the_next_day_expired(make_product, certify, province_officer):
-    certificate = certify(make_product(), D(2023, 5, 4), valid_until=TODAY - T(days=1))  # valid through the end of yesterday
+    """Valid through the end of yesterday: expiring yesterday, expired today."""
+    certificate = certify(make_product(), D(2023, 5, 4), valid_until=TODAY - T(days=1))
     assert certificate.last_valid_day == TODAY - T(days=1)
     yesterday = TODAY - T(days=1)
     assert names(watch.expiring_soon(province_officer, yesterday)) == ["Gạo tám thơm"]

@@ -192,7 +192,7 @@ def test_the_minimums_page_records_for_the_secretary_only_and_is_not_found_outsi
     assert 'data-testid="minimum-2.1-4"' in page and r.option.text[:60] in page
     assert post_url not in page and 'data-testid="eliminate"' not in page
     page = client.post(post_url, {"met": "1"}, follow=True).content.decode()
-    assert "Chỉ thư ký hoặc chủ tịch hội đồng ghi nhận việc này." in page
+    assert "Chỉ thư ký hoặc chủ tịch hội đồng (phó chủ tịch chủ trì thay" in page
     client.force_login(province_officer)  # the province office reads it too
     page = client.get(url).content.decode()
     assert "Chưa ghi nhận" in page and post_url not in page
