@@ -15,6 +15,7 @@ throttle = AnonRateThrottle(getattr(settings, "REPORTS_API_RATE", "120/m"))
 
 @router.get("/ocop", auth=None, throttle=[throttle], summary="Số liệu OCOP tại một ngày, cho một địa bàn")
 def ocop_report(request, as_of: str, area: str):
-    """Products holding a certificate valid on `as_of` whose place lies in `area` (either boundary scheme)."""
+    """Products holding a certificate valid on `as_of` whose place lies in `area` (either boundary scheme), with the
+    area's potential 5★ products (proposed to the ministry, not yet decided there) beside them: docs/ocop-figures.md."""
     day = parse_as_of(as_of)
     return ocop_figures(get_unit(area), day)

@@ -4,11 +4,13 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from areas.choices import Level, Scheme
 from areas.models import AdministrativeUnit
 from core.templatetags.ui import num, vdate
+from evaluation import process
+from evaluation.choices import ProcessLevel
 from producers.choices import ProducerType
 from products.choices import CategoryLevel, CategorySystem
 from products.models import ProductCategory
@@ -58,7 +60,29 @@ class OcopDashboard:
         return [(t.value, t.label, self.figures["producers"]["by_type"][t.value]) for t in ProducerType]
 
     def year_rows(self):
+        """(year, products): the year of the decision of the certificate now in force."""
         return [(int(y), c) for y, c in self.figures["products"]["by_recognition_year"].items()]
+
+    def first_year_rows(self):
+        """(year, products): the year each product was first recognised (its earliest certificate)."""
+        return [(int(y), c) for y, c in self.figures["products"]["by_first_recognition_year"].items()]
+
+    @property
+    def potential(self) -> int:
+        return self.figures["products"]["potential_5_star"]
+
+    @property
+    def potential_certified(self) -> int:
+        """Potential 5★ products that also hold a valid certificate, so are in the total too."""
+        return self.watch["potential_certified"]
+
+    @property
+    def potential_not_placed(self) -> int:
+        return self.potential - sum(c["potential_5_star"] for c in self.figures["children"])
+
+    @property
+    def potential_help(self) -> str:
+        return potential_help(self.as_of)
 
     def watch_rows(self):
         """(key, label, count, selection params) for the comparison cards."""
@@ -103,6 +127,46 @@ def build_dashboard(unit: AdministrativeUnit, as_of: datetime.date, period: Peri
         watch=report.watch(),
         groups=groups,
     )
+
+
+# Where the rule behind "tiềm năng 5 sao" is written, by period code of evaluation/data/process_rules.yaml (that file
+# says which level forwards products from which score; the article is named here because the help is UI text).
+# A period not listed here is named as the rules file names it.
+FORWARDING_SOURCE = {
+    "26-2026": gettext_lazy("Quyết định 26/2026/QĐ-TTg, Điều 7 khoản 3 điểm e"),
+}
+# What domain.md §5 marks [practice] (provincial practice, no national text at hand) about who scored the products the
+# province forwarded in a period.
+FORWARDING_PRACTICE = {
+    "148": gettext_lazy(
+        "[thực tiễn] Với Quyết định 148/QĐ-TTg như ban hành, việc cấp huyện chuyển sản phẩm từ 70 điểm lên tỉnh và "
+        "Hội đồng cấp tỉnh chấm lại (nên điểm từ 90 là điểm của tỉnh) là thực tiễn của các tỉnh, không phải quy định "
+        "trong văn bản."
+    ),
+}
+
+
+def potential_help(day: datetime.date) -> str:
+    """What "tiềm năng 5 sao" counts on `day` and the text its rule comes from, for the period in force that day."""
+    period = process.period_on(day)
+    forwarding = [step for step in period.steps if step.forwards_from is not None]
+    if not forwarding:
+        return _("Theo quy trình giai đoạn %(period)s, không có cấp nào đề nghị Bộ công nhận 5 sao.") % {
+            "period": period.name
+        }
+    step = forwarding[-1]  # the last forwarding before the ministry (1048 era: district ≥ 50, then province ≥ 90)
+    text = _(
+        "Sản phẩm có kết quả đánh giá từ %(score)s điểm đã được phê duyệt và %(level)s đề nghị Bộ công nhận 5 sao, "
+        "chưa có kết quả của Bộ vào ngày %(day)s. Không tính vào tổng số sản phẩm OCOP, trừ sản phẩm đang có giấy "
+        "chứng nhận còn hiệu lực. Căn cứ: %(source)s."
+    ) % {
+        "score": step.forwards_from,
+        "level": ProcessLevel(step.level).label.lower(),
+        "day": d(day),
+        "source": FORWARDING_SOURCE.get(period.code) or _("quy trình giai đoạn %(p)s") % {"p": period.name},
+    }
+    practice = FORWARDING_PRACTICE.get(period.code)
+    return f"{text} {practice}" if practice else text
 
 
 def _join(parts: list[str]) -> str:
@@ -152,6 +216,8 @@ def ocop_narrative(board: OcopDashboard) -> str:
         text += _("; trong đó %(stars)s.") % {"stars": _join(stars)}
         kinds = [_type_phrase(code, count) for code, _label, count in board.type_rows() if count]
         text += " " + _("Theo loại hình chủ thể: %(kinds)s.") % {"kinds": _join(kinds)}
+    if board.potential:
+        text += " " + _potential_sentence(board)
     change = board.change
     previous = {"before": d(board.watch["previous_as_of"]), "prev": n(board.watch["previous_total"])}
     if change > 0:
@@ -167,3 +233,19 @@ def ocop_narrative(board: OcopDashboard) -> str:
     else:
         text += " " + _("Không thay đổi so với cùng kỳ năm trước (%(before)s: %(prev)s sản phẩm).") % previous
     return text
+
+
+def _potential_sentence(board: OcopDashboard) -> str:
+    text = ngettext(
+        "Có %(n)s sản phẩm tiềm năng 5 sao đã được đề nghị Bộ công nhận, đang chờ kết quả",
+        "Có %(n)s sản phẩm tiềm năng 5 sao đã được đề nghị Bộ công nhận, đang chờ kết quả",
+        board.potential,
+    ) % {"n": n(board.potential)}
+    if board.potential_certified:
+        # They are already in the total above: say so, so that nobody adds the two figures.
+        text += ngettext(
+            " (trong đó %(n)s sản phẩm đang có giấy chứng nhận còn hiệu lực, đã tính ở trên)",
+            " (trong đó %(n)s sản phẩm đang có giấy chứng nhận còn hiệu lực, đã tính ở trên)",
+            board.potential_certified,
+        ) % {"n": n(board.potential_certified)}
+    return text + "."

@@ -27,6 +27,7 @@ def selection_title(report: OcopReport, selection: Selection) -> str:
         "revoked": _("Giấy chứng nhận bị thu hồi từ %(start)s đến %(end)s"),
         "recognized": _("Sản phẩm được công nhận mới từ %(start)s đến %(end)s"),
         "renewed": _("Sản phẩm được công nhận lại, nâng hạng từ %(start)s đến %(end)s"),
+        "potential_5_star": _("Sản phẩm tiềm năng 5 sao đã được đề nghị Bộ công nhận, chưa có kết quả ngày %(day)s"),
     }
     title = metric_titles[selection.metric] % {
         "day": d(report.as_of),
@@ -49,7 +50,9 @@ def selection_title(report: OcopReport, selection: Selection) -> str:
         )
         parts.append(group or selection.group)
     if selection.year:
-        parts.append(_("công nhận năm %(y)s") % {"y": selection.year})
+        parts.append(_("quyết định đang có hiệu lực năm %(y)s") % {"y": selection.year})
+    if selection.first_year:
+        parts.append(_("được công nhận lần đầu năm %(y)s") % {"y": selection.first_year})
     if selection.producer_type:
         from producers.choices import ProducerType
 
@@ -66,8 +69,13 @@ def _sheet_rows(board: OcopDashboard) -> list[tuple]:
         (_("Tổng hợp"), _("Chủ thể có sản phẩm còn hiệu lực"), producers["total"]),
     ]
     rows += [(_("Theo số sao"), _("%(s)s sao") % {"s": s}, c) for s, c in board.star_rows()]
+    rows += [
+        (_("Tiềm năng 5 sao"), _("Sản phẩm tiềm năng 5 sao (đã đề nghị Bộ, chưa có kết quả)"), board.potential),
+        (_("Tiềm năng 5 sao"), _("trong đó đang có giấy chứng nhận còn hiệu lực"), board.potential_certified),
+    ]
     rows += [(_("Theo nhóm sản phẩm"), name, c) for _code, name, c in board.group_rows()]
-    rows += [(_("Theo năm công nhận"), str(y), c) for y, c in board.year_rows()]
+    rows += [(_("Năm được công nhận lần đầu"), str(y), c) for y, c in board.first_year_rows()]
+    rows += [(_("Năm của quyết định đang có hiệu lực"), str(y), c) for y, c in board.year_rows()]
     rows += [(_("Theo loại hình chủ thể"), str(label), c) for _code, label, c in board.type_rows()]
     rows += [
         (
@@ -99,19 +107,21 @@ def dashboard_workbook(board: OcopDashboard) -> bytes:
         cell.font = Font(bold=True)
     for row in _sheet_rows(board):
         ws.append(list(row))
+    ws.append([])
+    ws.append([_("Ghi chú"), board.potential_help])  # which text the potential 5★ rule comes from
     for col, width in ((1, 26), (2, 48), (3, 12)):
         ws.column_dimensions[get_column_letter(col)].width = width
 
     units = wb.create_sheet(_("Theo đơn vị")[:31])
-    units.append([_("Mã"), _("Đơn vị"), _("Sản phẩm OCOP còn hiệu lực")])
+    units.append([_("Mã"), _("Đơn vị"), _("Sản phẩm OCOP còn hiệu lực"), _("Tiềm năng 5 sao")])
     for cell in units[1]:
         cell.font = Font(bold=True)
     for child in board.figures["children"]:
-        units.append([child["id"], child["name"], child["products"]])
-    if board.figures["children"] and board.not_placed:
-        units.append(["", _("Chưa xác định được đơn vị cấp dưới"), board.not_placed])
-    units.append(["", _("Tổng"), board.total])
-    for col, width in ((1, 16), (2, 40), (3, 14)):
+        units.append([child["id"], child["name"], child["products"], child["potential_5_star"]])
+    if board.figures["children"] and (board.not_placed or board.potential_not_placed):
+        units.append(["", _("Chưa xác định được đơn vị cấp dưới"), board.not_placed, board.potential_not_placed])
+    units.append(["", _("Tổng"), board.total, board.potential])
+    for col, width in ((1, 16), (2, 40), (3, 14), (4, 14)):
         units.column_dimensions[get_column_letter(col)].width = width
 
     out = io.BytesIO()

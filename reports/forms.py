@@ -45,6 +45,7 @@ class SelectionForm(forms.Form):
     stars = forms.TypedChoiceField(choices=[(s, s) for s in (3, 4, 5)], coerce=int, required=False, empty_value=None)
     group = forms.SlugField(required=False)
     year = forms.IntegerField(min_value=1990, max_value=2100, required=False)
+    first_year = forms.IntegerField(min_value=1990, max_value=2100, required=False)
     type = forms.SlugField(required=False)
     child = forms.RegexField(regex=r"^(none|(pre2025|2025):\d{1,5})$", required=False)
     days = forms.IntegerField(min_value=1, max_value=3650, required=False)
@@ -56,6 +57,7 @@ class SelectionForm(forms.Form):
             stars=c.get("stars"),
             group=c.get("group") or None,
             year=c.get("year"),
+            first_year=c.get("first_year"),
             producer_type=c.get("type") or None,
             child=c.get("child"),
             days=c.get("days"),

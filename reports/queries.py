@@ -2,15 +2,16 @@
 
 A product counts in an area on a date when it holds a certificate valid that day (Certificate.objects.valid_on,
 the SQL twin of certification.queries.state_on) and its place in the area's scheme (products.placement) lies
-in the area. The API, the dashboard, its Excel and PDF exports, the narrative and the drill-down lists all read
-their numbers from here, so they cannot disagree.
+in the area. Potential 5★ products (proposed to the ministry, not yet decided there: evaluation.proposals) are
+placed the same way and counted beside the total, not in it. The API, the dashboard, its Excel and PDF exports, the
+narrative and the drill-down lists all read their numbers from here, so they cannot disagree.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import ExtractYear
 
 from areas.choices import Level, Scheme
@@ -19,12 +20,15 @@ from certification.choices import DecisionKind, EndReason
 from certification.models import Certificate, valid_on_q
 from core.errors import DomainError
 from core.models import AuditEntry
+from evaluation.council_models import MinistryProposal
+from evaluation.proposals import pending_on_q, potential_five_star
 from producers.choices import ProducerType
 from products.choices import CategoryLevel, CategorySystem
-from products.models import ProductCategory
+from products.models import Product, ProductCategory
 
 STARS = (3, 4, 5)
 EXPIRY_WINDOWS = (30, 90)
+POTENTIAL = "potential_5_star"  # CONTRACT §6: proposed to the ministry, not yet decided there (evaluation.proposals)
 
 # The place fields of products.placement that hold a unit of each (scheme, level), and one level down.
 _PLACE = {
@@ -68,17 +72,24 @@ class Period:
 
 @dataclass(frozen=True)
 class Selection:
-    """Which certificates a number stands for: the drill-down list of that number uses the same selection."""
+    """Which certificates (for potential 5★: which products) a number stands for: the drill-down list of that number
+    uses the same selection."""
 
-    metric: str = "valid"  # valid | expiring | expired | revoked | recognized | renewed
+    metric: str = "valid"  # valid | expiring | expired | revoked | recognized | renewed | potential_5_star
     stars: int | None = None
     group: str | None = None
-    year: int | None = None
+    year: int | None = None  # year of the decision of the certificate itself (the one in force, for `valid`)
+    first_year: int | None = None  # year of the product's first recognition (its earliest certificate)
     producer_type: str | None = None
     child: str | None = None  # area id of a unit one level down; "none" = not placed at that level
     days: int | None = None  # for `expiring`
 
-    METRICS = ("valid", "expiring", "expired", "revoked", "recognized", "renewed")
+    METRICS = ("valid", "expiring", "expired", "revoked", "recognized", "renewed", POTENTIAL)
+
+    @property
+    def lists_products(self) -> bool:
+        """Potential 5★ products have no certificate to list (or not the one the number is about): list products."""
+        return self.metric == POTENTIAL
 
 
 @dataclass
@@ -97,14 +108,17 @@ class OcopReport:
     def in_area(self):
         return Certificate.objects.filter(**{f"product__{self.place_field}": self.unit})
 
+    def products_in_area(self):
+        return Product.objects.filter(**{self.place_field: self.unit})
+
     def metric_q(self, metric: str, days: int | None = None) -> Q:
         day, period = self.as_of, self.period
         if metric == "valid":
             return valid_on_q(day)
         if metric == "expiring":
-            return valid_on_q(day) & Q(valid_until__lte=day + datetime.timedelta(days=days or EXPIRY_WINDOWS[0]))
+            return valid_on_q(day) & Q(valid_until__lt=day + datetime.timedelta(days=days or EXPIRY_WINDOWS[0]))
         if metric == "expired":  # the state "expired" of certification.queries.state_on
-            return Q(valid_from__lte=day, valid_until__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+            return Q(valid_from__lte=day, valid_until__lt=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
         if metric == "revoked":
             return Q(end_reason=EndReason.REVOKED, ended_on__gte=period.start, ended_on__lte=period.end)
         if metric == "recognized":
@@ -122,14 +136,44 @@ class OcopReport:
         qs = self.in_area().filter(self.metric_q(selection.metric, selection.days))
         if selection.stars:
             qs = qs.filter(stars=selection.stars)
-        if selection.group:
-            qs = qs.filter(product__group__code=selection.group, product__group__system=CategorySystem.S148)
         if selection.year:
             qs = qs.filter(decision__date__year=selection.year)
+        if selection.first_year:
+            qs = qs.alias(first_day=first_recognition_day()).filter(first_day__year=selection.first_year)
+        return self._narrow(qs, selection, "product__")
+
+    def potential_products(self, selection: Selection = Selection(metric=POTENTIAL)):
+        """The area's potential 5★ products on `as_of` (evaluation.proposals.potential_five_star), narrowed by the
+        selection's group, producer type and child unit."""
+        return potential_five_star(self.as_of, self._narrow(self.products_in_area(), selection, ""))
+
+    def potential_rows(self, selection: Selection = Selection(metric=POTENTIAL)):
+        """The potential 5★ products with what their list shows: the pending proposal (the latest, should a product
+        have two) and the stars of a certificate the product holds on the day, if any."""
+        pending = MinistryProposal.objects.filter(pending_on_q(self.as_of), item__product=OuterRef("pk")).order_by(
+            "-letter_date", "-pk"
+        )
+        held = Certificate.objects.filter(valid_on_q(self.as_of), product=OuterRef("pk")).order_by("-valid_from")
+        shown = {
+            name: Subquery(pending.values(source)[:1])
+            for name, source in (
+                ("provincial_score", "item__mean"),
+                ("approval_no", "approval_no"),
+                ("approval_date", "approval_date"),
+                ("letter_no", "letter_no"),
+                ("letter_date", "letter_date"),
+            )
+        }
+        return self.potential_products(selection).annotate(**shown, held_stars=Subquery(held.values("stars")[:1]))
+
+    def _narrow(self, qs, selection: Selection, prefix: str):
+        """Filters a number shares whether it counts certificates (prefix "product__") or products (prefix "")."""
+        if selection.group:
+            qs = qs.filter(**{f"{prefix}group__code": selection.group, f"{prefix}group__system": CategorySystem.S148})
         if selection.producer_type:
-            qs = qs.filter(product__producer__producer_type=selection.producer_type)
+            qs = qs.filter(**{f"{prefix}producer__producer_type": selection.producer_type})
         if selection.child and self.child_field:
-            key = f"product__{self.child_field}"
+            key = f"{prefix}{self.child_field}"
             if selection.child == "none":
                 qs = qs.filter(**{f"{key}__isnull": True})
             else:
@@ -158,6 +202,14 @@ class OcopReport:
             .annotate(n=Count("product", distinct=True))
             .order_by("y")
         }
+        # Issue 11 §11: the seeds report cohorts by first recognition, which re-recognitions and upgrades must not move.
+        by_first_year = {
+            str(year): n
+            for year, n in valid.annotate(y=ExtractYear(first_recognition_day()))
+            .values_list("y")
+            .annotate(n=Count("product", distinct=True))
+            .order_by("y")
+        }
         by_type = {t.value: 0 for t in ProducerType}
         for kind, n in (
             valid.values_list("product__producer__producer_type")
@@ -165,6 +217,7 @@ class OcopReport:
             .order_by()
         ):
             by_type[kind] = n
+        potential = self.potential_counts()
         return {
             "as_of": self.as_of.isoformat(),
             "area": {"id": str(self.unit.area_id), "name": self.unit.name},
@@ -173,22 +226,41 @@ class OcopReport:
                 "by_stars": by_stars,
                 "by_group": by_group,
                 "by_recognition_year": by_year,
+                "by_first_recognition_year": by_first_year,
+                "potential_5_star": potential["total"],
             },
             "producers": {"total": totals["producers"], "by_type": by_type},
-            "children": self.children(valid),
+            "children": self.children(valid, potential["by_child"]),
         }
 
-    def children(self, valid=None) -> list[dict]:
+    def potential_counts(self) -> dict:
+        """{"total": n, "by_child": {unit id or None: n}} of the potential 5★ products, in one query."""
+        potential = self.potential_products()
+        if self.child_field is None:
+            return {"total": potential.count(), "by_child": {}}
+        by_child = dict(potential.values_list(self.child_field).annotate(n=Count("pk")).order_by())
+        return {"total": sum(by_child.values()), "by_child": by_child}
+
+    def children(self, valid=None, potential=None) -> list[dict]:
         if self.child_field is None:
             return []
         valid = valid if valid is not None else self.certificates()
+        potential = potential if potential is not None else self.potential_counts()["by_child"]
         counts = dict(
             valid.values_list(f"product__{self.child_field}").annotate(n=Count("product", distinct=True)).order_by()
         )
         units = (
             AdministrativeUnit.objects.filter(parent=self.unit).order_by("code").only("scheme", "level", "code", "name")
         )
-        return [{"id": str(u.area_id), "name": u.name, "products": counts.get(u.pk, 0)} for u in units]
+        return [
+            {
+                "id": str(u.area_id),
+                "name": u.name,
+                "products": counts.get(u.pk, 0),
+                "potential_5_star": potential.get(u.pk, 0),
+            }
+            for u in units
+        ]
 
     def not_placed(self, children: list[dict], total: int) -> int:
         """Products counted in the area whose unit one level down the records cannot decide."""
@@ -203,6 +275,13 @@ class OcopReport:
             "revoked": Count("product", distinct=True, filter=self.metric_q("revoked")),
             "recognized": Count("product", distinct=True, filter=self.metric_q("recognized")),
             "renewed": Count("product", distinct=True, filter=self.metric_q("renewed")),
+            # Potential 5★ products already counted in the total (they hold a valid 3★/4★ certificate): the dashboard
+            # says how many, so nobody adds the two figures.
+            "potential_certified": Count(
+                "product",
+                distinct=True,
+                filter=valid_on_q(self.as_of) & Q(product__in=potential_five_star(self.as_of).values("pk")),
+            ),
         }
         for stars in STARS:
             counts[f"previous_{stars}"] = Count("product", distinct=True, filter=valid_on_q(before) & Q(stars=stars))
@@ -213,6 +292,13 @@ class OcopReport:
         found["previous_by_stars"] = {str(s): found.pop(f"previous_{s}") for s in STARS}
         found["expiring"] = {days: found.pop(f"expiring_{days}") for days in EXPIRY_WINDOWS}
         return found
+
+
+def first_recognition_day(product_ref: str = "product"):
+    """The decision date of the product's earliest certificate (its first recognition, whatever re-recognitions or
+    upgrades came after), as a subquery on the outer row's product."""
+    first = Certificate.objects.filter(product=OuterRef(product_ref)).order_by("decision__date", "pk")
+    return Subquery(first.values("decision__date")[:1])
 
 
 def _group_codes() -> list[str]:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from areas.choices import Level
 from areas.models import AdministrativeUnit
 from reports import exports
-from reports.dashboard import build_dashboard
+from reports.dashboard import build_dashboard, potential_help
 from reports.forms import OcopReportForm, SelectionForm
 from reports.queries import OcopReport
 
@@ -87,6 +87,10 @@ def _chart_data(board) -> dict:
             "values": [c for _c, _l, c in board.type_rows()],
         },
         "years": {"labels": [str(y) for y, _n in board.year_rows()], "values": [c for _y, c in board.year_rows()]},
+        "first_years": {
+            "labels": [str(y) for y, _n in board.first_year_rows()],
+            "values": [c for _y, c in board.first_year_rows()],
+        },
     }
 
 
@@ -98,20 +102,27 @@ def ocop_records(request):
     unit, as_of = form.cleaned_data["area"], form.cleaned_data["as_of"]
     report = OcopReport(unit, as_of, form.cleaned_data["period"])
     selection = chosen.selection()
-    certificates = (
-        report.certificates(selection)
-        .select_related(
-            "decision",
-            "product",
-            "product__producer",
-            "product__group",
-            "product__location",
-            "product__new_commune",
-            "product__old_commune",
+    if selection.lists_products:
+        rows = (
+            report.potential_rows(selection)
+            .select_related("producer", "group", "location", "new_commune", "old_commune")
+            .order_by("search_name", "id")
         )
-        .order_by("product__search_name", "id")
-    )
-    page = Paginator(certificates, 50).get_page(request.GET.get("page"))
+    else:
+        rows = (
+            report.certificates(selection)
+            .select_related(
+                "decision",
+                "product",
+                "product__producer",
+                "product__group",
+                "product__location",
+                "product__new_commune",
+                "product__old_commune",
+            )
+            .order_by("product__search_name", "id")
+        )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "unit": unit,
@@ -122,6 +133,7 @@ def ocop_records(request):
         "title": exports.selection_title(report, selection),
         "new_scheme": unit.scheme == "2025",
         "base_query": base_query(form),
+        "potential_help": potential_help(as_of) if selection.lists_products else "",
     }
     return render(request, "reports/ocop_records.html", context)
 

@@ -48,6 +48,9 @@ def test_every_number_on_the_dashboard_equals_the_api_and_links_to_as_many_recor
     expected.update({f"stars-{s}": n for s, n in body["products"]["by_stars"].items()})
     expected.update({f"group-{g}": n for g, n in body["products"]["by_group"].items()})
     expected.update({f"year-{y}": n for y, n in body["products"]["by_recognition_year"].items()})
+    expected.update({f"first-year-{y}": n for y, n in body["products"]["by_first_recognition_year"].items()})
+    expected["potential-5-star"] = body["products"]["potential_5_star"]
+    expected.update({f"child-potential-{c['id']}": c["potential_5_star"] for c in body["children"]})
     expected.update({f"type-{t}": n for t, n in body["producers"]["by_type"].items()})
     expected.update({f"child-{c['id']}": c["products"] for c in body["children"]})
     for testid, number in expected.items():
@@ -111,7 +114,9 @@ def test_the_excel_export_holds_the_api_numbers(client, province_data):
     for s, n in body["products"]["by_stars"].items():
         assert summary[("Theo số sao", f"{s} sao")] == n
     for y, n in body["products"]["by_recognition_year"].items():
-        assert summary[("Theo năm công nhận", y)] == n
+        assert summary[("Năm của quyết định đang có hiệu lực", y)] == n
+    for y, n in body["products"]["by_first_recognition_year"].items():
+        assert summary[("Năm được công nhận lần đầu", y)] == n
     assert sum(v for (section, _l), v in summary.items() if section == "Theo nhóm sản phẩm") == 5
     units = {row[0]: row[2] for row in wb.worksheets[1].iter_rows(min_row=2, values_only=True) if row[0]}
     assert units == {c["id"]: c["products"] for c in body["children"]}

@@ -39,17 +39,38 @@ def test_the_answer_has_the_contract_shape_with_every_key_present(client, certif
             "du-lich": 0,
         },
         "by_recognition_year": {"2021": 1},
+        "by_first_recognition_year": {"2021": 1},
+        "potential_5_star": 0,
     }
     assert body["producers"] == {"total": 1, "by_type": {"htx": 0, "dn": 1, "ho": 0, "tht": 0}}
+    assert child(body, "pre2025:100") == {
+        "id": "pre2025:100",
+        "name": "Huyện Điện Biên",
+        "products": 1,
+        "potential_5_star": 0,
+    }
 
 
-def test_a_certificate_counts_from_its_decision_day_until_the_day_before_it_expires(client, certify):
+def test_a_certificate_counts_from_its_decision_day_through_its_last_day(client, certify):
+    """Civil Code 2015 Art. 147–148: 36 months from 31/03/2021 end at the end of 31/03/2024."""
     certify("pre2025:03331", D(2021, 3, 31))
     totals = {
         day: report(client, day, "pre2025:11")["products"]["total"]
-        for day in (D(2021, 3, 30), D(2021, 3, 31), D(2024, 3, 30), D(2024, 3, 31))
+        for day in (D(2021, 3, 30), D(2021, 3, 31), D(2024, 3, 31), D(2024, 4, 1))
     }
-    assert totals == {D(2021, 3, 30): 0, D(2021, 3, 31): 1, D(2024, 3, 30): 1, D(2024, 3, 31): 0}
+    assert totals == {D(2021, 3, 30): 0, D(2021, 3, 31): 1, D(2024, 3, 31): 1, D(2024, 4, 1): 0}
+
+
+def test_decided_31_december_2021_counts_on_31_december_2024_not_on_1_january_2025(client, certify):
+    certify("pre2025:03331", D(2021, 12, 31))
+    assert report(client, D(2024, 12, 31), "pre2025:11")["products"]["total"] == 1
+    assert report(client, D(2025, 1, 1), "pre2025:11")["products"]["total"] == 0
+
+
+def test_decided_29_february_counts_through_28_february_36_months_on(client, certify):
+    certify("pre2025:03331", D(2020, 2, 29))
+    assert report(client, D(2023, 2, 28), "pre2025:11")["products"]["total"] == 1
+    assert report(client, D(2023, 3, 1), "pre2025:11")["products"]["total"] == 0
 
 
 def test_a_re_recognised_product_counts_once_at_its_new_stars_and_decision_year(client, certify):
@@ -153,7 +174,11 @@ def test_producers_count_the_producers_of_the_counted_products_once(client, cert
         ({"as_of": "2022-03-31", "area": "tinh-dien-bien"}, 400, "tinh-dien-bien"),
         ({"as_of": "2022-03-31", "area": "2025:100"}, 400, "huyện"),
         ({"as_of": "2022-03-31"}, 400, "area"),
+        ({"area": "pre2025:11"}, 400, "as_of"),
+        ({"as_of": "", "area": "pre2025:11"}, 400, "YYYY-MM-DD"),
+        ({"as_of": "2022-03-31", "area": "pre2025:"}, 400, "pre2025:"),
         ({"as_of": "2022-03-31", "area": "2025:98"}, 404, "2025:98"),
+        ({"as_of": "2022-03-31", "area": "pre2025:99999"}, 404, "pre2025:99999"),
     ],
 )
 def test_bad_requests_say_what_is_wrong(client, query, status, says):

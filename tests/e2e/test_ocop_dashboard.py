@@ -65,6 +65,11 @@ def test_open_the_dashboard_switch_to_new_boundaries_and_open_a_number(browser_p
     assert "Từ 01/07/2025" in page.get_by_test_id("scheme-badge").inner_text()
     assert page.get_by_test_id("total-products").inner_text() == "3"
     assert "Tính đến ngày 01/09/2022" in page.get_by_test_id("narrative").inner_text()
+    # Potential 5★ (none proposed here) with the rule of the period in force; cohorts beside the years in force.
+    assert page.get_by_test_id("potential-5-star").inner_text() == "0"
+    assert "1048/QĐ-TTg" in page.get_by_test_id("potential-help").inner_text()
+    assert page.get_by_test_id("first-year-2021").inner_text() == "2"
+    assert page.get_by_test_id("year-2022").inner_text() == "1"
 
     # Xã Thanh Hưng (old) now lies in Xã Thanh Nưa (new): its two products are counted there.
     page.get_by_test_id("child-2025:03328").click()
