@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import require
+from areas.choices import REFORM_DATE
 from core import audit
 from core.errors import DomainError, NotFound, PermissionRefused
-from evaluation import engine, queries
+from evaluation import engine, process, queries
 from evaluation.choices import SetStatus
 from evaluation.council_models import (
     COUNTED_ROLES,
@@ -39,9 +40,12 @@ MANAGE = "evaluation.manage"
 def create_round(
     *, actor, province, title: str, starts_on, ends_on, criteria_set, historical: bool = False
 ) -> EvaluationRound:
-    """A council round of a province. The set must be published and in force on the round's dates, and the province
-    a unit valid on them; `historical` (back-entry of an old round, audited as such) lifts the date checks only."""
+    """A council round of a province — or, under 148 as issued (before 01/07/2025), of a district, whose council then
+    scored and recognised 3★. The set must be published and in force on the round's dates, and the organising unit
+    valid on them; `historical` (back-entry of an old round, audited as such) lifts those date checks, never the end
+    of districts: nothing after 30/06/2025 is attributed to a district."""
     require(actor, MANAGE, province, _("Bạn không tổ chức được đợt đánh giá của tỉnh này."))
+    _check_organiser(province, starts_on, ends_on)
     if criteria_set.status != SetStatus.PUBLISHED:
         raise DomainError(
             _("Bộ tiêu chí %(c)s chưa ban hành phiếu chấm, chưa dùng để chấm được.") % {"c": criteria_set.code},
@@ -89,9 +93,27 @@ def create_round(
     return evaluation_round
 
 
-def add_member(
-    *, actor, evaluation_round, user, role: str, presides_for_chair: bool | None = None
-) -> CouncilMember:
+def _check_organiser(unit, starts_on, ends_on) -> None:
+    if unit.level == "province":
+        return
+    if unit.level != "district":
+        raise DomainError(_("Đợt đánh giá do tỉnh (hoặc huyện, trước 01/07/2025) tổ chức."), field="province")
+    if ends_on >= REFORM_DATE:
+        raise DomainError(
+            _("Cấp huyện đã chấm dứt từ 01/07/2025: đợt đánh giá của %(u)s phải kết thúc trước ngày đó.")
+            % {"u": unit.name},
+            field="province",
+        )
+    step = process.period_on(starts_on).step("district")
+    if step is None or not step.scores:
+        raise DomainError(
+            _("Theo quy trình áp dụng ngày %(d)s, hội đồng cấp huyện không chấm điểm sản phẩm OCOP.")
+            % {"d": starts_on.strftime("%d/%m/%Y")},
+            field="province",
+        )
+
+
+def add_member(*, actor, evaluation_round, user, role: str, presides_for_chair: bool | None = None) -> CouncilMember:
     """Seat a member. A vice-chair may be named to preside over the products on which the chair declares a conflict
     (`presides_for_chair`); the first vice-chair seated is named unless the call says otherwise."""
     require(actor, MANAGE, evaluation_round.province, _("Bạn không lập được hội đồng của tỉnh này."))
@@ -134,9 +156,7 @@ def name_deputy(*, actor, member: CouncilMember) -> CouncilMember:
         previous = evaluation_round.members.select_for_update().filter(presides_for_chair=True).first()
         if previous is not None and previous.pk == member.pk:
             return member
-        if evaluation_round.items.filter(
-            status=ItemStatus.APPROVED, conflicts__member__role=MemberRole.CHAIR
-        ).exists():
+        if evaluation_round.items.filter(status=ItemStatus.APPROVED, conflicts__member__role=MemberRole.CHAIR).exists():
             raise DomainError(
                 _("Đã có sản phẩm do phó chủ tịch chủ trì được phê duyệt: không đổi người chủ trì thay được nữa.")
             )

@@ -1,7 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from areas.choices import Level
 from areas.forms import AreaIdField
 from core.forms import BootstrapMixin
 from evaluation.choices import SetStatus
@@ -11,7 +10,13 @@ from evaluation.models import CriteriaSet, SheetScope
 
 class RoundForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("Tên đợt đánh giá"), max_length=255)
-    province = AreaIdField(level=Level.PROVINCE, label=_("Tỉnh (mã)"), help_text=_("Ví dụ 2025:11"))
+    province = AreaIdField(
+        label=_("Tỉnh tổ chức (mã)"),
+        help_text=_(
+            "Ví dụ 2025:11. Đợt của cấp huyện theo Quyết định 148/QĐ-TTg như ban hành (trước 01/07/2025): "
+            "mã huyện, ví dụ pre2025:100."
+        ),
+    )
     starts_on = forms.DateField(label=_("Từ ngày"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
     ends_on = forms.DateField(label=_("Đến ngày"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
     criteria_set = forms.ModelChoiceField(
@@ -88,6 +93,15 @@ class ItemForm(BootstrapMixin, forms.Form):
 class DecisionForm(BootstrapMixin, forms.Form):
     number = forms.CharField(label=_("Số quyết định"), max_length=60)
     date = forms.DateField(label=_("Ngày quyết định"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    level = forms.ChoiceField(
+        label=_("Cấp ban hành"),
+        required=False,
+        choices=[("province", _("UBND cấp tỉnh")), ("district", _("UBND cấp huyện"))],
+        help_text=_(
+            "Cấp huyện: đợt của huyện theo Quyết định 148/QĐ-TTg như ban hành (3 sao), hoặc sản phẩm huyện chuyển lên "
+            "mà tỉnh chấm dưới 70 điểm [thực tiễn]."
+        ),
+    )
 
 
 # ── The advisory team's review and the ≥ 90 path to the ministry (evaluation.advisory, evaluation.proposals) ───────

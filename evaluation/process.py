@@ -43,6 +43,7 @@ STEP_KEYS = {
     "working_days",
     "authority",
     "article",
+    "practice",
 }
 PERIOD_KEYS = {
     "code",
@@ -79,6 +80,7 @@ class Step:
     working_days: int | None = None
     authority: str = ""
     article: str = ""
+    practice: str = ""  # what provinces do where the text at hand is silent, labelled [practice]
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,16 @@ class Period:
 
     def step(self, level: str) -> Step | None:
         return next((s for s in self.steps if s.level == level), None)
+
+    def forwarding(self, level: str) -> tuple[int, str] | None:
+        """(threshold, next level) when `level` forwards products at or above a score to the next level."""
+        step = self.step(level)
+        if step is None or step.forwards_from is None:
+            return None
+        index = self.steps.index(step)
+        if index + 1 >= len(self.steps):
+            return None
+        return step.forwards_from, self.steps[index + 1].level
 
 
 # --- reading the data ------------------------------------------------------------------------------------------------
@@ -272,6 +284,7 @@ def parse_periods(data) -> tuple[Period, ...]:
                     working_days=_positive(raw_step.get("working_days"), f"{where}.working_days", problems, True),
                     authority=raw_step.get("authority", ""),
                     article=raw_step.get("article", ""),
+                    practice=raw_step.get("practice", ""),
                 )
             )
         period = Period(

@@ -62,6 +62,7 @@ class Proposal:
     stars: int
     level: str  # the level that recognises `stars` on the date
     to_ministry: bool  # 5★ after the minimums, from a mean at the threshold: approved and proposed to the ministry
+    forwarded_to: str | None = None  # a district round's product going on to the province council (not recognised)
 
 
 @dataclass
@@ -69,14 +70,34 @@ class Issued:
     decision: object
     certificates: list = field(default_factory=list)  # (item, certificate, "created" | "updated" | "unchanged")
     for_ministry: list = field(default_factory=list)  # items the decision does not cover: they go to the ministry
+    forwarded: list = field(default_factory=list)  # a district round's items going on to the province council
 
 
 def ministry_threshold(day: datetime.date) -> int:
-    """The score from which the scoring level forwards a product to the ministry (process rules; 90)."""
-    for step in process.period_on(day).steps:
-        if step.scores and step.forwards_from is not None and step.recognises:
-            return step.forwards_from
+    """The score from which the level before the ministry forwards a product to it (process rules; 90)."""
+    period = process.period_on(day)
+    for step in period.steps:
+        forwarding = period.forwarding(step.level)
+        if step.scores and forwarding is not None and forwarding[1] == IssuingLevel.MINISTRY:
+            return forwarding[0]
     return MINISTRY_THRESHOLD_DEFAULT
+
+
+def organising_level(evaluation_round) -> str:
+    """The level whose council sits in the round: its organising unit's level (a district under 148 as issued)."""
+    return IssuingLevel.DISTRICT if evaluation_round.province.level == "district" else IssuingLevel.PROVINCE
+
+
+def forwarded_up(evaluation_round, item) -> str | None:
+    """The level a district round's item goes on to (148 as issued: ≥ 70 to the province, [practice]), else None.
+    Only a lower level forwards to another council here; the province's ≥ 90 go to the ministry as proposals."""
+    level = organising_level(evaluation_round)
+    if level == IssuingLevel.PROVINCE or item.mean is None:
+        return None
+    forwarding = process.period_on(evaluation_round.ends_on).forwarding(level)
+    if forwarding is None or forwarding[1] == IssuingLevel.MINISTRY:
+        return None
+    return forwarding[1] if item.mean >= forwarding[0] else None
 
 
 def proposals(evaluation_round, day: datetime.date | None = None) -> list[Proposal]:
@@ -92,12 +113,17 @@ def proposals(evaluation_round, day: datetime.date | None = None) -> list[Propos
         .order_by("id")
     ):
         level = rules.recognising_level(item.final_stars, day)
+        forwarded_to = forwarded_up(evaluation_round, item)
         found.append(
             Proposal(
                 item=item,
                 stars=item.final_stars,
                 level=level,
-                to_ministry=level == IssuingLevel.MINISTRY and item.mean is not None and item.mean >= threshold,
+                to_ministry=forwarded_to is None
+                and level == IssuingLevel.MINISTRY
+                and item.mean is not None
+                and item.mean >= threshold,
+                forwarded_to=forwarded_to,
             )
         )
     return found
@@ -133,9 +159,19 @@ def issue_decision(*, actor, evaluation_round, level: str, number: str, date: da
             ),
             field="level",
         )
+    organiser = organising_level(evaluation_round)
+    if organiser == IssuingLevel.DISTRICT and level != IssuingLevel.DISTRICT:
+        raise DomainError(
+            _(
+                "Đợt đánh giá của cấp huyện chỉ ra quyết định công nhận của UBND huyện (3 sao); sản phẩm từ 70 điểm "
+                "được chuyển lên Hội đồng cấp tỉnh chấm lại."
+            ),
+            field="level",
+        )
     found = proposals(evaluation_round, date)
-    covered = [p for p in found if p.level == level]
+    covered = [p for p in found if p.level == level and p.forwarded_to is None]
     for_ministry = [p.item for p in found if p.to_ministry]
+    forwarded = [p.item for p in found if p.forwarded_to]
     if not covered:
         if for_ministry and level == IssuingLevel.PROVINCE:
             raise DomainError(
@@ -158,9 +194,9 @@ def issue_decision(*, actor, evaluation_round, level: str, number: str, date: da
             date=date,
             kind=DecisionKind.RECOGNITION,
             issuing_level=level,
-            province=evaluation_round.province,
+            province=evaluation_round.province.province or evaluation_round.province,  # a district round's province
         )
-        issued = Issued(decision=decision, for_ministry=for_ministry)
+        issued = Issued(decision=decision, for_ministry=for_ministry, forwarded=forwarded)
         for proposal in covered:
             certificate, outcome = services.record_certificate(
                 actor=actor,

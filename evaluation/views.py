@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from core.actions import perform
 from core.errors import DomainError
 from core.forms import BootstrapMixin, add_domain_error
-from evaluation import council, documents
+from evaluation import council, documents, proposals
 from evaluation.council_models import (
     SCORING_ROLES,
     Answer,
@@ -365,7 +365,9 @@ def board(request, pk: int):
             "items": items,
             "is_chair": is_chair,
             "manages": _manages(request.user, evaluation_round),
-            "decision_form": _forms().DecisionForm(),
+            "decision_form": _forms().DecisionForm(
+                initial={"level": proposals.organising_level(evaluation_round)}
+            ),
         },
     )
 
@@ -631,9 +633,17 @@ def decision_issue(request, pk: int):
     def issue():
         if not form.is_valid():
             raise DomainError("; ".join(" ".join(e) for e in form.errors.values()))
-        proposals.issue_decision(
-            actor=request.user, evaluation_round=evaluation_round, level=IssuingLevel.PROVINCE, **form.cleaned_data
-        )
+        data = dict(form.cleaned_data)
+        level = data.pop("level") or proposals.organising_level(evaluation_round) or IssuingLevel.PROVINCE
+        issued = proposals.issue_decision(actor=request.user, evaluation_round=evaluation_round, level=level, **data)
+        if issued.forwarded:
+            from django.contrib import messages
+
+            messages.info(
+                request,
+                _("Chuyển lên Hội đồng cấp tỉnh chấm lại (từ 70 điểm, không công nhận ở cấp huyện): %(p)s.")
+                % {"p": ", ".join(i.product.name for i in issued.forwarded)},
+            )
 
     return perform(request, issue, success=_("Đã ghi quyết định công nhận."), then="evaluation:board", pk=pk)
 

@@ -18,9 +18,9 @@ D = datetime.date
     [
         (D(2019, 8, 21), "1048", "1048", ["district", "province"], "province"),
         (D(2023, 2, 23), "1048", "1048", ["district", "province"], "province"),
-        (D(2023, 2, 24), "148", "148", ["district"], "district"),
-        (D(2025, 7, 5), "148", "148", ["district"], "district"),
-        (D(2025, 7, 6), "148-1489", "148", ["province"], "province"),
+        (D(2023, 2, 24), "148", "148", ["district", "province"], "district"),
+        (D(2025, 6, 30), "148", "148", ["district", "province"], "district"),
+        (D(2025, 7, 1), "148-1489", "148", ["province"], "province"),
         (D(2026, 1, 1), "148-1489", "148", ["province"], "province"),
         (D(2026, 5, 21), "148-1489", "148", ["province"], "province"),
         (D(2026, 5, 22), "26-2026", "26-2026", ["province"], "province"),
@@ -43,8 +43,8 @@ def test_rules_on_boundary_dates(day, period, criteria_set, scoring, three_stars
         (D(2018, 1, 1), {3: "province", 4: "province", 5: "ministry"}),  # before 1048: its rules, as before
         (D(2023, 2, 23), {3: "province", 4: "province", 5: "ministry"}),
         (D(2023, 2, 24), {3: "district", 4: "province", 5: "ministry"}),
-        (D(2025, 7, 5), {3: "district", 4: "province", 5: "ministry"}),
-        (D(2025, 7, 6), {3: "province", 4: "province", 5: "ministry"}),
+        (D(2025, 6, 30), {3: "district", 4: "province", 5: "ministry"}),
+        (D(2025, 7, 1), {3: "province", 4: "province", 5: "ministry"}),
         (D(2026, 5, 22), {3: "province", 4: "province", 5: "ministry"}),
     ],
 )
@@ -58,8 +58,10 @@ def test_forwarding_and_the_commune_step():
     assert era_1048.step("district").forwards_from == 50
     assert era_1048.step("province").forwards_from == 90
     issued = process.period_on(D(2024, 1, 1))
-    assert issued.step("province").forwards_from == 90 and not issued.step("province").scores
-    amended = process.period_on(D(2025, 7, 6))
+    assert issued.forwarding("district") == (70, "province") and "[thực tiễn]" in issued.step("district").practice
+    assert issued.step("province").scores and issued.forwarding("province") == (90, "ministry")
+    assert "dưới 70" in issued.step("province").practice  # the system's choice, labelled as practice
+    amended = process.period_on(D(2025, 7, 1))
     assert amended.step("district") is None
     commune = amended.step("commune")
     assert commune.receives_dossier and commune.proposes and not commune.scores and len(commune.checks) == 3
