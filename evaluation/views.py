@@ -365,9 +365,7 @@ def board(request, pk: int):
             "items": items,
             "is_chair": is_chair,
             "manages": _manages(request.user, evaluation_round),
-            "decision_form": _forms().DecisionForm(
-                initial={"level": proposals.organising_level(evaluation_round)}
-            ),
+            "decision_form": _forms().DecisionForm(initial={"level": proposals.organising_level(evaluation_round)}),
         },
     )
 
