@@ -49,7 +49,7 @@ SET_KEYS = {
     "scopes",
     "official_sheets",
 }
-OFFICIAL_KEYS = {"file", "glyph_fixes", "corrections", "over_max"}
+OFFICIAL_KEYS = {"file", "glyph_fixes", "corrections", "over_max", "sections"}
 PART_KEYS = {"code", "name", "points", "sections"}
 SECTION_KEYS = {"code", "name"}
 SCOPE_KEYS = {"code", "criteria"}
@@ -186,6 +186,7 @@ def _official(reader: _Reader, spec: SetSpec, raw, origin: Origin, directory: Pa
             glyph_fixes=raw.get("glyph_fixes"),
             corrections=raw.get("corrections"),
             over_max=raw.get("over_max", "cap"),
+            sections=raw.get("sections"),
         )
     except (KeyError, TypeError, ValueError, DomainError) as exc:
         reader.add(origin, "file", f"tệp {path.name} không đúng cấu trúc phiếu chấm ({exc}).")

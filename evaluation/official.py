@@ -17,13 +17,16 @@ the sheet says how it is scored there:
 - obvious glyph damage of the source (`glyph_fixes`, e.g. "Rýợu" → "Rượu") is repaired and listed.
 
 Section codes are the sheet's own groups, `SS/G` (sheet number / group number as printed), so that each sheet keeps
-its own headings.
+its own headings — unless the set file groups a part's printed headings into sections (`sections`, e.g. 1048's Part C
+in the three sections of 148: C1 sensory/nutrition/uniqueness, C2 product standard, C3 export): then the section is
+`SS/C1` and each criterion keeps its printed heading ("6. CHỈ TIÊU CẢM QUAN") as its own heading.
 """
 
 import json
 from decimal import Decimal
 from pathlib import Path
 
+from core.text import fold
 from evaluation.validation import CriterionSpec, OptionSpec, Origin, ScopeSpec, SectionSpec, SetSpec, fmt, to_points
 
 PART_CODES_BY_INDEX = ("A", "B", "C")
@@ -31,8 +34,11 @@ YES, NO = "Có", "Không"
 
 
 class _Sheets:
-    def __init__(self, spec: SetSpec, glyph_fixes: dict, corrections: list, over_max: str):
+    def __init__(
+        self, spec: SetSpec, glyph_fixes: dict, corrections: list, over_max: str, sections: dict | None = None
+    ):
         self.spec = spec
+        self.sections = sections or {}
         self.over_max = over_max
         self.glyph_fixes = glyph_fixes or {}
         self.used_fixes: set[str] = set()
@@ -101,10 +107,11 @@ class _Sheets:
         co = origin.child(f"criteria[{code}]")
         all_notes = tuple(self.text(n) for n in (*notes, *(raw.get("notes") or [])) if self.text(n))
         flags = " ".join(raw.get("flags") or [])
+        own = f"{heading} · {code} {name}" if heading else f"{code} {name}"  # the printed group, then the parent
         if raw.get("subcriteria"):
             items = []
             for sub in raw["subcriteria"]:
-                items.extend(self.criterion(sheet_no, sub, section, origin, heading=f"{code} {name}", notes=all_notes))
+                items.extend(self.criterion(sheet_no, sub, section, origin, heading=own, notes=all_notes))
                 all_notes = ()  # the parent's notes are printed once, under its first sub-criterion
             return items
         if "additive_options" in flags:
@@ -117,7 +124,7 @@ class _Sheets:
                     code=f"{code}.{n}",
                     section=section,
                     text=self.text(option["text"]),
-                    heading=f"{code} {name}",
+                    heading=own,
                     notes=all_notes if n == 1 else (),
                     options=[
                         OptionSpec(NO, Decimal(0), origin=co.child(f"options[{n}]")),
@@ -150,25 +157,56 @@ class _Sheets:
             )
         ]
 
+    def grouped_section(self, sheet_no: int, part_code: str, group) -> dict | None:
+        """The set file's section for a printed heading of `part_code` (first whose words the heading contains,
+        compared folded: the printed headings carry glyph damage), or None to keep the heading as its own section."""
+        rule = self.sections.get(part_code)
+        if not rule or sheet_no in rule.get("skip_sheets", ()):
+            return None
+        name = fold(self.text(group["name"]))
+        for target in rule["sections"]:
+            if any(fold(word) in name for word in target["match"]):
+                return target
+        self.note(
+            f"phiếu {sheet_no:02d}: đề mục '{self.text(group['name'])}' không thuộc mục nào của phần {part_code}."
+        )
+        return None
+
     def scope(self, raw) -> ScopeSpec:
         no = int(raw["no"])
         so = Origin(path=f"{self.spec.code}.sheets[{no:02d}]")
         criteria = []
+        merged: dict[str, SectionSpec] = {}
         for index, part in enumerate(raw["parts"]):
             part_code = PART_CODES_BY_INDEX[index]
             for group in part["groups"]:
-                section = f"{no:02d}/{group['no']}"
-                self.spec.sections.append(
-                    SectionSpec(
-                        section,
-                        self.text(group["name"]),
-                        part_code,
-                        so.child(f"groups[{group['no']}]"),
-                        tuple(self.text(n) for n in group.get("notes") or [] if self.text(n)),
+                target = self.grouped_section(no, part_code, group)
+                group_notes = tuple(self.text(n) for n in group.get("notes") or [] if self.text(n))
+                heading = ""
+                if target is None:
+                    section = f"{no:02d}/{group['no']}"
+                    self.spec.sections.append(
+                        SectionSpec(
+                            section,
+                            self.text(group["name"]),
+                            part_code,
+                            so.child(f"groups[{group['no']}]"),
+                            group_notes,
+                        )
                     )
-                )
+                else:
+                    section = f"{no:02d}/{target['code']}"
+                    heading = f"{group['no']}. {self.text(group['name'])}"
+                    if section not in merged:
+                        merged[section] = SectionSpec(
+                            section, target["name"], part_code, so.child(f"groups[{target['code']}]"), ()
+                        )
+                        self.spec.sections.append(merged[section])
+                    if group_notes:
+                        labelled = tuple(f"{heading}: {note}" for note in group_notes)
+                        merged[section].notes = (*merged[section].notes, *labelled)
                 for criterion in group["criteria"]:
-                    criteria.extend(self.criterion(no, criterion, section, so))
+                    criteria.extend(self.criterion(no, criterion, section, so, heading=heading))
         seen: dict[str, int] = {}
         for criterion in criteria:
             if criterion.code in seen:
@@ -199,6 +237,7 @@ def read_sheets(
     glyph_fixes: dict | None = None,
     corrections: list | None = None,
     over_max: str = "cap",
+    sections: dict | None = None,
 ):
     """Add the sheets of `path` (and their groups as sections) to `spec`, recording every finding on it.
 
@@ -209,7 +248,7 @@ def read_sheets(
     if over_max not in ("cap", "keep"):
         raise ValueError(f"over_max must be 'cap' or 'keep', not {over_max!r}")
     data = json.loads(path.read_text(encoding="utf-8"))
-    reader = _Sheets(spec, glyph_fixes, corrections, over_max)
+    reader = _Sheets(spec, glyph_fixes, corrections, over_max, sections)
     spec.official = True
     for raw in data["sheets"]:
         spec.scopes.append(reader.scope(raw))

@@ -18,6 +18,7 @@ import yaml
 from django.db.models import Sum
 
 from core.models import AuditEntry
+from core.text import fold
 from evaluation import queries
 from evaluation.loader import CRITERIA_DIR, load_criteria_sets, load_files
 from evaluation.models import CriteriaSet, Criterion, MandatoryRule, Option, Part, Section, SheetScope
@@ -50,23 +51,37 @@ def printed(path):
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def leaves(sheet, glyphs=None):
-    """The scored criteria of one JSON sheet in printed order: (part code, group, criterion, heading)."""
+def leaves(sheet, glyphs=None, grouped=None):
+    """The scored criteria of one JSON sheet in printed order: (part code, group, criterion, heading). `grouped(no,
+    part, group)` names the set file's section of a printed heading (None: the heading is its own section); a grouped
+    heading becomes the criterion's heading."""
 
     def walk(part, group, raw, heading):
         if raw.get("subcriteria"):
+            own = f"{norm(raw['code'])} {norm(raw['name'], glyphs)}"
             for sub in raw["subcriteria"]:
-                yield from walk(part, group, sub, f"{norm(raw['code'])} {norm(raw['name'], glyphs)}")
+                yield from walk(part, group, sub, f"{heading} · {own}" if heading else own)
         else:
             yield part, group, raw, heading
 
     for index, part in enumerate(sheet["parts"]):
         for group in part["groups"]:
+            target = grouped(sheet["no"], "ABC"[index], group) if grouped else None
+            heading = f"{group['no']}. {norm(group['name'], glyphs)}" if target else ""
             for raw in group["criteria"]:
-                yield from walk("ABC"[index], group, raw, "")
+                yield from walk("ABC"[index], group, raw, heading)
 
 
-def expected_sheet(sheet, *, over_max, glyphs=None):
+def grouped_1048(sheet_no, part, group):
+    """1048.yaml's `sections`: Part C headings grouped as in 148, by words of the heading (tourism sheet 26 aside)."""
+    rule = yaml.safe_load((CRITERIA_DIR / "1048.yaml").read_text(encoding="utf-8"))["official_sheets"]["sections"]
+    if part not in rule or sheet_no in rule[part]["skip_sheets"]:
+        return None
+    name = fold(norm(group["name"], GLYPHS_1048))
+    return next(t["code"] for t in rule[part]["sections"] if any(fold(w) in name for w in t["match"]))
+
+
+def expected_sheet(sheet, *, over_max, glyphs=None, grouped=None):
     """One JSON sheet as it must be stored: [(code, section, text, heading, [(text, points, printed, star, case)])].
 
     As evaluation/official.py documents it: an option printed without points scores 0; one printed above its
@@ -75,14 +90,16 @@ def expected_sheet(sheet, *, over_max, glyphs=None):
     line per printed item; a code printed twice gets " (2)".
     """
     rows, seen = [], Counter()
-    for _, group, raw, heading in leaves(sheet, glyphs):
+    for part, group, raw, heading in leaves(sheet, glyphs, grouped):
         code, name = norm(raw["code"]), norm(raw["name"], glyphs)
-        section = f"{sheet['no']:02d}/{group['no']}"
+        target = grouped(sheet["no"], part, group) if grouped else None
+        section = f"{sheet['no']:02d}/{target or group['no']}"
         maximum = None if raw.get("max") is None else dec(raw["max"])
         if ADDITIVE in " ".join(raw.get("flags") or []):
             for n, option in enumerate(raw["options"], start=1):
                 yes_no = [("Không", Decimal(0), None, None, ""), ("Có", dec(option["points"]), None, None, "")]
-                rows.append((f"{code}.{n}", section, norm(option["text"], glyphs), f"{code} {name}", yes_no))
+                own = f"{heading} · {code} {name}" if heading else f"{code} {name}"
+                rows.append((f"{code}.{n}", section, norm(option["text"], glyphs), own, yes_no))
             continue
         options = []
         for option in raw["options"]:
@@ -408,8 +425,35 @@ def test_1048_is_published_with_the_26_printed_sheets():
 def test_1048_options_are_the_printed_ones():
     data = printed(JSON_1048)
     for scope, raw in zip(sheets("1048"), data["sheets"], strict=True):
-        assert stored_sheet(scope) == expected_sheet(raw, over_max="keep", glyphs=GLYPHS_1048), scope.number
+        expected = expected_sheet(raw, over_max="keep", glyphs=GLYPHS_1048, grouped=grouped_1048)
+        assert stored_sheet(scope) == expected, scope.number
     assert not Option.objects.filter(criterion__scope__criteria_set__code="1048").exclude(printed_points=None).exists()
+
+
+def test_1048_part_c_has_the_three_sections_of_148():
+    """Issue 11 §5: sub-group 1 (domain.md §4) as the one complete 1048 sheet places it — sensory, nutrition and
+    uniqueness; the published standard, food-safety tests and quality assurance; the global market."""
+    placed = {}
+    for c in sheets("1048")[0].criteria.select_related("section").filter(section__part__code="C"):
+        placed.setdefault(c.section.code, []).append(c.code)
+    assert placed == {
+        "01/C1": ["6.1", "6.2", "6.3", "6.4", "6.5", "7", "8"],
+        "01/C2": ["9.1", "9.2", "10"],
+        "01/C3": ["11"],
+    }
+    names = dict(Section.objects.filter(criteria_set__code="1048", code__startswith="01/C").values_list("code", "name"))
+    assert names == {
+        "01/C1": "Chỉ tiêu cảm quan, dinh dưỡng, tính độc đáo",
+        "01/C2": "Tiêu chuẩn sản phẩm",
+        "01/C3": "Khả năng xuất khẩu, phân phối thị trường quốc tế",
+    }
+    for scope in sheets("1048"):
+        sections = set(scope.criteria.filter(section__part__code="C").values_list("section__code", flat=True))
+        if scope.number == 26:  # the tourism sheet keeps its printed headings
+            assert not any(code.endswith(("/C1", "/C2", "/C3")) for code in sections)
+        else:
+            assert {code.split("/")[1] for code in sections} <= {"C1", "C2", "C3"}, scope.number
+            assert {"C1", "C3"} <= {code.split("/")[1] for code in sections}, scope.number
 
 
 def test_1048_every_finding_is_true_of_the_stored_sheets():
@@ -499,7 +543,8 @@ def test_1048_the_glyph_fix_is_applied_and_listed():
 def test_1048_sheet_14_keeps_its_repeated_code_apart():
     scope = SheetScope.objects.get(criteria_set__code="1048", number=14)
     rows = list(scope.criteria.filter(code__startswith="6.1.3").order_by("position").values_list("code", "heading"))
-    assert rows == [("6.1.3", "6.1 Ngoại hình"), ("6.1.3 (2)", "6.1 Ngoại hình")]
+    heading = "6. CHỈ TIÊU CẢM QUAN · 6.1 Ngoại hình"  # the printed group (now in section C1), then the parent
+    assert rows == [("6.1.3", heading), ("6.1.3 (2)", heading)]
     printed_rows = [
         norm(c["name"]) for _, _, c, _ in leaves(printed(JSON_1048)["sheets"][13]) if norm(c["code"]) == "6.1.3"
     ]
