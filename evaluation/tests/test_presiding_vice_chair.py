@@ -106,6 +106,7 @@ def test_the_board_and_the_minutes_say_who_presided(seated, client):
     client.force_login(people["pct1"])
     board = client.get(f"/evaluation/{rnd.pk}/board/").content.decode()
     assert 'data-testid="presiding"' in board and 'data-testid="lock"' in board
+    assert "[thực tiễn]" in board  # domain.md's council practice is named as practice
     client.force_login(people["chu.tich"])
     board = client.get(f"/evaluation/{rnd.pk}/board/").content.decode()
     assert 'data-testid="presiding"' in board and 'data-testid="lock"' not in board
