@@ -25,6 +25,10 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.username
 
+    def get_full_name(self):
+        """The name people are shown by (pages, minutes): the one full-name field, else Django's first/last names."""
+        return self.full_name or super().get_full_name()
+
 
 class MembershipQuerySet(ScopedQuerySet):
     def active(self):

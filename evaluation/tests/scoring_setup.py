@@ -2,8 +2,9 @@
 
 Shared by the documents, proposals, API and concurrency tests; the points are the test's choosing. `build_round_2026`
 and `score_to` work on the real 26/2026 sheets loaded with the reference data (`record_minimums` judges their star
-minimums as the secretary). Rounds starting from 22/05/2026 follow 26/2026: the council scores a product only after the
-advisory team's report (`report_all`, or `build_round(..., reported=True)`).
+minimums as the secretary; these two and `rules_of` live in evaluation.demo, which scores the demo round with them).
+Rounds starting from 22/05/2026 follow 26/2026: the council scores a product only after the advisory team's report
+(`report_all`, or `build_round(..., reported=True)`).
 """
 
 import datetime
@@ -11,7 +12,10 @@ import datetime
 from conftest import make_user
 from evaluation import advisory, council
 from evaluation.council_models import MemberRole
-from evaluation.models import CriteriaSet, Criterion, MandatoryRule, Option, Part, Section, SheetScope
+from evaluation.demo import record_minimums as record_minimums  # shared with the demo
+from evaluation.demo import rules_of as rules_of
+from evaluation.demo import score_to as score_to
+from evaluation.models import CriteriaSet, Criterion, Option, Part, Section, SheetScope
 from producers.services import create_producer
 from products.models import ProductCategory
 from products.services import create_product
@@ -162,53 +166,3 @@ def build_round_2026(officer, unit, products=(("Mật ong hoa cà phê", "04"),)
     if reported:
         report_all(items, people["tu.van"])
     return rnd, items, people
-
-
-def score_to(item, user, target, submit=True, fixed=None):
-    """Choose options on the item's sheet (any sheet) so that the member's total is `target` points.
-
-    `fixed`: criterion code → option position (1-based, as printed) chosen first; the other criteria take their top
-    option, lowered from the last criterion back until the total is reached.
-    """
-    fixed = fixed or {}
-    sheet_criteria = list(Criterion.objects.filter(scope=item.sheet).prefetch_related("options").order_by("position"))
-    choice = {}
-    for criterion in sheet_criteria:
-        options = sorted(criterion.options.all(), key=lambda o: o.position)
-        if criterion.code in fixed:
-            choice[criterion.code] = options[fixed[criterion.code] - 1]
-        else:
-            choice[criterion.code] = max(options, key=lambda o: o.points)
-    drop = sum(o.points for o in choice.values()) - target
-    for criterion in reversed(sheet_criteria):
-        if drop <= 0:
-            break
-        if criterion.code in fixed:
-            continue
-        chosen = choice[criterion.code]
-        lower = [o for o in criterion.options.all() if chosen.points - o.points <= drop]
-        best = min(lower, key=lambda o: o.points)
-        choice[criterion.code] = best
-        drop -= chosen.points - best.points
-    assert drop == 0, f"cannot reach {target} on {item.sheet}"
-    for criterion in sheet_criteria:
-        council.choose_option(actor=user, item=item, criterion=criterion, option=choice[criterion.code])
-    if submit:
-        council.submit_sheet(actor=user, item=item)
-
-
-def rules_of(item, max_stars=5):
-    """The item's sheet's star minimums up to `max_stars`, in sheet order."""
-    return list(
-        MandatoryRule.objects.filter(criterion__scope=item.sheet_id, stars__lte=max_stars)
-        .select_related("criterion")
-        .order_by("criterion__position", "stars")
-    )
-
-
-def record_minimums(item, recorder, max_stars=5, not_met=None):
-    """The recorder judges every minimum up to `max_stars`: met, except (criterion code, stars) → note in `not_met`."""
-    not_met = not_met or {}
-    for rule in rules_of(item, max_stars):
-        note = not_met.get((rule.criterion.code, rule.stars))
-        council.record_minimum(actor=recorder, item=item, rule=rule, met=note is None, note=note or "")
