@@ -214,8 +214,9 @@ DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "ocop-demo-2026")
 OCOP_EXPIRY_WARNING_DAYS = int(os.environ.get("OCOP_EXPIRY_WARNING_DAYS", "30"))
 # Requests per client address on the public report API (django-ninja throttle syntax: N/s, N/m, N/h, N/d).
 REPORTS_API_RATE = os.environ.get("REPORTS_API_RATE", "120/m")
-# "Cơ bản đạt chuẩn" (domain.md §8): "all" = meets every criterion, not yet recognised; "min:N" = at least N criteria.
-NTM_BASICALLY_MEETING = os.environ.get("NTM_BASICALLY_MEETING", "all")
+# "Cơ bản đạt chuẩn" (domain.md §8, CONTRACT §7): a comma list of "decision" (recognised so by decision, Điện Biên
+# practice), "all" (meets every criterion, not yet recognised) and "min:N" (at least N criteria); checked at start-up.
+NTM_BASICALLY_MEETING = os.environ.get("NTM_BASICALLY_MEETING", "decision,all")
 # The public address of this system, without a trailing slash: certificate QR codes encode SITE_URL/verify/<code>/.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))

@@ -50,6 +50,18 @@ class Row:
         return " ".join(str(value).split())
 
 
+@dataclass(frozen=True)
+class RowWarning:
+    """Something odd in a row that is imported all the same (CONTRACT §5: `row N: COLUMN: warning: message`)."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        return f"row {self.row}: {self.column}: warning: {self.message}"
+
+
 class ImportErrors(Exception):
     def __init__(self, errors: list[RowError]):
         super().__init__(f"{len(errors)} error(s)")

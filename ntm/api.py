@@ -26,15 +26,33 @@ class NtmReportOut(Schema):
     communes: int = Field(description="rural communes (xã) of the area valid on 31 December")
     assessed: int = Field(description="communes with an approved assessment for the year")
     recognized: dict[str, int] = Field(description="dat-chuan / nang-cao / kieu-mau: each commune once, highest level")
-    basically_meeting: int
+    recognized_cumulative: dict[str, int] = Field(
+        description="levels nest (kiểu mẫu ⊂ nâng cao ⊂ đạt chuẩn): communes at that level or above"
+    )
+    inherited: int = Field(
+        description="of `recognized`, communes of the new scheme counted at the lowest level their predecessor"
+        " communes all held on 30/06/2025, pending the province's thừa nhận decision"
+    )
+    inherited_basically_meeting: int = Field(
+        description="of `basically_meeting`, communes holding an inherited cơ bản đạt chuẩn decision the same way"
+    )
+    basically_meeting: int = Field(
+        description="not recognised at a higher level, and recognised cơ bản đạt chuẩn by decision or meeting the"
+        " computed rule (see basically_meeting_rule)"
+    )
     average_criteria: float | None = Field(description="criteria met ÷ assessed, 2 decimals; null if none assessed")
     below: dict[str, int]
     by_criterion: dict[str, int]
-    children: list[dict]
+    children: list[dict] = Field(
+        description="units one level down; for communes: id, name, criteria_met, status (dat-chuan, nang-cao, kieu-mau,"
+        " co-ban-dat, chua-dat, chua-co-so-lieu = no assessment for the year) and inherited: true where inherited"
+    )
     through_successions: bool = Field(
         description="true when the area belongs to the other scheme than the year's: communes reached by successions"
     )
-    basically_meeting_rule: str = Field(description="the NTM_BASICALLY_MEETING setting used: 'all' or 'min:N'")
+    basically_meeting_rule: str = Field(
+        description="the NTM_BASICALLY_MEETING setting used: a comma list of 'decision', 'all', 'min:N'"
+    )
 
 
 @report_router.get(

@@ -3,6 +3,8 @@ import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from areas.choices import REFORM_DATE
+
 
 class SetKind(models.TextChoices):
     COMMUNE = "commune", _("Bộ tiêu chí xã")
@@ -35,6 +37,7 @@ class Source(models.TextChoices):
 class RecognitionLevel(models.TextChoices):
     """Commune levels carry a rank (the highest counts); village levels are recorded beside them, never ranked."""
 
+    CO_BAN_DAT_CHUAN = "co-ban-dat-chuan", _("Xã cơ bản đạt chuẩn nông thôn mới (theo quyết định)")
     DAT_CHUAN = "dat-chuan", _("Xã đạt chuẩn nông thôn mới")
     NANG_CAO = "nang-cao", _("Xã đạt chuẩn nông thôn mới nâng cao")
     KIEU_MAU = "kieu-mau", _("Xã đạt chuẩn nông thôn mới kiểu mẫu")
@@ -42,10 +45,31 @@ class RecognitionLevel(models.TextChoices):
     THON_KIEU_MAU = "thon-kieu-mau", _("Thôn, bản nông thôn mới kiểu mẫu")
 
 
-COMMUNE_LEVELS = (RecognitionLevel.DAT_CHUAN, RecognitionLevel.NANG_CAO, RecognitionLevel.KIEU_MAU)
+class RecognitionKind(models.TextChoices):
+    """A recognition (công nhận) on the commune's own results, or an acknowledgement (thừa nhận) that a commune formed
+    by merging keeps the title its predecessor communes held (domain.md §8, [practice] Hà Tĩnh 2023)."""
+
+    CONG_NHAN = "cong-nhan", _("Công nhận")
+    THUA_NHAN = "thua-nhan", _("Thừa nhận (xã sau sắp xếp)")
+
+
+# Levels nest: kiểu mẫu ⊂ nâng cao ⊂ đạt chuẩn (domain.md §8). "Cơ bản đạt chuẩn" by decision (Điện Biên practice)
+# ranks below đạt chuẩn: rank 0, so the highest rank still wins and recognised counts take ranks 1–3 only.
+COMMUNE_LEVELS = (
+    RecognitionLevel.CO_BAN_DAT_CHUAN,
+    RecognitionLevel.DAT_CHUAN,
+    RecognitionLevel.NANG_CAO,
+    RecognitionLevel.KIEU_MAU,
+)
 VILLAGE_LEVELS = (RecognitionLevel.THON_NTM, RecognitionLevel.THON_KIEU_MAU)
-LEVEL_RANK = {level: rank for rank, level in enumerate(COMMUNE_LEVELS, start=1)}
-RANK_LEVEL = {rank: str(level) for level, rank in LEVEL_RANK.items()}
+LEVEL_RANK = {level: rank for rank, level in enumerate(COMMUNE_LEVELS)}
+BASIC_RANK = LEVEL_RANK[RecognitionLevel.CO_BAN_DAT_CHUAN]
+# The recognised levels of the report (CONTRACT §7 `recognized`), rank → level.
+RANK_LEVEL = {rank: str(level) for level, rank in LEVEL_RANK.items() if rank > BASIC_RANK}
+
+# From 2025 on, a commune of the new scheme inherits the lowest of the levels its predecessor communes all held on the
+# last day of the old scheme (CONTRACT §7 Changed; recognitions revoked on or before that day do not count).
+INHERITANCE_DAY = REFORM_DATE - datetime.timedelta(days=1)  # 30/06/2025
 
 
 class CommuneStatus(models.TextChoices):
@@ -56,6 +80,7 @@ class CommuneStatus(models.TextChoices):
     KIEU_MAU = "kieu-mau", _("Đạt chuẩn kiểu mẫu")
     CO_BAN_DAT = "co-ban-dat", _("Cơ bản đạt chuẩn")
     CHUA_DAT = "chua-dat", _("Chưa đạt")
+    CHUA_CO_SO_LIEU = "chua-co-so-lieu", _("Chưa có số liệu")
 
 
 class CommuneGroup(models.IntegerChoices):

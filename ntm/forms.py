@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certification.forms import ImportForm
 from core.forms import BootstrapMixin
-from ntm.choices import CommuneGroup, RecognitionLevel
+from ntm.choices import COMMUNE_LEVELS, CommuneGroup, RecognitionLevel
 
 
 class ReportForm(BootstrapMixin, forms.Form):
@@ -105,6 +105,29 @@ class RecognitionForm(BootstrapMixin, forms.Form):
     village = forms.CharField(label=_("Thôn, bản (chỉ với công nhận thôn, bản)"), required=False, max_length=150)
     decision_no = forms.CharField(label=_("Số quyết định"), max_length=60)
     decision_date = forms.DateField(label=_("Ngày quyết định"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AcknowledgementForm(BootstrapMixin, forms.Form):
+    """The province's "thừa nhận" of a commune formed by merging: its level, decision and the communes it follows."""
+
+    level = forms.ChoiceField(label=_("Mức thừa nhận"), choices=[(str(level), level.label) for level in COMMUNE_LEVELS])
+    decision_no = forms.CharField(label=_("Số quyết định thừa nhận"), max_length=60)
+    decision_date = forms.DateField(label=_("Ngày quyết định"), widget=forms.DateInput(attrs={"type": "date"}))
+    follows_from = forms.MultipleChoiceField(
+        label=_("Thừa nhận từ các xã trước sắp xếp"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, predecessors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = {str(p.unit.pk): p.unit for p in predecessors}
+        self.fields["follows_from"].choices = [
+            (str(p.unit.pk), f"{p.unit.name} ({p.unit.district.name if p.unit.district else p.unit.area_id})")
+            for p in predecessors
+        ]
+        self.fields["follows_from"].initial = list(self.units)
+
+    def follows_from_units(self):
+        return [self.units[pk] for pk in self.cleaned_data["follows_from"]]
 
 
 class RevocationForm(BootstrapMixin, forms.Form):

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from areas.choices import Scheme
 from areas.queries import CachedResolver, scheme_on
 from core.errors import DomainError
-from core.imports import Column, ImportErrors, Row, RowError, parse_date, read_table, run_import
+from core.imports import Column, ImportErrors, Row, RowError, RowWarning, parse_date, read_table, run_import
 from core.text import fold
 from ntm import services
-from ntm.choices import COMMUNE_LEVELS, Source, year_end
+from ntm.choices import COMMUNE_LEVELS, RecognitionKind, Source, year_end
 from ntm.models import CriteriaSet
 from ntm.queries import MAX_YEAR, MIN_YEAR
 
@@ -26,10 +26,15 @@ TAIL_COLUMNS = [
     Column("recognition", "Công nhận"),
     Column("decision_no", "Số quyết định"),
     Column("decision_date", "Ngày quyết định"),
+    Column("decision_kind", "Loại quyết định"),
 ]
 MET = {"1", "x", "dat", "co", "yes", "true"}
 NOT_MET = {"", "0", "chua dat", "khong dat", "khong", "no", "false", "-"}
 RECOGNITION_WORDS = {
+    "co ban dat chuan": "co-ban-dat-chuan",
+    "co ban dat chuan ntm": "co-ban-dat-chuan",
+    "co ban dat chuan nong thon moi": "co-ban-dat-chuan",
+    "xa co ban dat chuan nong thon moi": "co-ban-dat-chuan",
     "dat chuan": "dat-chuan",
     "dat chuan ntm": "dat-chuan",
     "dat chuan nong thon moi": "dat-chuan",
@@ -72,8 +77,26 @@ def parse_recognition(value: str) -> str:
     if folded in RECOGNITION_WORDS:
         return RECOGNITION_WORDS[folded]
     raise DomainError(
-        _("'%(v)s' không phải mức công nhận (dat-chuan, nang-cao, kieu-mau; hoặc Đạt chuẩn, Nâng cao, Kiểu mẫu).")
+        _(
+            "'%(v)s' không phải mức công nhận (co-ban-dat-chuan, dat-chuan, nang-cao, kieu-mau; hoặc Cơ bản đạt "
+            "chuẩn, Đạt chuẩn, Nâng cao, Kiểu mẫu)."
+        )
         % {"v": value}
+    )
+
+
+KIND_WORDS = {"cong nhan": RecognitionKind.CONG_NHAN, "thua nhan": RecognitionKind.THUA_NHAN}
+
+
+def parse_kind(value: str) -> str:
+    """Empty: a recognition (công nhận); `thua-nhan`: the acknowledgement for a commune formed by merging."""
+    folded = fold(value).replace("-", " ")
+    if not folded:
+        return RecognitionKind.CONG_NHAN
+    if folded in KIND_WORDS:
+        return str(KIND_WORDS[folded])
+    raise DomainError(
+        _("'%(v)s' không phải loại quyết định (cong-nhan, thua-nhan; hoặc Công nhận, Thừa nhận).") % {"v": value}
     )
 
 
@@ -92,6 +115,7 @@ class RowOutcome:
 class ImportResult:
     counts: Counter = field(default_factory=Counter)
     outcomes: list[RowOutcome] = field(default_factory=list)
+    warnings: list[RowWarning] = field(default_factory=list)
     summary: str = ""
 
 
@@ -105,6 +129,7 @@ class _Parsed:
     recognition: str
     decision_no: str
     decision_date: object
+    kind: str = RecognitionKind.CONG_NHAN
 
 
 def _parse(table, sets: dict, resolver) -> tuple[list[_Parsed], list[RowError]]:
@@ -169,8 +194,13 @@ def _parse(table, sets: dict, resolver) -> tuple[list[_Parsed], list[RowError]]:
                 recognition = parse_recognition(row.text("recognition"))
             except DomainError as exc:
                 errors.append(RowError(row.number, "recognition", exc.message))
-        elif row.text("decision_no") or row.text("decision_date"):
+        elif row.text("decision_no") or row.text("decision_date") or row.text("decision_kind"):
             errors.append(RowError(row.number, "recognition", _("có quyết định nhưng chưa ghi mức công nhận.")))
+        kind = RecognitionKind.CONG_NHAN
+        try:
+            kind = parse_kind(row.text("decision_kind"))
+        except DomainError as exc:
+            errors.append(RowError(row.number, "decision_kind", exc.message))
         decision_date = None
         if row.text("decision_date"):
             try:
@@ -217,7 +247,15 @@ def _parse(table, sets: dict, resolver) -> tuple[list[_Parsed], list[RowError]]:
         if len(errors) == before:
             parsed.append(
                 _Parsed(
-                    row.number, year, commune, criteria_set, met, recognition, row.text("decision_no"), decision_date
+                    row.number,
+                    year,
+                    commune,
+                    criteria_set,
+                    met,
+                    recognition,
+                    row.text("decision_no"),
+                    decision_date,
+                    kind,
                 )
             )
     return parsed, errors
@@ -242,13 +280,15 @@ ACTIONS = {"created": "tạo mới", "updated": "cập nhật", "unchanged": "kh
 def _write(rows: list[_Parsed], actor) -> ImportResult:
     result = ImportResult()
     errors = []
-    for r in rows:
+    # Earlier decisions first, whatever the file's order, so a nâng cao row finds the đạt chuẩn row of an earlier
+    # year on record (the nesting warning) and a thừa nhận finds its predecessors' decisions.
+    for r in sorted(rows, key=lambda r: (r.decision_date or year_end(r.year), r.row)):
         try:
             outcome = services.record_imported_assessment(
                 actor=actor, commune=r.commune, year=r.year, criteria_set=r.criteria_set, met=r.met
             )
             if r.recognition:
-                _rec, created = services.record_recognition(
+                recognition, created = services.record_recognition(
                     actor=actor,
                     commune=r.commune,
                     level=r.recognition,
@@ -256,8 +296,11 @@ def _write(rows: list[_Parsed], actor) -> ImportResult:
                     decision_date=r.decision_date,
                     year=r.year,
                     source=Source.IMPORT,
+                    kind=r.kind,
                 )
                 result.counts["recognitions_created" if created else "recognitions_unchanged"] += 1
+                if recognition.warning:  # kept on the decision, so a re-import says it again
+                    result.warnings.append(RowWarning(r.row, "recognition", recognition.warning))
         except DomainError as exc:
             errors.append(RowError(r.row, exc.field or "commune", exc.message))
             continue
@@ -270,11 +313,13 @@ def _write(rows: list[_Parsed], actor) -> ImportResult:
                 r.criteria_set.code,
                 sum(1 for v in r.met.values() if v),
                 _(ACTIONS[outcome]),
-                r.recognition,
+                f"{r.kind}: {r.recognition}" if r.kind == RecognitionKind.THUA_NHAN else r.recognition,
             )
         )
     if errors:
         raise ImportErrors(errors)
+    result.outcomes.sort(key=lambda o: o.row)
+    result.warnings.sort(key=lambda w: w.row)
     c = result.counts
     result.summary = (
         f"assessments created={c['assessments_created']} updated={c['assessments_updated']} "

@@ -14,6 +14,7 @@ from ntm.choices import (
     AssessmentStatus,
     CommuneGroup,
     Issuer,
+    RecognitionKind,
     RecognitionLevel,
     SetKind,
     SetLevel,
@@ -225,13 +226,27 @@ class RecognitionQuerySet(ScopedQuerySet):
 
 
 class Recognition(models.Model):
-    """A recognition decision for a commune (rank 1–3) or for one of its villages (a name; villages are not units)."""
+    """A recognition decision for a commune (rank 0–3) or for one of its villages (a name; villages are not units).
+
+    A "thừa nhận" (kind) is the province's act for a commune formed by merging: it names the communes it follows from.
+    `warning` keeps what was odd when it was recorded (a level above one not on record), shown on the commune page.
+    """
 
     commune = models.ForeignKey(
         "areas.AdministrativeUnit", verbose_name=_("xã"), on_delete=models.PROTECT, related_name="ntm_recognitions"
     )
     village = models.CharField(_("thôn, bản"), max_length=150, blank=True)
     level = models.CharField(_("mức công nhận"), max_length=20, choices=RecognitionLevel.choices)
+    kind = models.CharField(
+        _("loại quyết định"), max_length=10, choices=RecognitionKind.choices, default=RecognitionKind.CONG_NHAN
+    )
+    follows_from = models.ManyToManyField(
+        "areas.AdministrativeUnit",
+        verbose_name=_("thừa nhận từ các xã"),
+        blank=True,
+        related_name="+",
+        help_text=_("Với quyết định thừa nhận: các xã trước sắp xếp mà xã này kế thừa danh hiệu."),
+    )
     rank = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     decision_no = models.CharField(_("số quyết định"), max_length=60, blank=True)
     decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
@@ -241,6 +256,7 @@ class Recognition(models.Model):
     revocation_decision_no = models.CharField(_("số quyết định thu hồi"), max_length=60, blank=True)
     revocation_reason = models.TextField(_("lý do thu hồi"), blank=True)
     source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices, default=Source.ENTRY)
+    warning = models.TextField(_("cảnh báo khi ghi"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = RecognitionQuerySet.as_manager()

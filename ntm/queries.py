@@ -12,7 +12,22 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Case, CharField, Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils.translation import gettext as _
 
 from areas.choices import Level, Scheme, UnitType
@@ -20,7 +35,18 @@ from areas.identifiers import AreaId
 from areas.models import AdministrativeUnit, Succession
 from areas.queries import get_unit, scheme_on
 from core.errors import DomainError
-from ntm.choices import RANK_LEVEL, AssessmentStatus, CommuneStatus, Issuer, SetKind, SetLevel, year_end
+from ntm.choices import (
+    BASIC_RANK,
+    INHERITANCE_DAY,
+    LEVEL_RANK,
+    RANK_LEVEL,
+    AssessmentStatus,
+    CommuneStatus,
+    Issuer,
+    SetKind,
+    SetLevel,
+    year_end,
+)
 from ntm.models import Assessment, CriteriaSet, Criterion, CriterionResult, Recognition
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -51,19 +77,60 @@ def criteria_set_for_year(year: int) -> CriteriaSet | None:
     )
 
 
+@dataclass(frozen=True)
+class BasicRule:
+    """What makes a commune "cơ bản đạt chuẩn" (CONTRACT §7 Changed): a comma list of `decision` (its highest
+    recognition is the co-ban-dat-chuan decision), `all` (meets every criterion of the set) and `min:N` (meets at least
+    N). Any one holding is enough; a commune recognised at a higher level is never counted."""
+
+    text: str
+    decision: bool
+    minimum: int | None  # None: `all` only; `all` is every criterion of the year's set
+    computed: bool  # `all` or `min:N` present
+
+    def threshold(self, criteria_count: int) -> int | None:
+        """Criteria met for the computed rule (never more than the set has); None when the rule has no computed part."""
+        if not self.computed:
+            return None
+        if self.minimum is None:
+            return criteria_count
+        return min(self.minimum, criteria_count)
+
+
+DEFAULT_BASIC_RULE = "decision,all"
+
+
+def parse_basic_rule(value) -> BasicRule:
+    """Raises ImproperlyConfigured with the accepted forms on a bad value (checked at start-up by ntm.apps)."""
+    text = str(value if value is not None else DEFAULT_BASIC_RULE).strip().lower() or DEFAULT_BASIC_RULE
+    decision, every, minimum = False, False, None
+    for part in (p.strip() for p in text.split(",")):
+        kind, sep, number = part.partition(":")
+        if part == "decision":
+            decision = True
+        elif part == "all":
+            every = True
+        elif kind == "min" and sep and number.isdigit() and int(number) > 0:
+            minimum = int(number) if minimum is None else min(minimum, int(number))
+        else:
+            raise ImproperlyConfigured(
+                f"NTM_BASICALLY_MEETING: {part!r} is not understood in {text!r}. Use a comma list of "
+                "'decision' (recognised as cơ bản đạt chuẩn by decision), 'all' (meets every criterion) and 'min:N' "
+                "(meets at least N criteria, N ≥ 1), e.g. 'decision,all' (the default) or 'decision,min:15'."
+            )
+    # `all` and `min:N` together: whichever asks less holds, so `min:N` (capped at the set's size) decides.
+    normal = ",".join(
+        [*(["decision"] if decision else []), *(["all"] if every else []), *([f"min:{minimum}"] if minimum else [])]
+    )
+    return BasicRule(text=normal, decision=decision, minimum=minimum, computed=every or minimum is not None)
+
+
+def basic_rule() -> BasicRule:
+    return parse_basic_rule(getattr(settings, "NTM_BASICALLY_MEETING", DEFAULT_BASIC_RULE))
+
+
 def basically_meeting_rule() -> str:
-    return str(getattr(settings, "NTM_BASICALLY_MEETING", "all") or "all").strip().lower()
-
-
-def basically_meeting_threshold(criteria_count: int, rule: str | None = None) -> int:
-    """'all' (default): every criterion of the set; 'min:N': at least N (never more than the set has)."""
-    rule = rule or basically_meeting_rule()
-    if rule == "all":
-        return criteria_count
-    kind, _sep, number = rule.partition(":")
-    if kind == "min" and number.isdigit() and int(number) > 0:
-        return min(int(number), criteria_count)
-    raise ImproperlyConfigured(f"NTM_BASICALLY_MEETING must be 'all' or 'min:N', not {rule!r}")
+    return basic_rule().text
 
 
 def _located(area) -> Q:
@@ -93,28 +160,69 @@ def communes_of(area, year: int):
     return base.filter(pk__in=linked), True
 
 
-def annotated_communes(communes, year: int, criteria_set: CriteriaSet, threshold: int):
-    """Each commune with its approved assessment (criteria_met, assessment_id), highest recognition rank and status."""
+def _inheritance(day):
+    """(inherits, inherited_rank) expressions for a commune of the new scheme (CONTRACT §7 Changed).
+
+    It inherits when no commune-level decision of its own was recorded by `day`, it has predecessor communes, and
+    every one of them held a recognition (any commune level, cơ bản đạt chuẩn included) on 30/06/2025; revoked on or
+    before that day does not count. It holds the lowest of the levels they held (each at its highest).
+    """
+    held = Recognition.objects.in_force_on(INHERITANCE_DAY).filter(rank__isnull=False)
+    predecessors = Succession.objects.filter(successor=OuterRef("pk"))
+    own = Recognition.objects.filter(commune=OuterRef("pk"), rank__isnull=False, effective_date__lte=day)
+    inherits = (
+        ~Exists(own)
+        & Exists(predecessors)
+        & ~Exists(predecessors.filter(~Exists(held.filter(commune=OuterRef("predecessor_id")))))
+    )
+    each_top = held.filter(commune=OuterRef("predecessor_id")).order_by().values("commune").annotate(top=Max("rank"))
+    lowest = (
+        predecessors.annotate(top=Subquery(each_top.values("top"), output_field=IntegerField()))
+        .order_by(F("top").asc(nulls_last=True))
+        .values("top")[:1]
+    )
+    return inherits, Subquery(lowest, output_field=IntegerField())
+
+
+def annotated_communes(communes, year: int, criteria_set: CriteriaSet, threshold: int | None, rule: BasicRule):
+    """Each commune with its approved assessment (criteria_met, assessment_id), the rank it holds on 31 December (its
+    own highest recognition in force, or from 2025 the level inherited from its predecessors), `inherited` and status.
+
+    `threshold` is the computed rule's count of criteria (None: no computed rule)."""
     day = year_end(year)
     assessment = Assessment.objects.filter(
         commune=OuterRef("pk"), year=year, criteria_set=criteria_set, status=AssessmentStatus.APPROVED
     )
-    rank = (
+    own_rank = Subquery(
         Recognition.objects.in_force_on(day)
         .filter(commune=OuterRef("pk"), rank__isnull=False)
         .order_by()
         .values("commune")
         .annotate(top=Max("rank"))
-        .values("top")
+        .values("top"),
+        output_field=IntegerField(),
     )
-    return communes.annotate(
+    qs = communes.annotate(
         criteria_met=Subquery(assessment.values("criteria_met")[:1], output_field=IntegerField()),
         assessment_id=Subquery(assessment.values("pk")[:1], output_field=IntegerField()),
-        rank=Subquery(rank, output_field=IntegerField()),
-    ).annotate(
+    )
+    if scheme_on(day) == Scheme.S2025:
+        inherits, inherited_rank = _inheritance(day)
+        qs = qs.annotate(
+            inherited=Case(When(inherits, then=Value(True)), default=Value(False), output_field=BooleanField())
+        ).annotate(rank=Case(When(inherited=True, then=inherited_rank), default=own_rank, output_field=IntegerField()))
+    else:
+        qs = qs.annotate(inherited=Value(False, output_field=BooleanField()), rank=own_rank)
+    basic = []
+    if rule.decision:
+        basic.append(When(rank=BASIC_RANK, then=Value(CommuneStatus.CO_BAN_DAT.value)))
+    basic.append(When(criteria_met__isnull=True, then=Value(CommuneStatus.CHUA_CO_SO_LIEU.value)))
+    if threshold is not None:
+        basic.append(When(criteria_met__gte=threshold, then=Value(CommuneStatus.CO_BAN_DAT.value)))
+    return qs.annotate(
         status=Case(
             *(When(rank=r, then=Value(level)) for r, level in sorted(RANK_LEVEL.items(), reverse=True)),
-            When(criteria_met__gte=threshold, then=Value(CommuneStatus.CO_BAN_DAT.value)),
+            *basic,
             default=Value(CommuneStatus.CHUA_DAT.value),
             output_field=CharField(),
         )
@@ -129,7 +237,8 @@ class Scope:
     area: AdministrativeUnit
     criteria_set: CriteriaSet
     criteria: list
-    threshold: int
+    threshold: int | None  # criteria met for the computed "cơ bản đạt chuẩn" rule; None when it has none
+    rule: BasicRule
     communes: object  # annotated queryset
     through_successions: bool
 
@@ -143,7 +252,8 @@ def report_scope(year, area) -> Scope:
     if criteria_set is None:
         raise BadYear(_("Chưa có bộ tiêu chí nông thôn mới áp dụng cho năm %(y)s.") % {"y": year})
     criteria = list(Criterion.objects.filter(criteria_set=criteria_set).order_by("number"))
-    threshold = basically_meeting_threshold(len(criteria))
+    rule = basic_rule()
+    threshold = rule.threshold(len(criteria))
     communes, through = communes_of(area, year)
     return Scope(
         year=year,
@@ -151,7 +261,8 @@ def report_scope(year, area) -> Scope:
         criteria_set=criteria_set,
         criteria=criteria,
         threshold=threshold,
-        communes=annotated_communes(communes, year, criteria_set, threshold),
+        rule=rule,
+        communes=annotated_communes(communes, year, criteria_set, threshold, rule),
         through_successions=through,
     )
 
@@ -162,6 +273,9 @@ def _totals(qs, below: list[int]) -> dict:
         "assessed": Count("pk", filter=Q(criteria_met__isnull=False)),
         "met_sum": Sum("criteria_met"),
         "basically_meeting": Count("pk", filter=Q(status=CommuneStatus.CO_BAN_DAT)),
+        # an alias must not repeat an annotation's name: Django would then count over a subquery without it
+        "inherited_count": Count("pk", filter=Q(inherited=True, rank__gt=BASIC_RANK)),
+        "inherited_basic": Count("pk", filter=Q(inherited=True, status=CommuneStatus.CO_BAN_DAT)),
     }
     for rank in RANK_LEVEL:
         aggregates[f"rank_{rank}"] = Count("pk", filter=Q(rank=rank))
@@ -177,11 +291,23 @@ def average(met_sum, assessed) -> float | None:
     return float(value)
 
 
+def cumulative(recognized: dict) -> dict:
+    """Levels nest (kiểu mẫu ⊂ nâng cao ⊂ đạt chuẩn): each level counts the communes at it or above."""
+    return {
+        level: sum(count for other, count in recognized.items() if LEVEL_RANK[other] >= LEVEL_RANK[level])
+        for level in recognized
+    }
+
+
 def _figures(totals: dict, below: list[int]) -> dict:
+    recognized = {level: totals[f"rank_{rank}"] for rank, level in RANK_LEVEL.items()}
     return {
         "communes": totals["communes"],
         "assessed": totals["assessed"],
-        "recognized": {level: totals[f"rank_{rank}"] for rank, level in RANK_LEVEL.items()},
+        "recognized": recognized,
+        "recognized_cumulative": cumulative(recognized),
+        "inherited": totals["inherited_count"],
+        "inherited_basically_meeting": totals["inherited_basic"],
         "basically_meeting": totals["basically_meeting"],
         "average_criteria": average(totals["met_sum"], totals["assessed"]),
         "below": {str(n): totals[f"below_{n}"] for n in below},
@@ -217,7 +343,7 @@ def build_report(scope: Scope) -> dict:
         "by_criterion": {c.code: met.get(c.code, 0) for c in scope.criteria},
         "children": _children(scope, below),
         "through_successions": scope.through_successions,
-        "basically_meeting_rule": basically_meeting_rule(),
+        "basically_meeting_rule": scope.rule.text,
     }
     return report
 
@@ -234,7 +360,7 @@ def _children(scope: Scope, below: list[int]) -> list[dict]:
                 assessed=Count("pk", filter=Q(criteria_met__isnull=False)),
                 met_sum=Sum("criteria_met"),
                 basically_meeting=Count("pk", filter=Q(status=CommuneStatus.CO_BAN_DAT)),
-                recognized=Count("pk", filter=Q(rank__isnull=False)),
+                recognized=Count("pk", filter=Q(rank__gt=BASIC_RANK)),
             )
         }
         districts = (
@@ -259,15 +385,18 @@ def _children(scope: Scope, below: list[int]) -> list[dict]:
         return children
     if not scope.through_successions and area.level == Level.COMMUNE:
         return []
-    return [
-        {
+    children = []
+    for u in scope.communes.order_by("code").values("scheme", "code", "name", "criteria_met", "status", "inherited"):
+        child = {
             "id": str(AreaId(u["scheme"], u["code"])),
             "name": u["name"],
             "criteria_met": u["criteria_met"],
             "status": u["status"],
         }
-        for u in scope.communes.order_by("code").values("scheme", "code", "name", "criteria_met", "status")
-    ]
+        if u["inherited"]:  # CONTRACT §7: the key appears where the level is inherited
+            child["inherited"] = True
+        children.append(child)
+    return children
 
 
 # ---- the communes behind a figure --------------------------------------------------------------------------------
@@ -276,7 +405,11 @@ FIGURES = {
     "communes": lambda s, arg: Q(),
     "assessed": lambda s, arg: Q(criteria_met__isnull=False),
     "not-assessed": lambda s, arg: Q(criteria_met__isnull=True),
-    "recognized": lambda s, arg: Q(status=arg) if arg else Q(rank__isnull=False),
+    "recognized": lambda s, arg: Q(status=arg) if arg else Q(rank__gt=BASIC_RANK),
+    "recognized-cumulative": lambda s, arg: Q(rank__gte=LEVEL_RANK[arg]),
+    "inherited": lambda s, arg: (
+        Q(inherited=True) & (Q(status=CommuneStatus.CO_BAN_DAT) if arg == "co-ban" else Q(rank__gt=BASIC_RANK))
+    ),
     "basically_meeting": lambda s, arg: Q(status=CommuneStatus.CO_BAN_DAT),
     "below": lambda s, arg: Q(criteria_met__lt=int(arg)),
     "criterion": None,  # handled below: communes meeting a criterion
@@ -297,6 +430,8 @@ def figure_communes(scope: Scope, figure: str, arg: str = ""):
     elif figure in FIGURES:
         if figure == "recognized" and arg and arg not in RECOGNIZED_KEYS:
             raise DomainError(_("Mức công nhận không hợp lệ."))
+        if figure == "recognized-cumulative" and arg not in RECOGNIZED_KEYS:
+            raise DomainError(_("Mức công nhận không hợp lệ."))
         if figure == "below" and not arg.isdigit():
             raise DomainError(_("Ngưỡng không hợp lệ."))
         qs = qs.filter(FIGURES[figure](scope, arg))
@@ -310,9 +445,20 @@ def figure_label(scope: Scope, figure: str, arg: str = "") -> str:
     labels = {
         "communes": _("Các xã"),
         "assessed": _("Các xã đã đánh giá"),
-        "not-assessed": _("Các xã chưa có kết quả đánh giá được duyệt"),
+        "not-assessed": _("Các xã chưa có số liệu (chưa có kết quả đánh giá được duyệt)"),
         "basically_meeting": _("Các xã cơ bản đạt chuẩn"),
     }
+    if figure == "inherited":
+        if arg == "co-ban":
+            return _("Các xã cơ bản đạt chuẩn theo mức tạm giữ của các xã trước sắp xếp (chờ quyết định thừa nhận)")
+        return _("Các xã đạt chuẩn theo mức tạm giữ của các xã trước sắp xếp (chờ quyết định thừa nhận)")
+    cumulative_labels = {
+        "dat-chuan": _("Các xã đạt chuẩn nông thôn mới (gồm cả nâng cao, kiểu mẫu)"),
+        "nang-cao": _("Các xã đạt chuẩn nông thôn mới nâng cao (gồm cả kiểu mẫu)"),
+        "kieu-mau": _("Các xã đạt chuẩn nông thôn mới kiểu mẫu"),
+    }
+    if figure == "recognized-cumulative" and arg in cumulative_labels:
+        return cumulative_labels[arg]
     if figure in labels:
         return labels[figure]
     if figure == "recognized" and not arg:
@@ -403,9 +549,137 @@ def commune_history(commune):
             for c in criteria
         ]
     recognitions = (
-        Recognition.objects.filter(commune_id__in=ids).select_related("commune").order_by("effective_date", "pk")
+        Recognition.objects.filter(commune_id__in=ids)
+        .select_related("commune")
+        .prefetch_related("follows_from")
+        .order_by("effective_date", "pk")
     )
     return sets, recognitions
+
+
+# ---- one commune's standing, its predecessors, progress against other sets ---------------------------------------
+
+
+@dataclass
+class Standing:
+    """What the report says about one commune for a year, and why (the commune page)."""
+
+    year: int
+    criteria_set: CriteriaSet | None
+    criteria_met: int | None
+    status: str
+    rank: int | None
+    inherited: bool
+    predecessors: list  # [PredecessorStanding] for a commune of the new scheme, else []
+
+    @property
+    def recognised_predecessors(self):
+        return [p for p in self.predecessors if p.recognition is not None]
+
+    @property
+    def unrecognised_predecessors(self):
+        return [p for p in self.predecessors if p.recognition is None]
+
+
+@dataclass
+class PredecessorStanding:
+    unit: AdministrativeUnit
+    recognition: Recognition | None  # its highest recognition in force on 30/06/2025
+    partly_merged: bool
+
+
+def predecessor_standings(commune) -> list[PredecessorStanding]:
+    """The commune's predecessor communes with the recognition each held on 30/06/2025 (two queries)."""
+    links = list(
+        Succession.objects.filter(successor=commune)
+        .select_related("predecessor", "predecessor__district")
+        .order_by("predecessor__code")
+    )
+    held = {}
+    for r in (
+        Recognition.objects.in_force_on(INHERITANCE_DAY)
+        .filter(commune_id__in=[link.predecessor_id for link in links], rank__isnull=False)
+        .order_by("commune_id", "-rank", "-effective_date")
+    ):
+        held.setdefault(r.commune_id, r)
+    return [PredecessorStanding(link.predecessor, held.get(link.predecessor_id), link.partly_merged) for link in links]
+
+
+def held_rank(commune, day) -> int | None:
+    """The rank the commune holds on `day`: its own highest recognition in force, or (a commune of the new scheme
+    with no decision of its own yet) the lowest of the levels its predecessors all held on 30/06/2025."""
+    own = Recognition.objects.filter(commune=commune, rank__isnull=False)
+    top = own.in_force_on(day).aggregate(top=Max("rank"))["top"]
+    if top is not None or commune.scheme != Scheme.S2025 or own.filter(effective_date__lte=day).exists():
+        return top
+    predecessors = predecessor_standings(commune)
+    if predecessors and all(p.recognition is not None for p in predecessors):
+        return min(p.recognition.rank for p in predecessors)
+    return None
+
+
+def commune_standing(commune, year: int) -> Standing:
+    """The commune's line of the year's report (status, rank, inherited), with its predecessors from 2025 on."""
+    day = year_end(year)
+    criteria_set = criteria_set_for_year(year)
+    rule = basic_rule()
+    threshold = rule.threshold(criteria_set.criteria.count()) if criteria_set else None
+    row = (
+        annotated_communes(AdministrativeUnit.objects.filter(pk=commune.pk), year, criteria_set, threshold, rule)
+        .values("criteria_met", "status", "rank", "inherited")
+        .first()
+    )
+    new_scheme = scheme_on(day) == Scheme.S2025 and commune.scheme == Scheme.S2025
+    return Standing(
+        year=year,
+        criteria_set=criteria_set,
+        criteria_met=row["criteria_met"],
+        status=row["status"],
+        rank=row["rank"],
+        inherited=bool(row["inherited"]),
+        predecessors=predecessor_standings(commune) if new_scheme else [],
+    )
+
+
+def other_set_progress(scope: Scope) -> list[dict]:
+    """Progress of the area's communes against the year's other commune sets (a province's nâng cao or kiểu mẫu
+    set, for instance) where approved assessments exist: communes assessed, average criteria, meeting all (issue §10).
+    """
+    rows = list(
+        Assessment.objects.filter(
+            year=scope.year,
+            status=AssessmentStatus.APPROVED,
+            criteria_set__kind=SetKind.COMMUNE,
+            commune__in=scope.communes.values("pk"),
+        )
+        .exclude(criteria_set=scope.criteria_set)
+        .values("criteria_set")
+        .annotate(
+            assessed=Count("pk"),
+            met_sum=Sum("criteria_met"),
+            size=Subquery(
+                Criterion.objects.filter(criteria_set=OuterRef("criteria_set"))
+                .order_by()
+                .values("criteria_set")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+        )
+        .annotate(meeting_all=Count("pk", filter=Q(criteria_met__gte=F("size"))))
+        .order_by("criteria_set")
+    )
+    sets = CriteriaSet.objects.in_bulk([r["criteria_set"] for r in rows])
+    return [
+        {
+            "set": sets[r["criteria_set"]],
+            "criteria": r["size"] or 0,
+            "assessed": r["assessed"],
+            "average_criteria": average(r["met_sum"], r["assessed"]),
+            "meeting_all": r["meeting_all"],
+        }
+        for r in rows
+    ]
 
 
 def year_default() -> int:

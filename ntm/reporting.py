@@ -25,23 +25,63 @@ class FigureRow:
 
 
 def figure_rows(report: dict) -> list[FigureRow]:
+    """The figures in reading order. Levels nest (kiểu mẫu ⊂ nâng cao ⊂ đạt chuẩn), so the recognised lines are
+    cumulative, as national figures are: "3 xã đạt chuẩn, trong đó 2 nâng cao, 1 kiểu mẫu"."""
+    cumulative = report["recognized_cumulative"]
     rows = [
         FigureRow(_("Số xã"), report["communes"], "communes"),
-        FigureRow(_("Số xã đã đánh giá (kết quả được duyệt)"), report["assessed"], "assessed"),
+        FigureRow(_("Số xã có số liệu (kết quả đánh giá được duyệt)"), report["assessed"], "assessed"),
+        FigureRow(_("Số xã chưa có số liệu"), report["communes"] - report["assessed"], "not-assessed", indent=True),
         FigureRow(
-            _("Số xã chưa có kết quả được duyệt"), report["communes"] - report["assessed"], "not-assessed", indent=True
+            _("Số xã đạt chuẩn nông thôn mới (gồm cả nâng cao, kiểu mẫu)"),
+            cumulative["dat-chuan"],
+            "recognized-cumulative",
+            "dat-chuan",
         ),
-        FigureRow(_("Số xã đạt chuẩn nông thôn mới (mọi mức)"), sum(report["recognized"].values()), "recognized"),
+        FigureRow(
+            _("trong đó đạt chuẩn nâng cao (gồm cả kiểu mẫu)"),
+            cumulative["nang-cao"],
+            "recognized-cumulative",
+            "nang-cao",
+            indent=True,
+        ),
+        FigureRow(
+            _("trong đó đạt chuẩn kiểu mẫu"), cumulative["kieu-mau"], "recognized-cumulative", "kieu-mau", indent=True
+        ),
     ]
-    for level, count in report["recognized"].items():
-        rows.append(FigureRow(str(RecognitionLevel(level).label), count, "recognized", level, indent=True))
+    if report.get("inherited"):
+        rows.append(
+            FigureRow(_("trong đó tạm giữ mức của các xã trước sắp xếp"), report["inherited"], "inherited", indent=True)
+        )
+    rows.append(FigureRow(_("Số xã cơ bản đạt chuẩn"), report["basically_meeting"], "basically_meeting"))
+    if report.get("inherited_basically_meeting"):
+        rows.append(
+            FigureRow(
+                _("trong đó tạm giữ mức của các xã trước sắp xếp"),
+                report["inherited_basically_meeting"],
+                "inherited",
+                "co-ban",
+                indent=True,
+            )
+        )
     rows += [
-        FigureRow(_("Số xã cơ bản đạt chuẩn"), report["basically_meeting"], "basically_meeting"),
-        FigureRow(_("Bình quân tiêu chí/xã"), report["average_criteria"], "assessed", decimals=2),
+        FigureRow(
+            _("Bình quân tiêu chí/xã (trên số xã có số liệu)"), report["average_criteria"], "assessed", decimals=2
+        ),
     ]
     for n, count in report["below"].items():
-        rows.append(FigureRow(_("Số xã đạt dưới %(n)s tiêu chí") % {"n": n}, count, "below", n))
+        rows.append(
+            FigureRow(_("Số xã đạt dưới %(n)s tiêu chí (trong số xã có số liệu)") % {"n": n}, count, "below", n)
+        )
     return rows
+
+
+def highest_level_rows(report: dict) -> list[FigureRow]:
+    """`recognized` as the API gives it: each commune once, at its highest level (the Excel's second table)."""
+    return [
+        FigureRow(str(RecognitionLevel(level).label), count, "recognized", level)
+        for level, count in report["recognized"].items()
+    ]
 
 
 def criterion_rows(report: dict, criteria) -> list[FigureRow]:
@@ -57,39 +97,65 @@ def _communes(n: int) -> str:
     return ngettext("%(n)s xã", "%(n)s xã", n) % {"n": _n(n)}
 
 
+def _pending(inherited) -> str:
+    if not inherited:
+        return ""
+    return (
+        " ("
+        + _("%(c)s tạm giữ mức của các xã trước sắp xếp, chờ quyết định thừa nhận") % {"c": _communes(inherited)}
+        + ")"
+    )
+
+
 def narrative(report: dict) -> str:
-    """The paragraph an official report opens with, every number taken from `report`."""
-    recognized = report["recognized"]
-    total = sum(recognized.values())
+    """The paragraph an official report opens with, every number taken from `report`.
+
+    Recognitions are decisions, known whether or not a commune reported; criteria figures speak only of the communes
+    with data, and a "no commune below N criteria" claim is made only when every commune of the area has data.
+    """
+    communes, assessed = report["communes"], report["assessed"]
+    cumulative = report["recognized_cumulative"]
     parts = [
         _("Năm %(y)s, %(area)s có %(c)s")
-        % {"y": report["year"], "area": report["area"]["name"], "c": _communes(report["communes"])}
+        % {"y": report["year"], "area": report["area"]["name"], "c": _communes(communes)}
     ]
-    if not report["assessed"]:
-        parts.append(_("chưa có xã nào có kết quả đánh giá được duyệt"))
-        text = "; ".join(parts)
-    else:
+    if not assessed:
+        parts.append(_("chưa xã nào có số liệu đánh giá được duyệt"))
+    elif assessed < communes:
+        parts.append(_("%(a)s/%(c)s xã có số liệu") % {"a": _n(assessed), "c": _n(communes)})
+    if cumulative["dat-chuan"]:
+        standard = _("%(c)s đạt chuẩn nông thôn mới") % {"c": _communes(cumulative["dat-chuan"])}
         detail = []
-        if recognized.get("nang-cao"):
-            detail.append(_("%(c)s đạt chuẩn nâng cao") % {"c": _communes(recognized["nang-cao"])})
-        if recognized.get("kieu-mau"):
-            detail.append(_("%(c)s đạt chuẩn kiểu mẫu") % {"c": _communes(recognized["kieu-mau"])})
-        standard = _("%(c)s đạt chuẩn nông thôn mới") % {"c": _communes(total)}
+        if cumulative["nang-cao"]:
+            detail.append(_("%(n)s nâng cao") % {"n": _n(cumulative["nang-cao"])})
+        if cumulative["kieu-mau"]:
+            detail.append(_("%(n)s kiểu mẫu") % {"n": _n(cumulative["kieu-mau"])})
         if detail:
-            standard += " (" + _("trong đó %(d)s") % {"d": ", ".join(detail)} + ")"
+            standard += ", " + _("trong đó %(d)s") % {"d": ", ".join(detail)}
+        parts.append(standard + _pending(report.get("inherited")))
+    else:
+        parts.append(_("chưa xã nào được công nhận đạt chuẩn nông thôn mới"))
+    if report["basically_meeting"]:
         parts.append(
-            _("%(a)s đã đánh giá, %(s)s, %(b)s cơ bản đạt chuẩn")
-            % {"a": _communes(report["assessed"]), "s": standard, "b": _communes(report["basically_meeting"])}
+            _("%(b)s cơ bản đạt chuẩn") % {"b": _communes(report["basically_meeting"])}
+            + _pending(report.get("inherited_basically_meeting"))
         )
-        parts.append(_("bình quân %(v)s tiêu chí/xã") % {"v": _n(report["average_criteria"], 2)})
+    if assessed:
+        if assessed < communes:
+            parts.append(
+                _("bình quân %(v)s tiêu chí/xã trên các xã có số liệu") % {"v": _n(report["average_criteria"], 2)}
+            )
+        else:
+            parts.append(_("bình quân %(v)s tiêu chí/xã") % {"v": _n(report["average_criteria"], 2)})
         if report["below"]:
             n, count = min(report["below"].items(), key=lambda item: int(item[0]))
-            if count:
+            if count and assessed < communes:
+                parts.append(_("ít nhất %(c)s dưới %(n)s tiêu chí") % {"c": _communes(count), "n": n})
+            elif count:
                 parts.append(_("còn %(c)s dưới %(n)s tiêu chí") % {"c": _communes(count), "n": n})
-            else:
+            elif assessed == communes:  # never claimed while some communes have no data
                 parts.append(_("không còn xã dưới %(n)s tiêu chí") % {"n": n})
-        text = "; ".join(parts)
-    text += "."
+    text = "; ".join(parts) + "."
     if report.get("through_successions"):
         text += " " + _(
             "Số liệu được tổng hợp qua các xã tiền thân hoặc kế thừa theo sắp xếp đơn vị hành chính năm 2025, "
@@ -98,11 +164,49 @@ def narrative(report: dict) -> str:
     return text
 
 
+def rule_notes(report: dict) -> list[str]:
+    """How the figures are counted, the [practice] rules named as practice (beside the figures, in the Excel)."""
+    parts = report["basically_meeting_rule"].split(",")
+    meanings = []
+    for part in parts:
+        if part == "decision":
+            meanings.append(_("được tỉnh công nhận “cơ bản đạt chuẩn” bằng quyết định (thực tiễn của tỉnh Điện Biên)"))
+        elif part == "all":
+            meanings.append(_("đạt mọi tiêu chí của bộ tiêu chí nhưng chưa được công nhận"))
+        elif part.startswith("min:"):
+            meanings.append(_("đạt từ %(n)s tiêu chí trở lên, chưa được công nhận") % {"n": part[4:]})
+    notes = [
+        _(
+            "Cơ bản đạt chuẩn (quy tắc “%(rule)s”): xã chưa được công nhận ở mức cao hơn và %(m)s. Cả nước chưa có "
+            "định nghĩa chung: cách hiểu theo quyết định là thực tiễn địa phương, không phải quy định trung ương."
+        )
+        % {"rule": report["basically_meeting_rule"], "m": _(" hoặc ").join(meanings)},
+        _(
+            "Các mức lồng nhau (kiểu mẫu ⊂ nâng cao ⊂ đạt chuẩn): số xã đạt chuẩn gồm cả nâng cao và kiểu mẫu, như "
+            "số liệu quốc gia. Mỗi xã được tính theo quyết định công nhận còn hiệu lực ngày 31/12 của năm."
+        ),
+        _(
+            "Chưa có số liệu: xã chưa có kết quả đánh giá được tỉnh duyệt cho năm này; không tính vào bình quân và "
+            "các số “dưới N tiêu chí”."
+        ),
+    ]
+    if report["year"] >= 2025:
+        notes.append(
+            _(
+                "Xã sau sắp xếp năm 2025: khi mọi xã trước sắp xếp đều đang được công nhận ngày 30/06/2025, xã mới tạm "
+                "giữ mức thấp nhất trong các mức đó cho tới khi tỉnh ghi quyết định thừa nhận (hoặc quyết định công "
+                "nhận mới). Việc thừa nhận danh hiệu cho xã sáp nhập là thực tiễn địa phương (Hà Tĩnh, 2023), không "
+                "phải quy định trung ương."
+            )
+        )
+    return [str(n) for n in notes]
+
+
 def _value(value):
     return value if value is not None else ""
 
 
-def workbook(report: dict, criteria) -> bytes:
+def workbook(report: dict, criteria, other_sets=None) -> bytes:
     """The dashboard as a sheet: the same figure rows, criteria rows and children, in the same order."""
     wb = Workbook()
     ws = wb.active
@@ -113,6 +217,8 @@ def workbook(report: dict, criteria) -> bytes:
     ws.append([_("Địa bàn"), report["area"]["name"], report["area"]["id"]])
     ws.append([_("Bộ tiêu chí"), report["criteria_set"]])
     ws.append([narrative(report)])
+    for note in rule_notes(report):
+        ws.append([note])
     ws.append([])
     ws.append([_("Chỉ số"), _("Giá trị")])
     for cell in ws[ws.max_row]:
@@ -122,11 +228,24 @@ def workbook(report: dict, criteria) -> bytes:
         if isinstance(row.value, float):
             ws.cell(ws.max_row, 2).number_format = "0.00"
     ws.append([])
+    ws.append([_("Số xã theo mức công nhận cao nhất (mỗi xã tính một lần)"), _("Số xã")])
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    for row in highest_level_rows(report):
+        ws.append([row.label, row.value])
+    ws.append([])
     ws.append([_("Tiêu chí"), _("Số xã đạt")])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for row in criterion_rows(report, criteria):
         ws.append([row.label, row.value])
+    for block in other_sets or []:
+        ws.append([])
+        ws.append([f"{block['set'].title} ({block['set'].code})"])
+        ws.cell(ws.max_row, 1).font = Font(bold=True)
+        ws.append([_("Số xã có số liệu"), block["assessed"]])
+        ws.append([_("Bình quân tiêu chí/xã"), _value(block["average_criteria"])])
+        ws.append([_("Số xã đạt đủ %(n)s tiêu chí") % {"n": block["criteria"]}, block["meeting_all"]])
     if report["children"]:
         ws.append([])
         first = report["children"][0]
@@ -140,7 +259,8 @@ def workbook(report: dict, criteria) -> bytes:
                         child["id"],
                         child["name"],
                         _value(child["criteria_met"]),
-                        str(CommuneStatus(child["status"]).label),
+                        str(CommuneStatus(child["status"]).label)
+                        + (" " + _("(tạm giữ mức của các xã trước sắp xếp)") if child.get("inherited") else ""),
                     ]
                 )
         else:

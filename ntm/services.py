@@ -18,10 +18,12 @@ from core import audit
 from core.errors import DomainError
 from ntm.choices import (
     COMMUNE_LEVELS,
+    INHERITANCE_DAY,
     LEVEL_RANK,
     VILLAGE_LEVELS,
     AssessmentStatus,
     CommuneGroup,
+    RecognitionKind,
     RecognitionLevel,
     Source,
     year_end,
@@ -443,7 +445,65 @@ def record_imported_assessment(*, actor, commune, year: int, criteria_set, met: 
 
 # ---- recognitions -----------------------------------------------------------------------------------------------
 
-RECOGNITION_FIELDS = ["level", "village", "decision_no", "decision_date", "effective_date", "source"]
+RECOGNITION_FIELDS = ["level", "kind", "village", "decision_no", "decision_date", "effective_date", "source", "warning"]
+
+
+def _nesting_warning(commune, level: str, day) -> str:
+    """Levels nest (kiểu mẫu ⊂ nâng cao ⊂ đạt chuẩn): a level whose lower level the commune does not hold on the day
+    (its own decisions, or inherited from its predecessors) is recorded, with this warning (issue §9)."""
+    from ntm.queries import held_rank
+
+    rank = LEVEL_RANK[level]
+    needed = rank - 1
+    if needed < LEVEL_RANK[RecognitionLevel.DAT_CHUAN]:
+        return ""
+    held = held_rank(commune, day)
+    if held is not None and held >= needed:
+        return ""
+    if level == RecognitionLevel.NANG_CAO:
+        text = _("Xã chưa có quyết định công nhận đạt chuẩn nông thôn mới còn hiệu lực ngày %(d)s")
+    else:
+        text = _("Xã chưa có quyết định công nhận đạt chuẩn nông thôn mới nâng cao còn hiệu lực ngày %(d)s")
+    return (
+        text % {"d": _day(day)}
+        + ": "
+        + _("các mức lồng nhau (kiểu mẫu ⊂ nâng cao ⊂ đạt chuẩn), hãy bổ sung quyết định mức thấp hơn nếu có.")
+    )
+
+
+def _acknowledgement_basis(commune, follows_from) -> tuple[list, list[str]]:
+    """The communes a thừa nhận follows from (default: the commune's recorded predecessors), and warnings on them."""
+    from ntm.queries import predecessor_standings
+
+    standings = predecessor_standings(commune)
+    recorded = {p.unit.pk: p for p in standings}
+    units = list(follows_from) if follows_from else [p.unit for p in standings]
+    if not units:
+        raise DomainError(
+            _("%(c)s không có xã trước sắp xếp trong danh mục: ghi các xã mà quyết định thừa nhận kế thừa.")
+            % {"c": commune.name},
+            field="follows_from",
+        )
+    for unit in units:
+        if unit.level != Level.COMMUNE:
+            raise DomainError(_("%(u)s không phải đơn vị cấp xã.") % {"u": unit.name}, field="follows_from")
+        if recorded and unit.pk not in recorded:
+            raise DomainError(
+                _("%(u)s không phải xã trước sắp xếp của %(c)s.") % {"u": unit.name, "c": commune.name},
+                field="follows_from",
+            )
+    warnings = []
+    if recorded:
+        not_held = [recorded[u.pk].unit.name for u in units if recorded[u.pk].recognition is None]
+        if not_held:
+            warnings.append(
+                _("Chưa được công nhận ngày %(d)s: %(names)s (thông lệ: chỉ thừa nhận khi mọi xã đều đạt chuẩn).")
+                % {"d": _day(INHERITANCE_DAY), "names": ", ".join(not_held)}
+            )
+        left_out = [p.unit.name for p in standings if p.unit.pk not in {u.pk for u in units}]
+        if left_out:
+            warnings.append(_("Quyết định không gồm các xã trước sắp xếp: %(names)s.") % {"names": ", ".join(left_out)})
+    return units, warnings
 
 
 def record_recognition(
@@ -456,10 +516,15 @@ def record_recognition(
     year: int | None = None,
     village: str = "",
     source: str = Source.ENTRY,
+    kind: str = RecognitionKind.CONG_NHAN,
+    follows_from=None,
 ) -> tuple[Recognition, bool]:
-    """A recognition decision; the same (commune, village, level, decision) again is found, not duplicated.
+    """A recognition decision; the same (commune, village, level, kind, decision) again is found, not duplicated.
 
     Without a decision date (an import row may omit it) the recognition counts from 31 December of `year`.
+    A "thừa nhận" (kind) is a commune-level decision for a commune formed by merging; `follows_from` names the
+    communes it follows from (default: its recorded predecessors). What is odd but allowed (a level above one not on
+    record; a thừa nhận over predecessors that were not all recognised) is kept in `warning`, never refused.
     """
     require(actor, "ntm.manage", commune, _("Bạn không được ghi quyết định công nhận cho xã này."))
     if level not in RecognitionLevel.values:
@@ -468,11 +533,15 @@ def record_recognition(
             % {"l": level, "v": ", ".join(RecognitionLevel.values)},
             field="level",
         )
+    if kind not in RecognitionKind.values:
+        raise DomainError(_("Loại quyết định không hợp lệ."), field="kind")
     village = " ".join((village or "").split())
     if level in VILLAGE_LEVELS and not village:
         raise DomainError(_("Ghi tên thôn, bản được công nhận."), field="village")
     if level in COMMUNE_LEVELS and village:
         raise DomainError(_("Quyết định công nhận xã không ghi tên thôn, bản."), field="village")
+    if kind == RecognitionKind.THUA_NHAN and level not in COMMUNE_LEVELS:
+        raise DomainError(_("Quyết định thừa nhận chỉ dành cho xã (không cho thôn, bản)."), field="level")
     if commune.level != Level.COMMUNE or not commune.is_rural_commune:
         raise DomainError(
             _("Chỉ xã được công nhận nông thôn mới (không áp dụng cho phường, thị trấn)."), field="commune"
@@ -487,31 +556,63 @@ def record_recognition(
     decision_no = " ".join((decision_no or "").split())
     with transaction.atomic():
         existing = Recognition.objects.filter(
-            commune=commune, village=village, level=level, decision_no=decision_no, decision_date=decision_date
+            commune=commune,
+            village=village,
+            level=level,
+            kind=kind,
+            decision_no=decision_no,
+            decision_date=decision_date,
         )
         if decision_date is None:
             existing = existing.filter(effective_date=effective)
         found = existing.first()
         if found is not None:
             return found, False
+        units, warnings = [], []
+        if kind == RecognitionKind.THUA_NHAN:
+            units, warnings = _acknowledgement_basis(commune, follows_from)
+        elif level in COMMUNE_LEVELS:
+            warnings.append(_nesting_warning(commune, level, effective))
         recognition = Recognition.objects.create(
             commune=commune,
             village=village,
             level=level,
+            kind=kind,
             rank=LEVEL_RANK.get(level),
             decision_no=decision_no,
             decision_date=decision_date,
             effective_date=effective,
             source=source,
+            warning=" ".join(w for w in warnings if w),
         )
+        after = audit.snapshot(recognition, RECOGNITION_FIELDS)
+        if units:
+            recognition.follows_from.set(units)
+            after["follows_from"] = [str(u.area_id) for u in units]
         audit.record(
             actor=actor,
-            action="ntm.recognition.recorded",
+            action="ntm.recognition.acknowledged" if kind == RecognitionKind.THUA_NHAN else "ntm.recognition.recorded",
             obj=recognition,
             area=commune,
-            after=audit.snapshot(recognition, RECOGNITION_FIELDS),
+            after=after,
         )
     return recognition, True
+
+
+def record_acknowledgement(
+    *, actor, commune, level: str, decision_no: str, decision_date: datetime.date, follows_from=None, **kwargs
+) -> tuple[Recognition, bool]:
+    """The province's "thừa nhận" decision for a commune formed by merging (it ends any inherited level)."""
+    return record_recognition(
+        actor=actor,
+        commune=commune,
+        level=level,
+        decision_no=decision_no,
+        decision_date=decision_date,
+        kind=RecognitionKind.THUA_NHAN,
+        follows_from=follows_from,
+        **kwargs,
+    )
 
 
 def revoke_recognition(

@@ -15,6 +15,7 @@ urlpatterns = [
     path("commune/<str:area_id>/", views.commune, name="commune"),
     path("commune/<str:area_id>/start/", views.start, name="start"),
     path("commune/<str:area_id>/recognitions/", views.recognition_add, name="recognition_add"),
+    path("commune/<str:area_id>/acknowledgements/", views.acknowledgement_add, name="acknowledgement_add"),
     path("commune/<str:area_id>/group/", views.group_set, name="group_set"),
     path("assessments/<int:pk>/", views.assessment, name="assessment"),
     path("assessments/<int:pk>/<slug:action>/", views.transition, name="transition"),

@@ -1,3 +1,4 @@
+import datetime
 import uuid
 from pathlib import Path
 
@@ -23,8 +24,9 @@ from core.htmx import page_or_partial
 from core.imports import ImportErrors
 from core.scoping import get_in_scope_or_404
 from ntm import queries, services
-from ntm.choices import AssessmentStatus
+from ntm.choices import AssessmentStatus, year_end
 from ntm.forms import (
+    AcknowledgementForm,
     AssessmentForm,
     CommuneGroupForm,
     NtmImportForm,
@@ -35,7 +37,7 @@ from ntm.forms import (
 )
 from ntm.imports import BASE_COLUMNS, TAIL_COLUMNS, import_ntm
 from ntm.models import Assessment, ClosedPeriod, CommuneGroupAssignment, Recognition
-from ntm.reporting import criterion_rows, figure_rows, narrative, workbook
+from ntm.reporting import criterion_rows, figure_rows, narrative, rule_notes, workbook
 
 UPLOAD_DIR = settings.VAR_DIR / "imports"
 
@@ -90,6 +92,8 @@ def dashboard(request):
             figures=figure_rows(report),
             criteria_rows=criterion_rows(report, scope.criteria),
             narrative=narrative(report),
+            notes=rule_notes(report),
+            other_sets=queries.other_set_progress(scope),
             query=query,
         )
     return page_or_partial(request, "ntm/dashboard.html", context, "results")
@@ -103,7 +107,7 @@ def export(request):
         raise Http404
     report = queries.build_report(scope)
     response = HttpResponse(
-        workbook(report, scope.criteria),
+        workbook(report, scope.criteria, queries.other_set_progress(scope)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     name = f"ntm-{report['year']}-{report['area']['id'].replace(':', '-')}.xlsx"
@@ -223,6 +227,17 @@ def _commune_in_scope(request, area_id: str, action: str = "ntm.view"):
     return commune
 
 
+def _year_of_unit(unit, year: int) -> int:
+    """The nearest year whose 31 December the unit is valid on (an old commune's last year, a new one's first)."""
+    if unit.valid_until and year_end(year) >= unit.valid_until:
+        year = (unit.valid_until - datetime.timedelta(days=1)).year
+        if year_end(year) >= unit.valid_until:
+            year -= 1
+    if unit.valid_from and year_end(year) < unit.valid_from:
+        year = unit.valid_from.year
+    return year
+
+
 @login_required
 def commune(request, area_id: str):
     _need(request, "ntm.view")
@@ -231,6 +246,13 @@ def commune(request, area_id: str):
     groups = CommuneGroupAssignment.objects.filter(commune=unit).select_related("recorded_by")
     can_assess = request.user.has_perm("ntm.assess") and area_scope(request.user, "ntm.assess").contains(unit)
     can_manage = request.user.has_perm("ntm.manage") and area_scope(request.user, "ntm.manage").contains(unit)
+    try:
+        year = queries.parse_year(request.GET.get("year") or queries.year_default())
+    except DomainError:
+        year = queries.year_default()
+    year = _year_of_unit(unit, year)
+    standing = queries.commune_standing(unit, year) if unit.is_rural_commune else None
+    predecessors = standing.predecessors if standing else queries.predecessor_standings(unit)
     return render(
         request,
         "ntm/commune.html",
@@ -239,10 +261,14 @@ def commune(request, area_id: str):
             "sets": sets,
             "recognitions": recognitions,
             "groups": groups,
+            "standing": standing,
+            "predecessors": predecessors,
             "can_assess": can_assess and unit.is_rural_commune,
             "can_manage": can_manage and unit.is_rural_commune,
-            "year": request.GET.get("year") or queries.year_default() + 1,
+            "year": year,
+            "start_year": request.GET.get("year") or queries.year_default() + 1,
             "recognition_form": RecognitionForm(),
+            "acknowledgement_form": AcknowledgementForm(predecessors=predecessors) if predecessors else None,
             "revocation_form": RevocationForm(),
             "group_form": CommuneGroupForm(),
         },
@@ -359,8 +385,9 @@ def recognition_add(request, area_id: str):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("ntm:commune", area_id=area_id)
     data = form.cleaned_data
-    return perform(
+    return _record(
         request,
+        area_id,
         lambda: services.record_recognition(
             actor=request.user,
             commune=unit,
@@ -369,9 +396,49 @@ def recognition_add(request, area_id: str):
             decision_no=data["decision_no"],
             decision_date=data["decision_date"],
         ),
-        success=_("Đã ghi quyết định công nhận."),
-        then="ntm:commune",
-        area_id=area_id,
+        _("Đã ghi quyết định công nhận."),
+    )
+
+
+def _record(request, area_id, call, success):
+    """Run a recording service; what it accepted with a warning (issue §9) is said beside the success."""
+    try:
+        recognition, created = call()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if created:
+            messages.success(request, success)
+        else:
+            messages.info(request, _("Quyết định này đã được ghi trước đó."))
+        if recognition.warning:
+            messages.warning(request, recognition.warning)
+    return redirect("ntm:commune", area_id=area_id)
+
+
+@login_required
+@require_POST
+def acknowledgement_add(request, area_id: str):
+    """The province's "thừa nhận" decision for a commune formed by merging (ends its inherited level)."""
+    _need(request, "ntm.manage")
+    unit = _commune_in_scope(request, area_id, "ntm.manage")
+    form = AcknowledgementForm(request.POST, predecessors=queries.predecessor_standings(unit))
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("ntm:commune", area_id=area_id)
+    data = form.cleaned_data
+    return _record(
+        request,
+        area_id,
+        lambda: services.record_acknowledgement(
+            actor=request.user,
+            commune=unit,
+            level=data["level"],
+            decision_no=data["decision_no"],
+            decision_date=data["decision_date"],
+            follows_from=form.follows_from_units(),
+        ),
+        _("Đã ghi quyết định thừa nhận."),
     )
 
 
@@ -476,4 +543,6 @@ def import_confirm(request):
     finally:
         stored.unlink(missing_ok=True)
     messages.success(request, _("Đã nhập %(f)s: %(s)s") % {"f": pending["name"], "s": result.summary})
+    for warning in result.warnings[:20]:
+        messages.warning(request, str(warning))
     return redirect("ntm:dashboard")

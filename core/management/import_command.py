@@ -26,6 +26,8 @@ class ImportCommand(BaseCommand):
                 self.stdout.write(str(error))
             self.stdout.flush()
             sys.exit(1)
+        for warning in getattr(result, "warnings", None) or []:  # imported all the same: `row N: COL: warning: …`
+            self.stdout.write(str(warning))
         if dry_run:
             self.stdout.write("dry run: nothing was written")
         self.stdout.write(result.summary)

@@ -9,6 +9,11 @@ HEADER_2021 = ["year", "province", "district", "commune", "criteria_set", *[f"tc
 TAIL = ["recognition", "decision_no", "decision_date"]
 
 
+def set_for(year: int) -> str:
+    """The national 19-criterion set of a year: 1980/QĐ-TTg up to 2021, 318/QĐ-TTg from 2022 (both tc1…tc19)."""
+    return "ntm-2016" if year <= 2021 else "ntm-2021"
+
+
 def dien_bien_communes():
     """The 21 communes of Huyện Điện Biên (pre2025:100), by code."""
     return list(AdministrativeUnit.objects.filter(scheme="pre2025", parent__code="100").order_by("code"))
@@ -21,7 +26,7 @@ def row_2021(commune, met: int, *, year=2021, recognition="", decision_no="", de
         "Điện Biên",
         "Huyện Điện Biên",
         commune.name,
-        "ntm-2021",
+        set_for(year),
         *cells,
         recognition,
         decision_no,

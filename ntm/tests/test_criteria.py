@@ -33,7 +33,8 @@ def test_shipped_sets_are_loaded_with_their_criteria():
     assert new.criteria.get(code="tc7").name == "Khoa học, công nghệ và chuyển đổi số"
     assert new.uses_commune_groups and not old.uses_commune_groups
     assert str(new.valid_from) == "2026-02-15" and str(old.valid_until) == "2026-02-15"
-    assert load_ntm_criteria_sets().summary == "ntm criteria sets created=0 updated=0 unchanged=2 kept=0"
+    assert str(old.valid_from) == "2022-03-08"  # 318/QĐ-TTg took effect on 08/03/2022
+    assert load_ntm_criteria_sets().summary == "ntm criteria sets created=0 updated=0 unchanged=3 kept=0"
 
 
 def test_a_province_village_set_loads_from_yaml(tmp_path):
@@ -104,10 +105,10 @@ def test_criteria_used_by_assessments_cannot_disappear(tmp_path):
     from ntm.imports import import_ntm
     from ntm.tests.helpers import dien_bien_communes, row_2021, write_csv
 
-    import_ntm(write_csv(tmp_path / "a.csv", [row_2021(dien_bien_communes()[0], 19)]), filename="a.csv")
+    import_ntm(write_csv(tmp_path / "a.csv", [row_2021(dien_bien_communes()[0], 19, year=2022)]), filename="a.csv")
     short = tmp_path / "short.yaml"
     short.write_text(
-        'code: ntm-2021\ntitle: "t"\nvalid_from: 2021-01-01\ncriteria:\n  - {code: tc1, name: "Quy hoạch"}\n',
+        'code: ntm-2021\ntitle: "t"\nvalid_from: 2022-03-08\ncriteria:\n  - {code: tc1, name: "Quy hoạch"}\n',
         encoding="utf-8",
     )
     with pytest.raises(CriteriaErrors) as caught:

@@ -36,9 +36,8 @@ def officer_client(client, province_officer):
 def test_narrative_matches_the_report(dien_bien_2021):
     report = ntm_report(2021, "pre2025:100")
     assert narrative(report) == (
-        "Năm 2021, Huyện Điện Biên có 21 xã; 21 xã đã đánh giá, 13 xã đạt chuẩn nông thôn mới "
-        "(trong đó 1 xã đạt chuẩn nâng cao), 4 xã cơ bản đạt chuẩn; bình quân 17,05 tiêu chí/xã; "
-        "còn 3 xã dưới 10 tiêu chí."
+        "Năm 2021, Huyện Điện Biên có 21 xã; 13 xã đạt chuẩn nông thôn mới, trong đó 1 nâng cao; "
+        "4 xã cơ bản đạt chuẩn; bình quân 17,05 tiêu chí/xã; còn 3 xã dưới 10 tiêu chí."
     )
 
 
@@ -46,8 +45,11 @@ def test_narrative_without_communes_below(tmp_path):
     a, b = dien_bien_communes()[:2]
     import_ntm(write_csv(tmp_path / "a.csv", [row_2021(a, 19), row_2021(b, 16)]), filename="a.csv")
     text = narrative(ntm_report(2021, "pre2025:100"))
-    assert text.endswith("bình quân 17,50 tiêu chí/xã; không còn xã dưới 10 tiêu chí.")
-    assert "0 xã đạt chuẩn nông thôn mới" in text and "trong đó" not in text
+    # 19 of the 21 communes have no data: no "no commune below 10 criteria" claim, and the coverage is said
+    assert "2/21 xã có số liệu" in text
+    assert text.endswith("bình quân 17,50 tiêu chí/xã trên các xã có số liệu.")
+    assert "không còn xã" not in text
+    assert "chưa xã nào được công nhận đạt chuẩn nông thôn mới" in text and "trong đó" not in text
 
 
 def test_dashboard_shows_the_api_numbers_each_linked_to_its_communes(officer_client, dien_bien_2021):
@@ -58,10 +60,11 @@ def test_dashboard_shows_the_api_numbers_each_linked_to_its_communes(officer_cli
     assert narrative(report) in html
     links = dict(re.findall(r'data-figure="([^"]+)">([^<]+)</a>', html))
     assert links["communes"] == "21"
-    assert links["recognized"] == "13"
+    assert links["recognized-cumulative:dat-chuan"] == "13"  # levels nest: đạt chuẩn counts nâng cao too
     assert links["assessed"] == "21"
-    assert links["recognized:dat-chuan"] == "12"
-    assert links["recognized:nang-cao"] == "1"
+    assert links["not-assessed"] == "0"
+    assert links["recognized-cumulative:nang-cao"] == "1"
+    assert links["recognized-cumulative:kieu-mau"] == "0"
     assert links["basically_meeting"] == "4"
     assert links["below:10"] == "3" and links["below:15"] == "4"
     assert "17,05" in html
@@ -83,12 +86,15 @@ def test_excel_export_equals_the_screen(officer_client, dien_bien_2021):
     report = ntm_report(2021, "pre2025:100")
     values = {r[0].strip(): r[1] for r in rows if len(r) == 2}
     assert values["Số xã"] == 21
-    assert values["Số xã đã đánh giá (kết quả được duyệt)"] == 21
+    assert values["Số xã có số liệu (kết quả đánh giá được duyệt)"] == 21
+    assert values["Số xã đạt chuẩn nông thôn mới (gồm cả nâng cao, kiểu mẫu)"] == 13
+    assert values["trong đó đạt chuẩn nâng cao (gồm cả kiểu mẫu)"] == 1
+    # the API's `recognized` (each commune once, at its highest level) as its own table
     assert values["Xã đạt chuẩn nông thôn mới"] == 12
     assert values["Xã đạt chuẩn nông thôn mới nâng cao"] == 1
     assert values["Số xã cơ bản đạt chuẩn"] == 4
-    assert values["Bình quân tiêu chí/xã"] == 17.05
-    assert values["Số xã đạt dưới 10 tiêu chí"] == 3
+    assert values["Bình quân tiêu chí/xã (trên số xã có số liệu)"] == 17.05
+    assert values["Số xã đạt dưới 10 tiêu chí (trong số xã có số liệu)"] == 3
     assert values["10. Thu nhập"] == report["by_criterion"]["tc10"]
     assert [narrative(report)] in rows
     children = [r for r in rows if len(r) == 4 and str(r[0]).startswith("pre2025:")]

@@ -1,0 +1,142 @@
+"""NTM demo data for Điện Biên (`make setup` → `manage.py load_demo`): each rule of docs/ntm-rules.md on some page.
+
+Everything goes in through the import and the services, as a province's spreadsheet and its officers would; running it
+again changes nothing. Decision numbers start with "DEMO-": they are illustrations, not real decisions.
+
+Where to look (year, area on the NTM dashboard; commune pages under /ntm/commune/<id>/):
+- 2021, pre2025:100 Huyện Điện Biên (set ntm-2016): 19/21 communes with data (Xã Thanh Xương, Xã Na Ư: "chưa có số
+  liệu"), three "cơ bản đạt chuẩn" decisions of 2020 (Mường Pồn, Hẹ Muông, Na Tông), Sam Mứn meeting all 19 without a
+  decision (basically meeting by the computed rule).
+- Nested levels: Xã Thanh Yên (pre2025:03346) đạt chuẩn 2019 then nâng cao 2023; Xã Pom Lót (pre2025:03356) nâng cao
+  2024 with no đạt chuẩn on record: recorded with a warning, shown on its page.
+- 2025, 2025:11 Tỉnh Điện Biên (set ntm-2021): Xã Thanh Yên (2025:03349) inherits đạt chuẩn from its three predecessors
+  (one of them nâng cao: the lowest wins); Xã Núa Ngam (2025:03358) inherits "cơ bản đạt chuẩn" (two predecessors held
+  only that); Xã Thanh An (2025:03352) is a partial merge (Sam Mứn was not recognised); Xã Mường Nhà (2025:03368) lost
+  it because Mường Nhà's recognition was revoked on 15/05/2025; Xã Thanh Nưa (2025:03328) has the province's "thừa
+  nhận" decision of 20/10/2025, which replaces the inherited level.
+"""
+
+import csv
+import datetime
+import io
+
+from django.db import transaction
+
+from areas.queries import get_unit
+from ntm import services
+from ntm.imports import import_ntm
+from ntm.models import Recognition
+
+HEADER = [
+    "year",
+    "province",
+    "district",
+    "commune",
+    "criteria_set",
+    *[f"tc{i}" for i in range(1, 20)],
+    "recognition",
+    "decision_no",
+    "decision_date",
+    "decision_kind",
+]
+DISTRICT = "Huyện Điện Biên"
+
+# (year, commune, criteria met, recognition, decision number, decision date, decision kind); pre-2025 rows in
+# Huyện Điện Biên, 2025 rows in the new scheme (no district).
+ROWS = [
+    (2019, "Xã Thanh Nưa", 19, "dat-chuan", "DEMO-01/QĐ-UBND", "15/11/2019", ""),
+    (2019, "Xã Hua Thanh", 19, "dat-chuan", "DEMO-02/QĐ-UBND", "15/11/2019", ""),
+    (2019, "Xã Thanh Yên", 19, "dat-chuan", "DEMO-03/QĐ-UBND", "15/11/2019", ""),
+    (2020, "Xã Thanh Luông", 19, "dat-chuan", "DEMO-04/QĐ-UBND", "10/12/2020", ""),
+    (2020, "Xã Thanh Hưng", 19, "dat-chuan", "DEMO-05/QĐ-UBND", "10/12/2020", ""),
+    (2020, "Xã Thanh Chăn", 19, "dat-chuan", "DEMO-06/QĐ-UBND", "10/12/2020", ""),
+    (2020, "Xã Pa Thơm", 19, "dat-chuan", "DEMO-07/QĐ-UBND", "10/12/2020", ""),
+    (2020, "Xã Noong Luống", 19, "dat-chuan", "DEMO-08/QĐ-UBND", "10/12/2020", ""),
+    (2020, "Xã Thanh An", 19, "dat-chuan", "DEMO-09/QĐ-UBND", "10/12/2020", ""),
+    (2020, "Xã Noọng Hẹt", 19, "dat-chuan", "DEMO-10/QĐ-UBND", "10/12/2020", ""),
+    (2020, "Xã Núa Ngam", 19, "dat-chuan", "DEMO-11/QĐ-UBND", "10/12/2020", ""),
+    (2020, "Xã Mường Nhà", 19, "dat-chuan", "DEMO-12/QĐ-UBND", "10/12/2020", ""),
+    (2020, "Xã Mường Lói", 19, "dat-chuan", "DEMO-13/QĐ-UBND", "10/12/2020", ""),
+    (2020, "Xã Phu Luông", 19, "dat-chuan", "DEMO-14/QĐ-UBND", "10/12/2020", ""),
+    # Điện Biên recognises communes not yet meeting every criterion as "cơ bản đạt chuẩn" by decision [practice]
+    (2020, "Xã Mường Pồn", 16, "co-ban-dat-chuan", "DEMO-20/QĐ-UBND", "28/12/2020", ""),
+    (2020, "Xã Hẹ Muông", 17, "co-ban-dat-chuan", "DEMO-20/QĐ-UBND", "28/12/2020", ""),
+    (2020, "Xã Na Tông", 15, "co-ban-dat-chuan", "DEMO-20/QĐ-UBND", "28/12/2020", ""),
+    # 2021 (ntm-2016): every commune but Xã Thanh Xương and Xã Na Ư reports
+    *[
+        (2021, name, met, "", "", "", "")
+        for name, met in [
+            ("Xã Mường Pồn", 17),
+            ("Xã Thanh Nưa", 19),
+            ("Xã Hua Thanh", 19),
+            ("Xã Thanh Luông", 19),
+            ("Xã Thanh Hưng", 19),
+            ("Xã Thanh Chăn", 19),
+            ("Xã Pa Thơm", 19),
+            ("Xã Thanh An", 19),
+            ("Xã Thanh Yên", 19),
+            ("Xã Noong Luống", 19),
+            ("Xã Noọng Hẹt", 19),
+            ("Xã Sam Mứn", 19),
+            ("Xã Pom Lót", 12),
+            ("Xã Núa Ngam", 19),
+            ("Xã Hẹ Muông", 17),
+            ("Xã Mường Nhà", 18),
+            ("Xã Na Tông", 16),
+            ("Xã Mường Lói", 19),
+            ("Xã Phu Luông", 19),
+        ]
+    ],
+    # levels nest: nâng cao on top of đạt chuẩn; and one nâng cao with no đạt chuẩn on record (imported, warned)
+    (2023, "Xã Thanh Yên", 19, "nang-cao", "DEMO-30/QĐ-UBND", "20/09/2023", ""),
+    (2024, "Xã Pom Lót", 19, "nang-cao", "DEMO-31/QĐ-UBND", "05/08/2024", ""),
+    # 2025, new scheme: the province's thừa nhận for Xã Thanh Nưa (its five predecessors were all đạt chuẩn)
+    (2025, "Xã Thanh Nưa", 19, "dat-chuan", "DEMO-40/QĐ-UBND", "20/10/2025", "thua-nhan"),
+    (2025, "Xã Thanh Yên", 18, "", "", "", ""),
+    (2025, "Xã Thanh An", 17, "", "", "", ""),
+]
+REVOCATION = {
+    "commune": "pre2025:03364",  # Xã Mường Nhà: revoked before 30/06/2025, so the new Xã Mường Nhà inherits nothing
+    "decision_no": "DEMO-12/QĐ-UBND",
+    "revoked_on": datetime.date(2025, 5, 15),
+    "reason": "Không duy trì tiêu chí thu nhập (dữ liệu minh họa)",
+}
+
+
+def demo_csv() -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADER)
+    for year, commune, met, recognition, decision_no, decision_date, kind in ROWS:
+        writer.writerow(
+            [
+                year,
+                "Điện Biên",
+                DISTRICT if year < 2025 else "",
+                commune,
+                "ntm-2016" if year <= 2021 else "ntm-2021",
+                *(["1"] * met + ["0"] * (19 - met)),
+                recognition,
+                decision_no,
+                decision_date,
+                kind,
+            ]
+        )
+    return buffer.getvalue().encode("utf-8")
+
+
+def load_demo_ntm():
+    """Import the demo rows, then revoke the one recognition; idempotent (a second run reports everything unchanged)."""
+    with transaction.atomic():
+        result = import_ntm(io.BytesIO(demo_csv()), actor=None, filename="demo_ntm.csv")
+        recognition = Recognition.objects.get(
+            commune=get_unit(REVOCATION["commune"]), decision_no=REVOCATION["decision_no"]
+        )
+        if recognition.revoked_on is None:
+            services.revoke_recognition(
+                actor=None,
+                recognition=recognition,
+                revoked_on=REVOCATION["revoked_on"],
+                reason=REVOCATION["reason"],
+            )
+    return result
