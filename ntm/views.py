@@ -380,15 +380,11 @@ def transition(request, pk: int, action: str):
 def recognition_add(request, area_id: str):
     _need(request, "ntm.manage")
     unit = _commune_in_scope(request, area_id, "ntm.manage")
-    form = RecognitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("ntm:commune", area_id=area_id)
-    data = form.cleaned_data
     return _record(
         request,
         area_id,
-        lambda: services.record_recognition(
+        RecognitionForm(request.POST),
+        lambda data, form: services.record_recognition(
             actor=request.user,
             commune=unit,
             level=data["level"],
@@ -400,10 +396,14 @@ def recognition_add(request, area_id: str):
     )
 
 
-def _record(request, area_id, call, success):
-    """Run a recording service; what it accepted with a warning (issue §9) is said beside the success."""
+def _record(request, area_id, form, call, success):
+    """Run a recording service on a posted form (its errors, or the service's refusal, flashed on the commune page);
+    what it accepted with a warning (issue §9) is said beside the success."""
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("ntm:commune", area_id=area_id)
     try:
-        recognition, created = call()
+        recognition, created = call(form.cleaned_data, form)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -422,15 +422,11 @@ def acknowledgement_add(request, area_id: str):
     """The province's "thừa nhận" decision for a commune formed by merging (ends its inherited level)."""
     _need(request, "ntm.manage")
     unit = _commune_in_scope(request, area_id, "ntm.manage")
-    form = AcknowledgementForm(request.POST, predecessors=queries.predecessor_standings(unit))
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("ntm:commune", area_id=area_id)
-    data = form.cleaned_data
     return _record(
         request,
         area_id,
-        lambda: services.record_acknowledgement(
+        AcknowledgementForm(request.POST, predecessors=queries.predecessor_standings(unit)),
+        lambda data, form: services.record_acknowledgement(
             actor=request.user,
             commune=unit,
             level=data["level"],
