@@ -94,11 +94,24 @@ def import_confirm(request):
 
 @login_required
 def decision_detail(request, pk: int):
+    """A decision opens for whoever may see the register where it was issued, and for whoever sees one of the products
+    it recognises or revokes (a commune officer, a producer): they see those products' lines of it."""
+    in_province = Decision.objects.for_user(request.user, "certification.view")
+    visible = products_for(request.user)
     decision = get_in_scope_or_404(
-        Decision.objects.for_user(request.user, "certification.view").select_related("province"), pk=pk
+        Decision.objects.filter(
+            Q(pk__in=in_province.values("pk"))
+            | Q(certificates__product__in=visible)
+            | Q(revoked_certificates__product__in=visible)
+        )
+        .distinct()
+        .select_related("province"),
+        pk=pk,
     )
     certificates = decision.certificates.select_related("product", "product__producer")
     revoked = decision.revoked_certificates.select_related("product", "product__producer")
+    if not in_province.filter(pk=decision.pk).exists():
+        certificates, revoked = certificates.filter(product__in=visible), revoked.filter(product__in=visible)
     return render(
         request,
         "certification/decision.html",

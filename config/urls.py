@@ -24,6 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "core.views_errors.bad_request"
 handler403 = "core.views_errors.forbidden"
 handler404 = "core.views_errors.not_found"
 handler500 = "core.views_errors.server_error"

@@ -16,3 +16,23 @@ document.addEventListener("submit", (event) => {
   const note = form.querySelector("[data-busy-note]");
   if (note) note.hidden = false;
 });
+
+// A refusal (4xx) comes back as the fragment that says why and is swapped in (base.html's htmx config); a server
+// error or a lost connection has no fragment, so say it at the top of the page rather than fail silently.
+function showProblem(text) {
+  const main = document.querySelector("main");
+  if (!main) return;
+  const box = document.createElement("div");
+  box.className = "alert alert-danger alert-dismissible";
+  box.setAttribute("role", "alert");
+  box.dataset.testid = "request-problem";
+  box.textContent = text;
+  main.prepend(box);
+  box.scrollIntoView({ block: "nearest" });
+}
+document.addEventListener("htmx:responseError", (event) => {
+  showProblem(document.body.dataset.serverError || "Có lỗi ở máy chủ; thao tác chưa được thực hiện.");
+});
+document.addEventListener("htmx:sendError", () => {
+  showProblem(document.body.dataset.sendError || "Không kết nối được máy chủ; thao tác chưa được thực hiện.");
+});
