@@ -43,3 +43,11 @@ def query_with(context, **changes):
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def action_label(code):
+    """An audit action as people call it ("Phê duyệt kết quả"), not its code."""
+    from core.audit_labels import action_label as label
+
+    return label(code)
