@@ -25,6 +25,18 @@ def index(request):
     )
 
 
+def pick(request):
+    """The picker's options: up to 20 units whose names hold every word typed, newest scheme first."""
+    from areas.forms import pick_label
+
+    text = request.GET.get("q") or next((v for k, v in request.GET.items() if k not in ("level", "scheme")), "")
+    level = request.GET.get("level") or None
+    units = list(queries.search_units(text.strip(), level=level).order_by("-scheme", "level", "search_name")[:20])
+    for unit in units:
+        unit.pick_label = pick_label(unit)
+    return render(request, "areas/pick_options.html", {"units": units})
+
+
 def search(request):
     text = request.GET.get("q", "").strip()
     scheme = request.GET.get("scheme") or ""

@@ -25,7 +25,7 @@ class ProducerFilter(BootstrapMixin, forms.Form):
     producer_type = forms.ChoiceField(
         label=_("Loại hình"), required=False, choices=[("", _("Mọi loại hình"))] + ProducerType.choices
     )
-    area = AreaIdField(label=_("Địa bàn (mã)"), required=False)
+    area = AreaIdField(label=_("Địa bàn"), required=False)
     women_led = forms.BooleanField(label=_("Phụ nữ làm chủ"), required=False)
     ethnic_minority_led = forms.BooleanField(label=_("Người dân tộc thiểu số làm chủ"), required=False)
 

@@ -58,7 +58,7 @@ class ProductFilter(BootstrapMixin, forms.Form):
     producer_type = forms.ChoiceField(
         label=_("Loại hình chủ thể"), required=False, choices=[("", _("Mọi loại hình"))] + ProducerType.choices
     )
-    area = AreaIdField(label=_("Địa bàn (mã)"), required=False)
+    area = AreaIdField(label=_("Địa bàn"), required=False)
     as_of = forms.DateField(label=_("Tính đến ngày"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
 
     @property
