@@ -12,6 +12,7 @@ urlpatterns = [
     path("products/", include("products.urls")),
     path("ideas/", include("products.workflow_urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("criteria/", include("evaluation.criteria_urls")),
     path("register/", include("certification.urls")),
     path("certificates/", include("certification.watch_urls")),
     path("verify/", include("certification.verify_urls")),
