@@ -36,6 +36,7 @@ ACTIONS = {
     "certification.manage": _("Ghi quyết định công nhận, thu hồi; nhập sổ đăng ký"),
     "evaluation.manage": _("Tổ chức đợt đánh giá, lập hội đồng, đưa sản phẩm vào chấm"),
     "evaluation.score": _("Chấm điểm sản phẩm trong hội đồng được phân công"),
+    "evaluation.manage_criteria": _("Soạn, kiểm tra và ban hành bộ tiêu chí OCOP (toàn quốc)"),
     "ntm.view": _("Xem đánh giá tiêu chí nông thôn mới của các xã"),
     "ntm.assess": _("Nhập và gửi kết quả tự đánh giá tiêu chí nông thôn mới của xã"),
     "ntm.approve": _("Duyệt, khóa và mở khóa kết quả đánh giá nông thôn mới; nhắc xã chưa báo cáo"),

@@ -1,4 +1,6 @@
 from django import forms
+from django.db.models import Count, Q
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from areas.forms import AreaIdField
@@ -32,15 +34,29 @@ class RoundForm(BootstrapMixin, forms.Form):
         help_text=_("Chỉ khi nhập lại một đợt đã diễn ra: cho phép bộ tiêu chí hoặc tỉnh không còn hiệu lực hôm nay."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.no_set_on = None  # the start date on which no published set is in force, once cleaned
+        # Choosing the start date says at once which set applies and which sheets it lacks (criteria_views.in_force)
+        self.fields["starts_on"].widget.attrs.update(
+            {
+                "hx-get": reverse_lazy("criteria:in_force"),
+                "hx-trigger": "change",
+                "hx-target": "#set-in-force",
+                "hx-swap": "outerHTML",
+            }
+        )
+
     def clean(self):
         data = super().clean()
         starts_on, criteria_set = data.get("starts_on"), data.get("criteria_set")
         if starts_on and criteria_set is None:
             found = CriteriaSet.objects.in_force(starts_on).filter(status=SetStatus.PUBLISHED).order_by("-valid_from")
             if not found:
+                self.no_set_on = starts_on
                 raise forms.ValidationError(
                     _(
-                        "Chưa có bộ tiêu chí đã ban hành nào có hiệu lực ngày %(d)s. Quản trị hệ thống nạp và ban "
+                        "Chưa có bộ tiêu chí đã ban hành nào có hiệu lực ngày %(d)s. Quản trị hệ thống soạn và ban "
                         "hành bộ tiêu chí (trang Bộ tiêu chí OCOP)."
                     )
                     % {"d": starts_on.strftime("%d/%m/%Y")}
@@ -49,7 +65,15 @@ class RoundForm(BootstrapMixin, forms.Form):
         return data
 
     def published_sets(self):
-        return CriteriaSet.objects.filter(status=SetStatus.PUBLISHED).order_by("-valid_from")
+        """The published sets with how many of their groups / sub-groups have a sheet (a product needs its sheet)."""
+        return (
+            CriteriaSet.objects.filter(status=SetStatus.PUBLISHED)
+            .annotate(
+                n_scopes=Count("scopes", distinct=True),
+                n_sheets=Count("scopes", filter=Q(scopes__criteria__isnull=False), distinct=True),
+            )
+            .order_by("-valid_from")
+        )
 
 
 class MemberForm(BootstrapMixin, forms.Form):
