@@ -17,6 +17,8 @@ class User(AbstractUser):
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     organisation = models.CharField(_("cơ quan, đơn vị"), max_length=200, blank=True)
+    # Folded full name, username and e-mail (core.text.fold), so people are found without typing diacritics.
+    search_name = models.CharField(max_length=400, blank=True, db_index=True, editable=False)
 
     class Meta:
         verbose_name = _("người dùng")
@@ -24,6 +26,18 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.username
+
+    def save(self, *args, **kwargs):
+        self.search_name = self.folded_search_name()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"full_name", "username", "email"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
+    def folded_search_name(self) -> str:
+        from core.text import fold
+
+        return fold(f"{self.full_name} {self.username} {self.email}")[:400]
 
     def get_full_name(self):
         """The name people are shown by (pages, minutes): the one full-name field, else Django's first/last names."""

@@ -2,15 +2,14 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import services
-from accounts.forms import GrantForm, LoginForm, TokenForm
-from accounts.models import Membership, User
-from areas.queries import get_unit
+from accounts.forms import LoginForm, TokenForm
+from accounts.models import Membership
 from core import audit
 from core.actions import perform
 from core.errors import DomainError
@@ -74,33 +73,16 @@ def _members(user):
 
 @login_required
 def members(request):
-    qs = _members(request.user).order_by("area__code", "role", "user__username")
+    """Roles by area. Roles are given on a person's page (`person`), with an area picked from a list, not typed."""
+    qs = _members(request.user).order_by("area__code", "role", "user__search_name", "user__pk")
     role = request.GET.get("role", "")
     if role:
         qs = qs.filter(role=role)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    can_grant = request.user.has_perm("accounts.manage_members")
-    form = GrantForm(request.POST or None) if can_grant else None
-    if form is not None and request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user = User.objects.filter(username=data["username"].strip()).first()
-            if user is None:
-                raise DomainError(_("Không có người dùng '%(u)s'.") % {"u": data["username"]}, field="username")
-            try:
-                area = get_unit(data["area"])
-            except DomainError as exc:
-                raise DomainError(exc.message, field="area") from exc
-            services.grant_membership(actor=request.user, user=user, role=data["role"], area=area)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("Đã phân công %(u)s.") % {"u": user.username})
-            return redirect("accounts:members")
     return page_or_partial(
         request,
         "accounts/members.html",
-        {"page": page, "role": role, "form": form, "roles": Membership._meta.get_field("role").choices},
+        {"page": page, "role": role, "roles": Membership._meta.get_field("role").choices},
         "results",
     )
 

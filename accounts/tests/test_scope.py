@@ -119,33 +119,39 @@ def test_permission_matrix(request, client, persona, url, status):
     assert client.get(url).status_code == status
 
 
-def test_a_province_officer_assigns_a_user_in_the_province_from_the_members_page(client, province_officer, producer):
+def test_a_province_officer_assigns_a_user_in_the_province_from_the_persons_page(
+    client, province_officer, producer, unit
+):
     client.force_login(province_officer)
-    response = client.post("/accounts/members/", {"username": "chuthe", "role": "viewer", "area": "2025:03328"})
+    area = unit("2025:03328").pk
+    response = client.post(f"/accounts/users/{producer.pk}/roles/", {"role": "viewer", "area": area})
     assert response.status_code == 302
     assert Membership.objects.active().filter(user=producer, role="viewer", area__code="03328").exists()
     assert AuditEntry.objects.filter(action="accounts.membership.granted", actor=province_officer).exists()
 
 
 @pytest.mark.parametrize(
-    ("area", "username", "message"),
+    ("area", "role", "message"),
     [
-        ("2025:14", "chuthe", "không có quyền phân công"),
-        ("2025:1", "chuthe", "không hợp lệ"),
-        ("2025:03328", "khongco", "Không có người dùng"),
+        ("2025:14", "viewer", "nằm ngoài phạm vi"),
+        ("", "viewer", "Hãy chọn địa bàn"),
+        ("2025:03328", "province_officer", "không phù hợp"),
     ],
 )
-def test_a_refused_assignment_says_why_and_writes_nothing(client, province_officer, producer, area, username, message):
+def test_a_refused_assignment_says_why_and_writes_nothing(
+    client, province_officer, producer, unit, area, role, message
+):
     client.force_login(province_officer)
     before = (Membership.objects.count(), AuditEntry.objects.count())
-    response = client.post("/accounts/members/", {"username": username, "role": "viewer", "area": area})
-    assert response.status_code == 200 and message in response.content.decode()
+    data = {"role": role, "area": unit(area).pk if area else ""}
+    response = client.post(f"/accounts/users/{producer.pk}/roles/", data)
+    assert response.status_code == 400 and message in response.content.decode()
     assert (Membership.objects.count(), AuditEntry.objects.count()) == before
 
 
 def test_a_commune_officer_sees_no_assignment_form_and_cannot_revoke(client, commune_officer, producer):
     client.force_login(commune_officer)
-    assert "Phân công người dùng" not in client.get("/accounts/members/").content.decode()
+    assert "Giao thêm vai trò" not in client.get(f"/accounts/users/{producer.pk}/").content.decode()
     membership = Membership.objects.get(user=producer)
     response = client.post(f"/accounts/members/{membership.pk}/revoke/")
     assert response.status_code == 302
