@@ -9,7 +9,8 @@ from certification.models import Certificate
 
 @login_required
 def certificate_pdf(request, code: str):
-    """The certificate as PDF, for users with `certification.view` whose area holds the product; 404 otherwise."""
+    """The certificate as PDF, for users with `certification.view` whose area holds the product; 404 otherwise.
+    Its QR code points at SITE_URL, or when that is not set at the address this request came in on."""
     certificate = (
         Certificate.objects.for_user(request.user, "certification.view")
         .select_related(
@@ -17,6 +18,7 @@ def certificate_pdf(request, code: str):
             "product__group",
             "product__location__district",
             "product__location__province",
+            "product__old_district",
             "decision__province",
         )
         .filter(code__iexact=code)
@@ -24,7 +26,9 @@ def certificate_pdf(request, code: str):
     )
     if certificate is None:
         raise Http404
-    response = HttpResponse(documents.render_certificate_pdf(certificate), content_type="application/pdf")
+    response = HttpResponse(
+        documents.render_certificate_pdf(certificate, request=request), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'inline; filename="{documents.certificate_filename(certificate)}"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -218,5 +218,6 @@ REPORTS_API_RATE = os.environ.get("REPORTS_API_RATE", "120/m")
 # practice), "all" (meets every criterion, not yet recognised) and "min:N" (at least N criteria); checked at start-up.
 NTM_BASICALLY_MEETING = os.environ.get("NTM_BASICALLY_MEETING", "decision,all")
 # The public address of this system, without a trailing slash: certificate QR codes encode SITE_URL/verify/<code>/.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Unset, a certificate printed from the browser points at the address its request came in on.
+SITE_URL = os.environ.get("SITE_URL", "")
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))

@@ -55,6 +55,10 @@ class EvaluationRound(models.Model):
         "evaluation.CriteriaSet", verbose_name=_("bộ tiêu chí"), on_delete=models.PROTECT, related_name="rounds"
     )
     status = models.CharField(_("tình trạng"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN)
+    # Where and when the council met, as the minutes (biên bản) record it; left blank, the printed minutes leave a
+    # line to fill in by hand.
+    meeting_date = models.DateField(_("ngày họp hội đồng"), null=True, blank=True)
+    meeting_place = models.CharField(_("địa điểm họp"), max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = RoundQuerySet.as_manager()

@@ -1,6 +1,11 @@
 """Printable council records: one member's scoresheet and the council minutes (biên bản) of a round, as A4 portrait
 PDFs rendered with WeasyPrint from evaluation/pdf/*.html; and the round's results as an XLSX workbook.
 
+The minutes are an official record: the organising committee's letterhead, the meeting's date and place (a line to
+fill in by hand while the round does not record them), the council by name and role and the advisory team apart, each
+product's result with who presided, and the secretary's and the chair's signatures with their names. A scoresheet
+never splits a criterion row across pages, and its table header repeats on every page.
+
 These functions render; who may download what is the views' business (council.readable_sheets / may_see_aggregate).
 Results of an item still being scored are left out of the minutes and the workbook.
 """
@@ -16,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from certification.documents import committee_of
 from evaluation import council, engine
 from evaluation.council_models import (
     COUNTED_ROLES,
@@ -113,6 +119,14 @@ class ItemRecord:
     totals: list[tuple[CouncilMember, str, bool]] = field(default_factory=list)  # member, total, counted
     flags: list[str] = field(default_factory=list)
     presiding: CouncilMember | None = None  # set when a vice-chair presided for a conflicted chair
+    presided_by: CouncilMember | None = None  # who presided over the item: the chair or that vice-chair
+
+
+def member_name(member: CouncilMember | None) -> str:
+    """The person's full name as the minutes print it (the username only when no name was recorded)."""
+    if member is None:
+        return ""
+    return member.user.get_full_name() or member.user.username
 
 
 def _item_record(item: RoundItem, members: dict[int, CouncilMember]) -> ItemRecord:
@@ -133,10 +147,17 @@ def _item_record(item: RoundItem, members: dict[int, CouncilMember]) -> ItemReco
         _("%(a)s và %(b)s lệch %(d)s điểm") % {"a": name(a), "b": name(b), "d": vn_number(d)}
         for a, b, d in result.flagged_pairs
     ]
-    presiding = council.presiding_member(item, list(members.values()))
-    if presiding is not None and presiding.role == MemberRole.CHAIR:
-        presiding = None
-    return ItemRecord(item=item, scored=True, result=result, totals=totals, flags=flags, presiding=presiding)
+    presided_by = council.presiding_member(item, list(members.values()))
+    presiding = presided_by if presided_by is not None and presided_by.role != MemberRole.CHAIR else None
+    return ItemRecord(
+        item=item,
+        scored=True,
+        result=result,
+        totals=totals,
+        flags=flags,
+        presiding=presiding,
+        presided_by=presided_by,
+    )
 
 
 def minutes_context(evaluation_round) -> dict:
@@ -157,9 +178,21 @@ def minutes_context(evaluation_round) -> dict:
             record.median = vn_number(record.result.median)
             record.spread = vn_number(record.result.spread)
             record.advisory_mean = vn_number(record.result.advisory_mean)
+        record.presided_by_name = member_name(record.presided_by)
+    ordered = sorted(members.values(), key=lambda m: (role_order.get(m.role, 9), m.id))
+    chair = next((m for m in ordered if m.role == MemberRole.CHAIR), None)
+    authority = committee_of(evaluation_round.province)
     return {
         "evaluation_round": evaluation_round,
-        "members": sorted(members.values(), key=lambda m: (role_order.get(m.role, 9), m.id)),
+        "authority": authority,
+        "meeting_date": evaluation_round.meeting_date,
+        "meeting_place": evaluation_round.meeting_place.strip(),
+        "members": ordered,
+        "council_members": [m for m in ordered if m.role != MemberRole.ADVISORY],
+        "advisory_members": [m for m in ordered if m.role == MemberRole.ADVISORY],
+        "chair": chair,
+        "chair_name": member_name(chair),
+        "secretaries": [member_name(m) for m in ordered if m.role == MemberRole.SECRETARY],
         "conflicts": list(
             Conflict.objects.filter(item__evaluation_round=evaluation_round)
             .select_related("member__user", "item__product")
