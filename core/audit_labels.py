@@ -78,6 +78,7 @@ ACTION_LABELS = {
     "evaluation.round.closed": _("Kết thúc đợt đánh giá"),
     "evaluation.round.created": _("Tạo đợt đánh giá"),
     "evaluation.round.opened": _("Mở đợt đánh giá"),
+    "evaluation.round.meeting_set": _("Ghi thời gian, địa điểm họp hội đồng"),
     "evaluation.section.created": _("Thêm nhóm tiêu chí"),
     "evaluation.section.updated": _("Sửa nhóm tiêu chí"),
     "evaluation.section.deleted": _("Xoá nhóm tiêu chí"),

@@ -12,7 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import require
+from accounts.scope import area_scope, require
 from areas.choices import REFORM_DATE
 from core import audit
 from core.errors import DomainError, NotFound, PermissionRefused
@@ -38,7 +38,16 @@ MANAGE = "evaluation.manage"
 
 
 def create_round(
-    *, actor, province, title: str, starts_on, ends_on, criteria_set, historical: bool = False
+    *,
+    actor,
+    province,
+    title: str,
+    starts_on,
+    ends_on,
+    criteria_set,
+    historical: bool = False,
+    meeting_date=None,
+    meeting_place: str = "",
 ) -> EvaluationRound:
     """A council round of a province — or, under 148 as issued (before 01/07/2025), of a district, whose council then
     scored and recognised 3★. The set must be published and in force on the round's dates, and the organising unit
@@ -82,6 +91,8 @@ def create_round(
             starts_on=starts_on,
             ends_on=ends_on,
             criteria_set=criteria_set,
+            meeting_date=meeting_date,
+            meeting_place=" ".join((meeting_place or "").split()),
         )
         audit.record(
             actor=actor,
@@ -89,6 +100,29 @@ def create_round(
             obj=evaluation_round,
             area=province,
             after={"title": evaluation_round.title, "criteria_set": criteria_set.code, "historical": historical},
+        )
+    return evaluation_round
+
+
+def set_meeting(*, actor, evaluation_round, meeting_date, meeting_place: str) -> EvaluationRound:
+    """Where and when the council met, as the minutes record it; audited."""
+    require(actor, MANAGE, evaluation_round.province, _("Bạn không tổ chức được đợt đánh giá của tỉnh này."))
+    place = " ".join((meeting_place or "").split())
+    with transaction.atomic():
+        evaluation_round = EvaluationRound.objects.select_for_update().get(pk=evaluation_round.pk)
+        before = {
+            "meeting_date": str(evaluation_round.meeting_date or ""),
+            "meeting_place": evaluation_round.meeting_place,
+        }
+        evaluation_round.meeting_date, evaluation_round.meeting_place = meeting_date, place
+        evaluation_round.save(update_fields=["meeting_date", "meeting_place"])
+        audit.record(
+            actor=actor,
+            action="evaluation.round.meeting_set",
+            obj=evaluation_round,
+            area=evaluation_round.province,
+            before=before,
+            after={"meeting_date": str(meeting_date or ""), "meeting_place": place},
         )
     return evaluation_round
 
@@ -126,6 +160,15 @@ def add_member(*, actor, evaluation_round, user, role: str, presides_for_chair: 
             raise DomainError(_("%(u)s đã có trong hội đồng.") % {"u": user}, field="user")
         if role == MemberRole.CHAIR and evaluation_round.members.filter(role=MemberRole.CHAIR).exists():
             raise DomainError(_("Hội đồng đã có chủ tịch."), field="role")
+        if not area_scope(user, "evaluation.score").contains(evaluation_round.province):
+            raise DomainError(
+                _(
+                    "%(u)s không có vai trò thành viên hội đồng hoặc tổ tư vấn tại %(p)s: cán bộ tỉnh cấp vai trò "
+                    "đó cho tài khoản trước khi mời vào hội đồng."
+                )
+                % {"u": user.get_full_name() or user.username, "p": evaluation_round.province.name},
+                field="user",
+            )
         deputy = evaluation_round.members.filter(presides_for_chair=True).first()
         if presides_for_chair and deputy is not None:
             raise DomainError(
@@ -143,7 +186,51 @@ def add_member(*, actor, evaluation_round, user, role: str, presides_for_chair: 
             area=evaluation_round.province,
             after={"user": user.username, "role": role, "presides_for_chair": presides_for_chair},
         )
+        _record_producer_conflicts(evaluation_round.items.select_related("product__producer"), [member])
+        from notifications import events
+
+        events.member_seated(member, actor)
     return member
+
+
+def _record_producer_conflicts(items, members) -> None:
+    """A member whose account is linked to the producer of a product in the round has a conflict of interest on it,
+    recorded when they are seated or the product is added: they never score their own producer's product."""
+    for item in items:
+        linked = set(item.product.producer.accounts.values_list("pk", flat=True))
+        for member in members:
+            if member.user_id in linked:
+                Conflict.objects.get_or_create(
+                    item=item,
+                    member=member,
+                    defaults={
+                        "reason": _("Tài khoản gắn với chủ thể %(p)s (ghi tự động).")
+                        % {"p": item.product.producer.name}
+                    },
+                )
+
+
+def remove_member(*, actor, member: CouncilMember) -> None:
+    """The office takes a member off the council before scoring starts (no option chosen on any sheet of the round,
+    no product locked); afterwards the record of who sat stays as it is."""
+    evaluation_round = member.evaluation_round
+    require(actor, MANAGE, evaluation_round.province, _("Bạn không lập được hội đồng của tỉnh này."))
+    with transaction.atomic():
+        started = (
+            Answer.objects.filter(sheet__item__evaluation_round=evaluation_round).exists()
+            or evaluation_round.items.exclude(status=ItemStatus.SCORING).exists()
+        )
+        if started:
+            raise DomainError(_("Hội đồng đã bắt đầu chấm: không bớt thành viên được nữa."))
+        before = {"user": member.user.username, "role": member.role, "presides_for_chair": member.presides_for_chair}
+        member.delete()
+        audit.record(
+            actor=actor,
+            action="evaluation.member.removed",
+            obj=evaluation_round,
+            area=evaluation_round.province,
+            before=before,
+        )
 
 
 def name_deputy(*, actor, member: CouncilMember) -> CouncilMember:
@@ -235,6 +322,10 @@ def add_product(*, actor, evaluation_round, product, sheet=None) -> RoundItem:
                 area=evaluation_round.province,
                 after={"product": product.name, "sheet": str(sheet)},
             )
+            _record_producer_conflicts([item], list(evaluation_round.members.all()))
+            from notifications import events
+
+            events.product_added(item, actor)
     return item
 
 
@@ -559,6 +650,9 @@ def approve_item(*, actor, item) -> RoundItem:
             area=item.evaluation_round.province,
             after={"mean": item.mean, "stars": item.final_stars},
         )
+        from notifications import events
+
+        events.item_approved(item, actor)
     return item
 
 
@@ -588,6 +682,9 @@ def reopen_item(*, actor, item, reason: str) -> RoundItem:
             before=before,
             after={"reason": reason, "rescore_round": item.rescore_round},
         )
+        from notifications import events
+
+        events.item_reopened(item, actor)
     return item
 
 

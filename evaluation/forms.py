@@ -28,6 +28,8 @@ class RoundForm(BootstrapMixin, forms.Form):
         empty_label=_("— bộ tiêu chí có hiệu lực vào ngày bắt đầu đợt —"),
         help_text=_("Để trống: hệ thống chọn bộ tiêu chí đã ban hành có hiệu lực trong các ngày của đợt."),
     )
+    meeting_date = forms.DateField(label=_("Ngày họp hội đồng"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    meeting_place = forms.CharField(label=_("Địa điểm họp"), max_length=255, required=False)
     historical = forms.BooleanField(
         label=_("Nhập lại đợt đánh giá cũ"),
         required=False,

@@ -130,9 +130,19 @@ def round_detail(request, pk: int):
             "submitted": SheetStatus.SUBMITTED,
             "manages": _manages(request.user, evaluation_round),
             "member_form": _forms().MemberForm(),
+            "meeting_form": MeetingForm(
+                initial={
+                    "meeting_date": evaluation_round.meeting_date.strftime("%d/%m/%Y")
+                    if evaluation_round.meeting_date
+                    else "",
+                    "meeting_place": evaluation_round.meeting_place,
+                }
+            ),
             "council": CouncilMember.objects.filter(evaluation_round=evaluation_round)
             .select_related("user")
             .order_by("role", "id"),
+            "scoring_started": any(item.status != ItemStatus.SCORING for item in items)
+            or Scoresheet.objects.filter(item__evaluation_round=evaluation_round, answers__isnull=False).exists(),
             "item_form": _forms().ItemForm(evaluation_round=evaluation_round),
         },
     )
@@ -577,6 +587,41 @@ def member_add(request, pk: int):
         )
 
     return perform(request, add, success=_("Đã thêm thành viên hội đồng."), then="evaluation:round", pk=pk)
+
+
+class MeetingForm(BootstrapMixin, forms.Form):
+    meeting_date = forms.DateField(
+        label=gettext_lazy("Ngày họp hội đồng"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"]
+    )
+    meeting_place = forms.CharField(label=gettext_lazy("Địa điểm họp"), max_length=255, required=False)
+
+
+@login_required
+@require_POST
+def meeting(request, pk: int):
+    evaluation_round = _managed_round(request, pk)
+    form = MeetingForm(request.POST)
+
+    def save():
+        if not form.is_valid():
+            raise DomainError("; ".join(" ".join(e) for e in form.errors.values()))
+        council.set_meeting(actor=request.user, evaluation_round=evaluation_round, **form.cleaned_data)
+
+    return perform(request, save, success=_("Đã ghi thời gian, địa điểm họp."), then="evaluation:round", pk=pk)
+
+
+@login_required
+@require_POST
+def member_remove(request, pk: int, member_pk: int):
+    evaluation_round = _managed_round(request, pk)
+    member = get_object_or_404(CouncilMember, pk=member_pk, evaluation_round=evaluation_round)
+    return perform(
+        request,
+        lambda: council.remove_member(actor=request.user, member=member),
+        success=_("Đã bớt thành viên khỏi hội đồng."),
+        then="evaluation:round",
+        pk=pk,
+    )
 
 
 @login_required

@@ -11,7 +11,7 @@ from conftest import make_user
 from core.errors import DomainError, NotFound, PermissionRefused
 from core.models import AuditEntry
 from evaluation import advisory, council
-from evaluation.council_models import AdditionRequest, AdvisoryReview, ReviewStatus, SiteSurvey
+from evaluation.council_models import AdditionRequest, AdvisoryReview, CouncilMember, ReviewStatus, SiteSurvey
 from evaluation.tests.scoring_setup import build_round, score, score_all
 from notifications.models import Notification
 
@@ -108,7 +108,7 @@ def test_bad_input_is_refused_with_the_field_and_nothing_written(setting):
         with pytest.raises(DomainError) as refused:
             advisory.request_additions(actor=team, item=item, **kwargs)
         assert refused.value.field == field
-    assert not AdvisoryReview.objects.exists() and not Notification.objects.exists()
+    assert not AdvisoryReview.objects.exists() and not Notification.objects.filter(kind=advisory.NOTIFY_KIND).exists()
     request = advisory.request_additions(actor=team, item=item, missing="Nhãn", due_on=today())
     with pytest.raises(DomainError) as refused:
         advisory.record_additions_received(
@@ -316,10 +316,13 @@ def test_a_member_scores_under_the_gate_once_the_report_exists(setting):
 
 
 def test_a_new_user_seated_as_advisory_in_another_province_cannot_write(setting, province_officer, unit):
-    """A seat alone is not enough: the advisory member must also hold evaluation.score in the round's province."""
+    """A seat alone is not enough: the advisory member must also hold evaluation.score in the round's province. Seating
+    refuses such a person now; one seated before (the record kept) still cannot write."""
     rnd, item, people = setting
     outsider = make_user("tuvan.sonla", "advisory_member", "2025:14")
-    council.add_member(actor=province_officer, evaluation_round=rnd, user=outsider, role="advisory")
+    with pytest.raises(DomainError):
+        council.add_member(actor=province_officer, evaluation_round=rnd, user=outsider, role="advisory")
+    CouncilMember.objects.create(evaluation_round=rnd, user=outsider, role="advisory")
     with pytest.raises(PermissionRefused):
         advisory.request_additions(actor=outsider, item=item, missing="Nhãn", due_on=today())
     assert not AdvisoryReview.objects.exists()
