@@ -11,7 +11,7 @@ certificate (evaluation.process.certificate_rules, from evaluation/data/process_
   reminder: by then a re-rating dossier can no longer be filed.
 - any other certificate (earlier rules, domain.md §7: notify at least 30 days before expiry; and those of Điều 12.3):
   when its state is EXPIRING — within max(OCOP_EXPIRY_WARNING_DAYS, the period's notice) days — as before;
-- every expired certificate not re-recognised nor revoked: the province officers.
+- every expired certificate not re-recognised nor revoked: the holders' accounts and the province officers.
 
 Each notification carries a dedupe key naming the certificate, its expiry date and the reminder, so reruns (or a day
 missed and caught up) send nothing twice. One audit entry per certificate and reminder records which holder accounts
@@ -177,8 +177,18 @@ def _expired_messages(certificate, officers, url):
         )
         % facts
     )
+    holder_body = (
+        _(
+            "Giấy chứng nhận OCOP %(stars)s sao của sản phẩm %(product)s (quyết định %(decision)s ngày "
+            "%(decision_date)s) đã hết hiệu lực từ ngày %(expired_on)s. Để sản phẩm được công nhận lại, đề nghị chủ "
+            "thể lập hồ sơ đánh giá, phân hạng lại và liên hệ cán bộ OCOP của xã."
+        )
+        % facts
+    )
     location = certificate.product.location
-    return [Message(u, KIND_EXPIRED, title, body, url, key) for u, scope in officers if scope.contains(location)]
+    messages = [Message(u, KIND_EXPIRED, title, holder_body, url, key) for u in notices.holders(certificate.product)]
+    messages += [Message(u, KIND_EXPIRED, title, body, url, key) for u, scope in officers if scope.contains(location)]
+    return messages
 
 
 @task
@@ -222,7 +232,7 @@ def send_expiry_reminders(today_iso: str) -> dict:
             by_pk[certificate.pk] = certificate
             rerating["closing" if closing else "open"] += 1
 
-        expired = list(expired_not_renewed_among(everything, today))
+        expired = list(expired_not_renewed_among(everything, today).prefetch_related("product__producer__accounts"))
         expired_url = url + "?tab=expired"
         for certificate in expired:
             messages += _expired_messages(certificate, officers, expired_url)

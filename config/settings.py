@@ -117,6 +117,13 @@ REFERENCE_DATA_STEPS = [  # `load_reference_data`, in order: units, categories, 
     "ntm.loader.reference_lines",
     "products.loader.placement_lines",
 ]
+# The home page's to-do list (core.views.home): each `todo_items(user)` returns dicts (label, count, url, priority).
+HOME_TODO_PROVIDERS = [
+    "products.todo.todo_items",
+    "evaluation.todo.todo_items",
+    "ntm.todo.todo_items",
+    "certification.todo.todo_items",
+]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.RoleBackend",

@@ -1,17 +1,33 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.module_loading import import_string
 
 from core.htmx import page_or_partial
 from core.models import AuditEntry
 from core.scoping import get_in_scope_or_404
 
 
+def todo_providers() -> list:
+    """The `todo_items(user)` functions named by settings.HOME_TODO_PROVIDERS (core imports no domain app)."""
+    return [import_string(path) for path in settings.HOME_TODO_PROVIDERS]
+
+
+def todo_list(user) -> list[dict]:
+    """The person's to-do items from every provider, most urgent first: dicts with `label`, `count`, `url`,
+    `priority` (lower first) and, for a button that posts, `post` (its hidden fields)."""
+    items = [item for provider in todo_providers() for item in provider(user)]
+    return sorted(items, key=lambda item: item.get("priority", 50))
+
+
 def home(request):
     memberships = []
+    todo = []
     if request.user.is_authenticated:
         memberships = request.user.memberships.filter(revoked_at__isnull=True).select_related("area")
-    return render(request, "core/home.html", {"memberships": memberships})
+        todo = todo_list(request.user)
+    return render(request, "core/home.html", {"memberships": memberships, "todo": todo})
 
 
 @login_required

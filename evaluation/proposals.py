@@ -206,6 +206,9 @@ def issue_decision(*, actor, evaluation_round, level: str, number: str, date: da
                 score=proposal.item.mean,
             )
             issued.certificates.append((proposal.item, certificate, outcome))
+        from notifications import events
+
+        events.recognition_recorded([c for _item, c, outcome in issued.certificates if outcome == "created"], actor)
     return issued
 
 
@@ -527,6 +530,9 @@ def record_ministry_recognition(
             before,
             {"decision": decision.number, "certificate": certificate.code},
         )
+        from notifications import events
+
+        events.recognition_recorded([certificate], actor)
     return proposal
 
 
@@ -629,6 +635,9 @@ def recognise_on_central_score(*, actor, proposal, decision_no: str, decision_da
             before,
             {"decision": decision.number, "certificate": certificate.code},
         )
+        from notifications import events
+
+        events.recognition_recorded([certificate], actor)
     return proposal
 
 

@@ -303,6 +303,9 @@ def _transition(
         audit.record(
             actor=actor, action=audit_action, obj=assessment, area=assessment.commune, before=before, after=after
         )
+        from notifications import events
+
+        events.assessment_step(assessment, audit_action, reason=reason, actor=actor)
     return assessment
 
 

@@ -42,6 +42,7 @@ from core import audit
 from core.errors import DomainError, PermissionRefused
 from core.text import fold
 from core.uploads import KINDS, check_upload, describe
+from notifications import events
 from products import dossier_forms, dossier_rules
 from products import services as product_services
 from products.choices import CategoryLevel, CategorySystem, DossierKind, DossierStatus, IdeaStatus, ProductStatus
@@ -420,6 +421,7 @@ def register_idea(
             )
         idea.save()
         _record_idea(actor, "products.idea.registered", idea)
+        events.idea_submitted(idea, actor)
     return idea
 
 
@@ -447,6 +449,7 @@ def resubmit_idea(*, actor, idea, **edits) -> ProductIdea:
         idea.updated_at = timezone.now()
         idea.save()
         _record_idea(actor, "products.idea.resubmitted", idea, before)
+        events.idea_submitted(idea, actor, resubmitted=True)
     return idea
 
 
@@ -466,6 +469,7 @@ def return_idea(*, actor, idea, reason: str) -> ProductIdea:
         idea.updated_at = timezone.now()
         idea.save()
         _record_idea(actor, "products.idea.returned", idea, before)
+        events.idea_returned(idea, actor)
     return idea
 
 
@@ -507,6 +511,7 @@ def accept_idea(*, actor, idea) -> ProductIdea:
         idea.updated_at = now
         idea.save()
         _record_idea(actor, "products.idea.accepted", idea, before)
+        events.idea_accepted(idea, dossier, actor)
     return idea
 
 
@@ -665,6 +670,7 @@ def submit_dossier(*, actor, dossier) -> Dossier:
             ]
         )
         _record_dossier(actor, "products.dossier.submitted", dossier, before)
+        events.dossier_submitted(dossier, actor)
     return dossier
 
 
@@ -683,6 +689,7 @@ def return_dossier(*, actor, dossier, reason: str) -> Dossier:
         dossier.updated_at = timezone.now()
         dossier.save(update_fields=["status", "return_reason", "updated_at"])
         _record_dossier(actor, "products.dossier.returned", dossier, before)
+        events.dossier_returned(dossier, actor)
     return dossier
 
 
@@ -723,6 +730,7 @@ def forward_dossier(*, actor, dossier) -> Dossier:
         dossier.updated_at = timezone.now()
         dossier.save(update_fields=["status", "forwarded_on", "updated_at"])
         _record_dossier(actor, "products.dossier.forwarded", dossier, before)
+        events.dossier_forwarded(dossier, actor)
     return dossier
 
 

@@ -303,19 +303,21 @@ def test_the_task_notifies_holders_and_province_officers_once(
         "rerating_open": 0,  # "Còn lâu" ends 19/11/2026: its window opens on 23/05/2026
         "rerating_closing": 0,
         "expired": 1,
-        "notifications": 3,
+        "notifications": 4,
     }
     got = {(n.user.username, n.kind) for n in Notification.objects.select_related("user")}
     assert got == {
         ("chuthe", "certification.expiring"),
+        ("chuthe", "certification.expired"),  # the holder is told of the expiry too
         ("tinh", "certification.expiring"),
         ("tinh", "certification.expired"),
     }
-    to_holder = Notification.objects.get(user=holder)
+    to_holder = Notification.objects.get(user=holder, kind="certification.expiring")
     assert "Sắp hết" in to_holder.title and "còn 20 ngày" in to_holder.body
     assert (TODAY + T(days=19)).strftime("%d/%m/%Y") in to_holder.body
     assert to_holder.url == "/certificates/expiring/"
-    expired_notice = Notification.objects.get(kind="certification.expired")
+    expired_notice = Notification.objects.get(kind="certification.expired", user=province_officer)
+    assert "công nhận lại" in Notification.objects.get(kind="certification.expired", user=holder).body
     assert "Đã hết" in expired_notice.title and f"từ ngày {(TODAY - T(days=3)):%d/%m/%Y}" in expired_notice.body
     entry = AuditEntry.objects.get(action="certification.certificate.expiry_notified")
     assert entry.object_id == str(expiring.pk) and entry.after["holders"] == ["chuthe"]
@@ -324,7 +326,7 @@ def test_the_task_notifies_holders_and_province_officers_once(
     assert rerun.return_value["notifications"] == 0
     next_day = send_expiry_reminders.enqueue((TODAY + T(days=1)).isoformat())
     assert next_day.return_value["notifications"] == 0
-    assert Notification.objects.count() == 3
+    assert Notification.objects.count() == 4
     assert AuditEntry.objects.filter(action="certification.certificate.expiry_notified").count() == 1
 
 

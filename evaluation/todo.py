@@ -1,0 +1,94 @@
+"""The home page's to-do items of council members (settings.HOME_TODO_PROVIDERS; core.views.home).
+
+Items are dicts as in products.todo (`label`, `count`, `url`, `priority`). Two queries whatever the number of rounds,
+products and sheets:
+
+- a scoring member (chair, vice-chair, member, advisory team): the products of open rounds still being scored on which
+  they have no conflict and have not submitted their sheet; under 26/2026 a council member's products wait for the
+  advisory team's report first (evaluation.advisory.require_report), so those are not counted yet;
+- the presiding member (the chair, or the vice-chair named to preside where the chair declared a conflict): locked
+  products whose result waits for their approval.
+"""
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils.translation import ngettext
+
+from evaluation import advisory
+from evaluation.council_models import (
+    SCORING_ROLES,
+    AdvisoryReview,
+    Conflict,
+    CouncilMember,
+    ItemStatus,
+    MemberRole,
+    ReviewStatus,
+    RoundItem,
+    RoundStatus,
+    Scoresheet,
+    SheetStatus,
+)
+
+
+def _url(round_ids) -> str:
+    rounds = set(round_ids)
+    if len(rounds) == 1:
+        return reverse("evaluation:round", args=[rounds.pop()])
+    return reverse("evaluation:rounds")
+
+
+def to_score(user) -> list[int]:
+    """Round ids, one per product waiting for the user's sheet (repeated for each product of a round)."""
+    seat = CouncilMember.objects.filter(evaluation_round=OuterRef("evaluation_round"), user=user)
+    rows = (
+        RoundItem.objects.filter(status=ItemStatus.SCORING, evaluation_round__status=RoundStatus.OPEN)
+        .filter(Exists(seat.filter(role__in=SCORING_ROLES)))
+        .exclude(Exists(Conflict.objects.filter(item=OuterRef("pk"), member__user=user)))
+        .exclude(
+            Exists(Scoresheet.objects.filter(item=OuterRef("pk"), member__user=user, status=SheetStatus.SUBMITTED))
+        )
+        .annotate(
+            advisory_seat=Exists(seat.filter(role=MemberRole.ADVISORY)),
+            reported=Exists(AdvisoryReview.objects.filter(item=OuterRef("pk"), status=ReviewStatus.REPORTED)),
+        )
+        .values_list("evaluation_round_id", "evaluation_round__starts_on", "advisory_seat", "reported")
+    )
+    return [
+        round_id
+        for round_id, starts_on, advisory_seat, reported in rows
+        if advisory_seat or reported or not advisory.follows_26_2026(starts_on)
+    ]
+
+
+def to_approve(user) -> list[int]:
+    """Round ids, one per locked product the user presides over."""
+    conflict = Conflict.objects.filter(item=OuterRef("pk"))
+    chair = CouncilMember.objects.filter(evaluation_round=OuterRef("evaluation_round"), role=MemberRole.CHAIR)
+    as_chair = Exists(chair.filter(user=user)) & ~Exists(conflict.filter(member__user=user))
+    as_deputy = Exists(
+        CouncilMember.objects.filter(evaluation_round=OuterRef("evaluation_round"), user=user, presides_for_chair=True)
+    ) & Exists(conflict.filter(member__role=MemberRole.CHAIR))
+    return list(
+        RoundItem.objects.filter(status=ItemStatus.LOCKED, evaluation_round__status=RoundStatus.OPEN)
+        .filter(as_chair | as_deputy)
+        .values_list("evaluation_round_id", flat=True)
+    )
+
+
+def todo_items(user) -> list[dict]:
+    if not user.is_authenticated or not CouncilMember.objects.filter(user=user).exists():
+        return []
+    items = []
+    scoring = to_score(user)
+    if scoring:
+        n = len(scoring)
+        label = ngettext("%(n)s sản phẩm chờ bạn chấm", "%(n)s sản phẩm chờ bạn chấm", n) % {"n": n}
+        items.append({"label": label, "count": n, "url": _url(scoring), "priority": 20})
+    approving = to_approve(user)
+    if approving:
+        n = len(approving)
+        label = ngettext(
+            "%(n)s kết quả đã khoá phiếu chờ bạn phê duyệt", "%(n)s kết quả đã khoá phiếu chờ bạn phê duyệt", n
+        ) % {"n": n}
+        items.append({"label": label, "count": n, "url": _url(approving), "priority": 20})
+    return items
