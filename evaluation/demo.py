@@ -25,6 +25,14 @@ by decision in force.
 
 The council approves when this runs (its services stamp the time), so the chairman's approval, the letter to the
 ministry and the province's decision are dated on the day the demo is loaded.
+
+A second round of the province is being scored on the demo's day (accounts.demo.demo_day: the day the demo was first
+loaded), from three days before it to eleven days after, with the same council, on the set in force:
+- Product C, "Chè shan tuyết Phình Giàng" (sheet 11): the advisory team has reported; the chair has submitted his
+  sheet, the vice-chair and hoidong2.dienbien have filled in part of theirs (drafts), hoidong3.dienbien has not
+  started → the round board shows sheets partly filled; each member finds the product in their to-do list.
+- Product D, "Tỏi tía Mường Phăng" (sheet 10): waiting for the advisory team's report, so the council cannot score it
+  yet (the survey is scheduled).
 """
 
 import datetime
@@ -143,6 +151,7 @@ class DemoResult:
     counts: dict = field(default_factory=dict)
     round: EvaluationRound | None = None
     items: dict = field(default_factory=dict)  # key → RoundItem
+    live_round: EvaluationRound | None = None  # the round being scored on the demo's day
 
     def add(self, what: str, n: int = 1) -> None:
         if n:
@@ -155,7 +164,8 @@ class DemoResult:
             f"rounds created={c.get('rounds', 0)}; members seated={c.get('members', 0)}; "
             f"products created={c.get('products', 0)}; sheets submitted={c.get('sheets', 0)}; "
             f"minimums recorded={c.get('minimums', 0)}; results approved={c.get('approved', 0)}; "
-            f"proposed to the ministry={c.get('proposals', 0)}; certificates created={c.get('certificates', 0)}"
+            f"proposed to the ministry={c.get('proposals', 0)}; certificates created={c.get('certificates', 0)}; "
+            f"draft sheets={c.get('drafts', 0)}"
         )
 
 
@@ -317,6 +327,90 @@ def _score(item, users, spec: DemoProduct, result) -> None:
         item.refresh_from_db()
 
 
+# ── The round being scored on the demo's day ───────────────────────────────────────────────────────────────────────
+
+LIVE_ROUND_TITLE = "Đợt đánh giá, phân hạng sản phẩm OCOP cấp tỉnh đang chấm (dữ liệu minh họa)"
+LIVE_ROUND_DAYS = (-3, 11)  # from / to, in days from the demo's day
+LIVE_PRODUCTS = [
+    DemoProduct(
+        key="C",
+        name="Chè shan tuyết Phình Giàng",
+        producer="HTX Chè Phình Giàng",
+        producer_type="htx",
+        commune="2025:03382",
+        subgroup="11",
+        description="Chè shan tuyết cổ thụ hái tại các bản của xã Phình Giàng (dữ liệu minh họa).",
+        # username → the member's sheet: a total (submitted) or how many criteria are answered so far (a draft)
+        totals={"hoidong.dienbien": 78},
+    ),
+    DemoProduct(
+        key="D",
+        name="Tỏi tía Mường Phăng",
+        producer="Chủ thể tại xã Mường Phăng",
+        producer_type="ho",
+        commune="2025:03325",
+        subgroup="10",
+        description="Tỏi tía trồng trên nương của xã Mường Phăng, phơi khô tại cơ sở (dữ liệu minh họa).",
+        totals={},
+        survey=(None, "Tổ tư vấn OCOP tỉnh Điện Biên", ""),
+    ),
+]
+LIVE_DRAFTS = {"C": {"pct.dienbien": 0.5, "hoidong2.dienbien": 0.25}}  # key → username → share of criteria answered
+
+
+def _fill_part(item, user, share: float) -> None:
+    """A draft sheet: the member has chosen the top option of the first `share` of the criteria."""
+    criteria = list(Criterion.objects.filter(scope=item.sheet).prefetch_related("options").order_by("position"))
+    for criterion in criteria[: max(1, int(len(criteria) * share))]:
+        option = max(criterion.options.all(), key=lambda o: o.points)
+        council.choose_option(actor=user, item=item, criterion=criterion, option=option)
+
+
+def _live_round(officer, users, result, day) -> EvaluationRound:
+    province = get_unit(PROVINCE)
+    evaluation_round = EvaluationRound.objects.filter(province=province, title=LIVE_ROUND_TITLE).first()
+    if evaluation_round is not None:
+        return evaluation_round
+    starts_on, ends_on = (day + datetime.timedelta(days=n) for n in LIVE_ROUND_DAYS)
+    criteria_set = (
+        CriteriaSet.objects.in_force(starts_on)
+        .filter(status="published", valid_from__lte=starts_on)
+        .order_by("-valid_from")
+        .first()
+    )
+    evaluation_round = council.create_round(
+        actor=officer,
+        province=province,
+        title=LIVE_ROUND_TITLE,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        criteria_set=criteria_set,
+    )
+    result.add("rounds")
+    for username, role in COUNCIL:
+        council.add_member(actor=officer, evaluation_round=evaluation_round, user=users[username], role=role)
+        result.add("members")
+    for spec in LIVE_PRODUCTS:
+        product = _product(officer, spec, result)
+        item = council.add_product(actor=officer, evaluation_round=evaluation_round, product=product)
+        result.items[spec.key] = item
+        if spec.survey is not None:
+            _surveyed_on, participants, _findings = spec.survey
+            surveyed_on = day + datetime.timedelta(days=2)
+            advisory.schedule_survey(
+                actor=users[ADVISORY], item=item, surveyed_on=surveyed_on, participants=participants, findings=""
+            )
+            continue
+        advisory.write_report(actor=users[ADVISORY], item=item, **REPORT)
+        for username, total in spec.totals.items():
+            score_to(item, users[username], total)
+            result.add("sheets")
+        for username, share in LIVE_DRAFTS.get(spec.key, {}).items():
+            _fill_part(item, users[username], share)
+            result.add("drafts")
+    return evaluation_round
+
+
 def load_demo_evaluation() -> DemoResult:
     """Create the demo round and its two products' path to recognition; idempotent (a second run writes nothing)."""
     result = DemoResult()
@@ -352,4 +446,7 @@ def load_demo_evaluation() -> DemoResult:
                 date=today,
             )
             result.add("certificates", sum(outcome == "created" for _item, _cert, outcome in issued.certificates))
+        from accounts.demo import demo_day
+
+        result.live_round = _live_round(officer, users, result, demo_day())
     return result

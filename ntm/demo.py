@@ -14,6 +14,16 @@ Where to look (year, area on the NTM dashboard; commune pages under /ntm/commune
   only that); Xã Thanh An (2025:03352) is a partial merge (Sam Mứn was not recognised); Xã Mường Nhà (2025:03368) lost
   it because Mường Nhà's recognition was revoked on 15/05/2025; Xã Thanh Nưa (2025:03328) has the province's "thừa
   nhận" decision of 20/10/2025, which replaces the inherited level.
+
+Assessments being worked on, entered by the communes' officers and handled by the province office through the
+services, for the demo's year (accounts.demo.demo_day: the year the demo was first loaded) and the year before, on
+the set each year uses (/ntm/, the commune pages and each officer's to-do list):
+- this year: Xã Thanh Yên draft (partly filled, xa.thanhyen), Xã Thanh Nưa submitted, Xã Núa Ngam returned with the
+  province's reason, Xã Mường Nhà approved; Sơn La: Xã Chiềng La submitted;
+- last year: Xã Mường Phăng approved, Sơn La's Xã Chiềng La submitted, Xã Núa Ngam returned, Xã Mường Nhà still a
+  draft (Thanh Yên, Thanh Nưa and Thanh An of 2025 come approved from the import above).
+An assessment already recorded for the commune and year is left as it is. They need the demo accounts
+(accounts.demo.load_demo_users): `load_demo` loads them after the import (`load_demo_assessments`).
 """
 
 import csv
@@ -123,6 +133,70 @@ def demo_csv() -> bytes:
             ]
         )
     return buffer.getvalue().encode("utf-8")
+
+
+# (years before the demo's year, commune, commune officer, province officer, state, criteria met, reason if returned)
+ASSESSMENTS = [
+    (0, "2025:03349", "xa.thanhyen", "tinh.dienbien", "draft", 6, ""),
+    (0, "2025:03328", "xa.thanhnua", "tinh.dienbien", "submitted", 10, ""),
+    (
+        0,
+        "2025:03358",
+        "xa.nuangam",
+        "tinh.dienbien",
+        "returned",
+        9,
+        "Tiêu chí môi trường chưa có minh chứng: bổ sung biên bản kiểm tra thu gom rác thải (dữ liệu minh họa).",
+    ),
+    (0, "2025:03368", "xa.muongnha", "tinh.dienbien", "approved", 8, ""),
+    (0, "2025:03754", "xa.chiengla", "tinh.sonla", "submitted", 7, ""),
+    # last year: Xã Mường Nhà stays without an approved assessment (in 2025 it shows "chưa có số liệu" after the
+    # revocation above), and only approved assessments count in reports
+    (1, "2025:03325", "xa.muongphang", "tinh.dienbien", "approved", 17, ""),
+    (1, "2025:03754", "xa.chiengla", "tinh.sonla", "submitted", 15, ""),
+    (
+        1,
+        "2025:03358",
+        "xa.nuangam",
+        "tinh.dienbien",
+        "returned",
+        16,
+        "Số liệu thu nhập bình quân chưa khớp báo cáo thống kê của huyện cũ: rà soát lại (dữ liệu minh họa).",
+    ),
+    (1, "2025:03368", "xa.muongnha", "tinh.dienbien", "draft", 12, ""),
+]
+
+
+def load_demo_assessments() -> dict[str, int]:
+    """The assessments above, through the services; idempotent. Returns the states created."""
+    from accounts.demo import demo_day
+    from accounts.models import User
+    from ntm.models import Assessment
+
+    year = demo_day().year
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in={a[2] for a in ASSESSMENTS} | {a[3] for a in ASSESSMENTS})
+    }
+    created: dict[str, int] = {}
+    with transaction.atomic():
+        for back, commune_id, officer, province_officer, state, met, reason in ASSESSMENTS:
+            commune = get_unit(commune_id)
+            if Assessment.objects.filter(commune=commune, year=year - back).exists():
+                continue
+            assessment, _created = services.start_assessment(actor=users[officer], commune=commune, year=year - back)
+            codes = sorted(assessment.results.values_list("criterion__code", flat=True), key=lambda c: (len(c), c))
+            results = {code: (n < met, "") for n, code in enumerate(codes)}
+            note = "Đang nhập, còn chờ số liệu của các thôn (dữ liệu minh họa)." if state == "draft" else ""
+            services.save_assessment(actor=users[officer], assessment=assessment, results=results, note=note)
+            if state != "draft":
+                services.submit_assessment(actor=users[officer], assessment=assessment)
+            if state == "returned":
+                services.return_assessment(actor=users[province_officer], assessment=assessment, reason=reason)
+            elif state == "approved":
+                services.approve_assessment(actor=users[province_officer], assessment=assessment)
+            created[state] = created.get(state, 0) + 1
+    return created
 
 
 def load_demo_ntm():

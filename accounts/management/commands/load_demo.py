@@ -1,19 +1,30 @@
+import time
+
 from django.core.management.base import BaseCommand
 
-from accounts.demo import load_demo_register, load_demo_users
+from accounts.demo import demo_day, load_demo_ideas, load_demo_register, load_demo_users
 from evaluation.demo import load_demo_evaluation
-from ntm.demo import load_demo_ntm
+from ntm.demo import load_demo_assessments, load_demo_ntm
 
 
 class Command(BaseCommand):
     help = (
-        "Create the demo accounts (one per role in Điện Biên and Sơn La), import the demo register, and load the "
-        "demo council round and NTM cases. Idempotent."
+        "Create the demo accounts (one per role in Điện Biên and Sơn La), import the demo register (historical rows "
+        "and certificates valid, expiring and expired on the demo's day), ideas and dossiers at every step, the demo "
+        "council rounds (one finished, one being scored) and the NTM cases. Dated from the day the demo is first "
+        "loaded; idempotent (a reload, on any later day, writes nothing)."
     )
 
     def handle(self, *args, **options):
+        started = time.monotonic()
         rows = load_demo_users()
         self.stdout.write(f"demo accounts: {len(rows)}")
         self.stdout.write(f"demo register: {load_demo_register().summary}")
+        self.stdout.write(f"demo day: {demo_day():%d/%m/%Y}")
+        ideas = load_demo_ideas()
+        self.stdout.write(f"demo ideas and dossiers created: {sum(ideas.values())} {ideas or ''}".rstrip())
         self.stdout.write(f"demo OCOP council: {load_demo_evaluation().summary}")
         self.stdout.write(f"demo NTM: {load_demo_ntm().summary}")
+        states = load_demo_assessments()
+        self.stdout.write(f"demo NTM assessments entered: {sum(states.values())} {states or ''}".rstrip())
+        self.stdout.write(f"done in {time.monotonic() - started:.1f}s")
