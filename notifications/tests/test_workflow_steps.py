@@ -270,3 +270,12 @@ def test_ntm_steps_reach_the_province_then_the_commune_with_the_reason(assessmen
     ntm_services.approve_assessment(actor=province_officer, assessment=assessment)
     assert users_told("ntm.assessment.approved") == {"xa"}
     assert not Notification.objects.filter(user__username__in=["xa.khac", "tinh.sonla", "chuthe"]).exists()
+
+
+def test_mail_without_site_url_is_flagged_at_start_up(settings):
+    from notifications.checks import site_url_for_emails
+
+    settings.EMAIL_HOST, settings.SITE_URL = "smtp.example.org", ""
+    assert [w.id for w in site_url_for_emails(None)] == ["notifications.W001"]
+    settings.SITE_URL = "https://ocop.dienbien.gov.vn"
+    assert site_url_for_emails(None) == []
