@@ -421,7 +421,10 @@ def dossier_submit(request, pk: int):
     return perform(
         request,
         lambda: workflow.submit_dossier(actor=request.user, dossier=dossier),
-        success=_("Đã nộp hồ sơ tới xã."),
+        success=_(
+            "Đã nộp hồ sơ tới xã. Tiếp theo: cán bộ xã tiếp nhận và kiểm tra hồ sơ trong 15 ngày làm việc kể từ ngày "
+            "tiếp nhận, rồi chuyển lên tỉnh hoặc trả lại kèm lý do; bạn nhận được thông báo ở mỗi bước."
+        ),
         then="ideas:dossier",
         pk=dossier.pk,
     )
