@@ -1,3 +1,5 @@
+from django import forms
+
 from core.errors import DomainError
 
 
@@ -33,3 +35,27 @@ class BootstrapMixin:
                 widget = self.fields[name].widget
                 if "is-invalid" not in widget.attrs.get("class", ""):
                     widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
+
+
+class PickerInput(forms.TextInput):
+    """A text box whose datalist is filled, as one types, by `source_url` answering `<option value="label [key]">`
+    items (htmx); the picked text carries the key in brackets, so nobody types a database id."""
+
+    template_name = "core/widgets/picker.html"
+
+    def __init__(self, source_url="", attrs=None):
+        super().__init__(attrs)
+        self.source_url = source_url
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["source_url"] = str(self.source_url)
+        return context
+
+
+def picked_key(text: str) -> str:
+    """The key of a picked "label [key]", or the text itself when it is a bare key."""
+    text = (text or "").strip()
+    if text.endswith("]") and "[" in text:
+        return text[text.rindex("[") + 1 : -1].strip()
+    return text

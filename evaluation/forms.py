@@ -1,10 +1,10 @@
 from django import forms
 from django.db.models import Count, Q
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from areas.forms import AreaIdField
-from core.forms import BootstrapMixin
+from core.forms import BootstrapMixin, PickerInput
 from evaluation.choices import SetStatus
 from evaluation.council_models import MemberRole
 from evaluation.models import CriteriaSet, SheetScope
@@ -79,13 +79,24 @@ class RoundForm(BootstrapMixin, forms.Form):
 
 
 class MemberForm(BootstrapMixin, forms.Form):
-    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    username = forms.CharField(
+        label=_("Người"),
+        max_length=300,
+        help_text=_("Gõ họ tên (không cần dấu) rồi chọn trong danh sách những người có vai trò chấm điểm của tỉnh."),
+    )
     role = forms.ChoiceField(label=_("Vai trò trong hội đồng"), choices=MemberRole.choices)
     presides_for_chair = forms.BooleanField(
         label=_("Chủ trì thay chủ tịch khi chủ tịch có xung đột lợi ích"),
         required=False,
         help_text=_("Chỉ cho phó chủ tịch; phó chủ tịch đầu tiên được chỉ định nếu không chọn ai."),
     )
+
+    def __init__(self, *args, evaluation_round=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if evaluation_round is not None:
+            self.fields["username"].widget = PickerInput(
+                reverse("evaluation:pick_people", args=[evaluation_round.pk]), self.fields["username"].widget.attrs
+            )
 
 
 class SheetChoiceField(forms.ModelChoiceField):
@@ -94,8 +105,10 @@ class SheetChoiceField(forms.ModelChoiceField):
 
 
 class ItemForm(BootstrapMixin, forms.Form):
-    product = forms.IntegerField(
-        label=_("Mã sản phẩm"), min_value=1, help_text=_("Số ở cuối địa chỉ trang sản phẩm, ví dụ /products/12/ → 12.")
+    product = forms.CharField(
+        label=_("Sản phẩm"),
+        max_length=400,
+        help_text=_("Gõ tên sản phẩm hoặc chủ thể (không cần dấu) rồi chọn trong danh sách."),
     )
     sheet = SheetChoiceField(
         label=_("Phiếu chấm"),
@@ -108,6 +121,9 @@ class ItemForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, evaluation_round=None, **kwargs):
         super().__init__(*args, **kwargs)
         if evaluation_round is not None:
+            self.fields["product"].widget = PickerInput(
+                reverse("evaluation:pick_products", args=[evaluation_round.pk]), self.fields["product"].widget.attrs
+            )
             self.fields["sheet"].queryset = (
                 SheetScope.objects.filter(criteria_set=evaluation_round.criteria_set_id, criteria__isnull=False)
                 .select_related("category")

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from core.actions import perform
 from core.errors import DomainError
-from core.forms import BootstrapMixin, add_domain_error
+from core.forms import BootstrapMixin, add_domain_error, picked_key
 from evaluation import council, documents, proposals
 from evaluation.council_models import (
     SCORING_ROLES,
@@ -129,7 +129,7 @@ def round_detail(request, pk: int):
             "may_board": _presides(seat) or _manages(request.user, evaluation_round),
             "submitted": SheetStatus.SUBMITTED,
             "manages": _manages(request.user, evaluation_round),
-            "member_form": _forms().MemberForm(),
+            "member_form": _forms().MemberForm(evaluation_round=evaluation_round),
             "meeting_form": MeetingForm(
                 initial={
                     "meeting_date": evaluation_round.meeting_date.strftime("%d/%m/%Y")
@@ -575,7 +575,7 @@ def member_add(request, pk: int):
     def add():
         if not form.is_valid():
             raise DomainError("; ".join(" ".join(e) for e in form.errors.values()))
-        user = User.objects.filter(username=form.cleaned_data["username"].strip(), is_active=True).first()
+        user = User.objects.filter(username=picked_key(form.cleaned_data["username"]), is_active=True).first()
         if user is None:
             raise DomainError(_("Không có người dùng '%(u)s'.") % {"u": form.cleaned_data["username"]})
         council.add_member(
@@ -608,6 +608,49 @@ def meeting(request, pk: int):
         council.set_meeting(actor=request.user, evaluation_round=evaluation_round, **form.cleaned_data)
 
     return perform(request, save, success=_("Đã ghi thời gian, địa điểm họp."), then="evaluation:round", pk=pk)
+
+
+@login_required
+def pick_products(request, pk: int):
+    """The round's product picker: products in the office's areas whose name or producer holds every word typed."""
+    from core.text import fold
+    from products.queries import products_for
+
+    _managed_round(request, pk)
+    text = request.GET.get("product") or request.GET.get("q") or ""
+    products = products_for(request.user).select_related("producer")
+    for word in fold(text).split():
+        products = products.filter(Q(search_name__contains=word) | Q(producer__search_name__contains=word))
+    options = [f"{p.name} — {p.producer.name} [{p.pk}]" for p in products.order_by("search_name")[:20]]
+    return TemplateResponse(request, "core/widgets/picker_options.html", {"options": options if text else []})
+
+
+@login_required
+def pick_people(request, pk: int):
+    """The council picker: active people holding a scoring role in the round's province (either scheme)."""
+    from accounts.models import User
+    from accounts.scope import roles_for
+    from areas.filters import with_counterparts
+    from core.text import fold
+
+    evaluation_round = _managed_round(request, pk)
+    organiser = evaluation_round.province
+    provinces = with_counterparts({organiser.province_id or organiser.pk})
+    people = User.objects.filter(
+        Q(memberships__area__isnull=True)
+        | Q(memberships__area__in=provinces)
+        | Q(memberships__area__province__in=provinces),
+        is_active=True,
+        memberships__role__in=roles_for("evaluation.score"),
+        memberships__revoked_at__isnull=True,
+    )
+    text = request.GET.get("username") or request.GET.get("q") or ""
+    for word in fold(text).split():
+        people = people.filter(search_name__contains=word)
+    options = [
+        f"{u.get_full_name() or u.username} [{u.username}]" for u in people.distinct().order_by("search_name")[:20]
+    ]
+    return TemplateResponse(request, "core/widgets/picker_options.html", {"options": options if text else []})
 
 
 @login_required
@@ -650,10 +693,12 @@ def item_add(request, pk: int):
     def add():
         if not form.is_valid():
             raise DomainError("; ".join(" ".join(e) for e in form.errors.values()))
-        product = products_for(request.user).filter(pk=form.cleaned_data["product"]).first()
+        key = picked_key(form.cleaned_data["product"])
+        product = products_for(request.user).filter(pk=int(key)).first() if key.isdigit() else None
         if product is None:
             raise DomainError(
-                _("Không có sản phẩm mã %(n)s trong địa bàn của bạn.") % {"n": form.cleaned_data["product"]}
+                _("Không tìm thấy sản phẩm “%(n)s” trong địa bàn của bạn: hãy chọn trong danh sách.")
+                % {"n": form.cleaned_data["product"]}
             )
         council.add_product(
             actor=request.user, evaluation_round=evaluation_round, product=product, sheet=form.cleaned_data["sheet"]

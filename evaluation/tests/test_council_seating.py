@@ -78,3 +78,20 @@ def test_the_office_records_where_and_when_the_council_met(province_officer, uni
     bad = client.post(f"/evaluation/{rnd.pk}/meeting/", {"meeting_date": "32/13/2026"}, follow=True)
     rnd.refresh_from_db()
     assert rnd.meeting_place == "Hội trường UBND tỉnh" and "Ngày" in bad.content.decode()
+
+
+def test_the_office_picks_products_and_people_by_name(province_officer, unit, client):
+    rnd, (item,), people = build_round(province_officer, unit)
+    client.force_login(province_officer)
+    found = client.get(f"/evaluation/{rnd.pk}/pick/products/", {"product": "gao thu"}).content.decode()
+    assert f"Gạo thử — {item.product.producer.name} [{item.product.pk}]" in found
+    hd = make_user("hd.ngoc", "council_member", "2025:11")
+    hd.full_name = "Lò Văn Ngọc"
+    hd.save()
+    make_user("hd.ngoc.sonla", "council_member", "2025:14")
+    options = client.get(f"/evaluation/{rnd.pk}/pick/people/", {"username": "lo van ngoc"}).content.decode()
+    assert "Lò Văn Ngọc [hd.ngoc]" in options and "hd.ngoc.sonla" not in options
+    client.post(f"/evaluation/{rnd.pk}/members/", {"username": "Lò Văn Ngọc [hd.ngoc]", "role": "member"})
+    assert rnd.members.filter(user=hd).exists()
+    page = client.get(f"/evaluation/{rnd.pk}/").content.decode()
+    assert 'data-testid="picker"' in page and "Mã sản phẩm" not in page

@@ -88,24 +88,29 @@ def test_a_round_under_26_2026_scores_honey_and_tourism(browser_page, live_serve
 
     for name, role in (("chair", "Chủ tịch hội đồng"), ("member", "Thành viên"), ("secretary", "Thư ký")):
         organise = page.get_by_test_id("organise")
-        organise.get_by_label("Tên đăng nhập").fill(people[name].username)
+        organise.get_by_label("Người").fill(f"{people[name].get_full_name()} [{people[name].username}]")
         organise.get_by_label("Vai trò trong hội đồng").select_option(label=role)
         organise.get_by_role("button", name="Thêm").first.click()
         expect(page.locator(".alert-success")).to_contain_text("Đã thêm thành viên")
 
     organise = page.get_by_test_id("organise")
-    organise.get_by_label("Mã sản phẩm").fill(str(tourism.pk))
+    picker = organise.get_by_label("Sản phẩm")
+    picker.press_sequentially("du lich", delay=20)  # the picker lists matching products as one types
+    option = organise.locator("datalist option").first
+    option.wait_for(state="attached")
+    assert option.get_attribute("value").endswith(f"[{tourism.pk}]")
+    picker.fill(option.get_attribute("value"))
     organise.get_by_role("button", name="Thêm").nth(1).click()
     expect(page.locator(".alert-danger")).to_contain_text("Chọn phiếu chấm")  # no 26/2026 sub-group recorded
     organise = page.get_by_test_id("organise")
-    organise.get_by_label("Mã sản phẩm").fill(str(tourism.pk))
+    organise.get_by_label("Sản phẩm").fill(f"{tourism.name} — {tourism.producer.name} [{tourism.pk}]")
     sheet_26 = SheetScope.objects.get(criteria_set__code="26-2026", category__code="26")
     organise.get_by_label("Phiếu chấm").select_option(value=str(sheet_26.pk))
     expect(organise.get_by_label("Phiếu chấm").locator("option:checked")).to_contain_text("26 – Dịch vụ du lịch")
     organise.get_by_role("button", name="Thêm").nth(1).click()
     expect(page.locator(".alert-success")).to_contain_text("Đã đưa sản phẩm")
     organise = page.get_by_test_id("organise")
-    organise.get_by_label("Mã sản phẩm").fill(str(honey.pk))
+    organise.get_by_label("Sản phẩm").fill(f"{honey.name} — {honey.producer.name} [{honey.pk}]")
     organise.get_by_role("button", name="Thêm").nth(1).click()
     expect(page.locator(".alert-success")).to_contain_text("Đã đưa sản phẩm")
     honey_item = RoundItem.objects.select_related("sheet__category").get(product=honey)
