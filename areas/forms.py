@@ -1,12 +1,10 @@
-import re
-
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from areas.queries import get_unit, search_units
 from core.errors import DomainError
-
-PICKED = re.compile(r"\[([^\]]+)\]\s*$")
+from core.forms import PickerInput, picked_key
 
 
 def pick_label(unit) -> str:
@@ -19,19 +17,18 @@ def pick_label(unit) -> str:
     return " · ".join([unit.name, *parents]) + f" [{unit.area_id}]"
 
 
-class AreaPicker(forms.TextInput):
-    """A text box that lists matching units as the person types (accent-insensitive, both schemes), so nobody has
-    to know a unit's id."""
-
-    template_name = "areas/widgets/area_picker.html"
+class AreaPicker(PickerInput):
+    """The picker of units (accent-insensitive, both schemes, of one level if given), so nobody has to know a unit's
+    id; its options come from `areas:pick`."""
 
     def __init__(self, level: str | None = None, attrs=None):
+        super().__init__(reverse_lazy("areas:pick"), attrs)
         self.level = level or ""
-        super().__init__(attrs)
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["widget"]["level"] = self.level
+        if self.level:
+            context["widget"]["source_url"] += f"?level={self.level}"
         return context
 
     def format_value(self, value):
@@ -54,9 +51,8 @@ class AreaIdField(forms.CharField):
         text = (super().clean(value) or "").strip()
         if not text:
             return None
-        picked = PICKED.search(text)
         try:
-            unit = get_unit(picked.group(1) if picked else text)
+            unit = get_unit(picked_key(text))
         except DomainError as exc:
             unit = self._by_name(text)
             if unit is None:

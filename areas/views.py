@@ -31,10 +31,8 @@ def pick(request):
 
     text = request.GET.get("q") or next((v for k, v in request.GET.items() if k not in ("level", "scheme")), "")
     level = request.GET.get("level") or None
-    units = list(queries.search_units(text.strip(), level=level).order_by("-scheme", "level", "search_name")[:20])
-    for unit in units:
-        unit.pick_label = pick_label(unit)
-    return render(request, "areas/pick_options.html", {"units": units})
+    units = queries.search_units(text.strip(), level=level).order_by("-scheme", "level", "search_name")[:20]
+    return render(request, "core/widgets/picker_options.html", {"options": [pick_label(unit) for unit in units]})
 
 
 def search(request):

@@ -196,18 +196,24 @@ def add_member(*, actor, evaluation_round, user, role: str, presides_for_chair: 
 def _record_producer_conflicts(items, members) -> None:
     """A member whose account is linked to the producer of a product in the round has a conflict of interest on it,
     recorded when they are seated or the product is added: they never score their own producer's product."""
+    from producers.models import Producer
+
+    items, by_user = list(items), {member.user_id: member for member in members}
+    links = Producer.accounts.through.objects.filter(
+        producer_id__in={item.product.producer_id for item in items}, user_id__in=by_user
+    ).values_list("producer_id", "user_id")
+    linked: dict[int, set] = {}
+    for producer_id, user_id in links:  # one query for the whole round, however many products and members
+        linked.setdefault(producer_id, set()).add(user_id)
     for item in items:
-        linked = set(item.product.producer.accounts.values_list("pk", flat=True))
-        for member in members:
-            if member.user_id in linked:
-                Conflict.objects.get_or_create(
-                    item=item,
-                    member=member,
-                    defaults={
-                        "reason": _("Tài khoản gắn với chủ thể %(p)s (ghi tự động).")
-                        % {"p": item.product.producer.name}
-                    },
-                )
+        for user_id in linked.get(item.product.producer_id, ()):
+            Conflict.objects.get_or_create(
+                item=item,
+                member=by_user[user_id],
+                defaults={
+                    "reason": _("Tài khoản gắn với chủ thể %(p)s (ghi tự động).") % {"p": item.product.producer.name}
+                },
+            )
 
 
 def remove_member(*, actor, member: CouncilMember) -> None:

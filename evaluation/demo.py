@@ -253,6 +253,8 @@ def _round(officer, users, result) -> EvaluationRound:
             starts_on=ROUND["starts_on"],
             ends_on=ROUND["ends_on"],
             criteria_set=CriteriaSet.objects.get(code=ROUND["criteria_set"]),
+            meeting_date=ROUND["starts_on"],
+            meeting_place="Hội trường UBND tỉnh Điện Biên (dữ liệu minh họa)",
         )
         result.add("rounds")
     seated = set(evaluation_round.members.values_list("user__username", flat=True))

@@ -573,8 +573,7 @@ def member_add(request, pk: int):
     form = MemberForm(request.POST)
 
     def add():
-        if not form.is_valid():
-            raise DomainError("; ".join(" ".join(e) for e in form.errors.values()))
+        _require_valid(form)
         user = User.objects.filter(username=picked_key(form.cleaned_data["username"]), is_active=True).first()
         if user is None:
             raise DomainError(_("Không có người dùng '%(u)s'.") % {"u": form.cleaned_data["username"]})
@@ -603,8 +602,7 @@ def meeting(request, pk: int):
     form = MeetingForm(request.POST)
 
     def save():
-        if not form.is_valid():
-            raise DomainError("; ".join(" ".join(e) for e in form.errors.values()))
+        _require_valid(form)
         council.set_meeting(actor=request.user, evaluation_round=evaluation_round, **form.cleaned_data)
 
     return perform(request, save, success=_("Đã ghi thời gian, địa điểm họp."), then="evaluation:round", pk=pk)
@@ -653,31 +651,40 @@ def pick_people(request, pk: int):
     return TemplateResponse(request, "core/widgets/picker_options.html", {"options": options if text else []})
 
 
+def _require_valid(form) -> None:
+    """A posted form of the round pages that does not validate is refused with its messages (shown by `perform`)."""
+    if not form.is_valid():
+        raise DomainError("; ".join(" ".join(e) for e in form.errors.values()))
+
+
+def _member_action(request, pk, member_pk, call, success):
+    """The office acts on one seat of its round (remove, name the presiding vice-chair), back to the round page."""
+    evaluation_round = _managed_round(request, pk)
+    member = get_object_or_404(CouncilMember, pk=member_pk, evaluation_round=evaluation_round)
+    return perform(request, lambda: call(member), success=success, then="evaluation:round", pk=pk)
+
+
 @login_required
 @require_POST
 def member_remove(request, pk: int, member_pk: int):
-    evaluation_round = _managed_round(request, pk)
-    member = get_object_or_404(CouncilMember, pk=member_pk, evaluation_round=evaluation_round)
-    return perform(
+    return _member_action(
         request,
-        lambda: council.remove_member(actor=request.user, member=member),
-        success=_("Đã bớt thành viên khỏi hội đồng."),
-        then="evaluation:round",
-        pk=pk,
+        pk,
+        member_pk,
+        lambda member: council.remove_member(actor=request.user, member=member),
+        _("Đã bớt thành viên khỏi hội đồng."),
     )
 
 
 @login_required
 @require_POST
 def member_deputy(request, pk: int, member_pk: int):
-    evaluation_round = _managed_round(request, pk)
-    member = get_object_or_404(CouncilMember, pk=member_pk, evaluation_round=evaluation_round)
-    return perform(
+    return _member_action(
         request,
-        lambda: council.name_deputy(actor=request.user, member=member),
-        success=_("Đã chỉ định phó chủ tịch chủ trì thay chủ tịch."),
-        then="evaluation:round",
-        pk=pk,
+        pk,
+        member_pk,
+        lambda member: council.name_deputy(actor=request.user, member=member),
+        _("Đã chỉ định phó chủ tịch chủ trì thay chủ tịch."),
     )
 
 
@@ -691,8 +698,7 @@ def item_add(request, pk: int):
     form = ItemForm(request.POST, evaluation_round=evaluation_round)
 
     def add():
-        if not form.is_valid():
-            raise DomainError("; ".join(" ".join(e) for e in form.errors.values()))
+        _require_valid(form)
         key = picked_key(form.cleaned_data["product"])
         product = products_for(request.user).filter(pk=int(key)).first() if key.isdigit() else None
         if product is None:
@@ -719,8 +725,7 @@ def decision_issue(request, pk: int):
     form = DecisionForm(request.POST)
 
     def issue():
-        if not form.is_valid():
-            raise DomainError("; ".join(" ".join(e) for e in form.errors.values()))
+        _require_valid(form)
         data = dict(form.cleaned_data)
         level = data.pop("level") or proposals.organising_level(evaluation_round) or IssuingLevel.PROVINCE
         issued = proposals.issue_decision(actor=request.user, evaluation_round=evaluation_round, level=level, **data)

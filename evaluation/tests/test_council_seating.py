@@ -95,3 +95,17 @@ def test_the_office_picks_products_and_people_by_name(province_officer, unit, cl
     assert rnd.members.filter(user=hd).exists()
     page = client.get(f"/evaluation/{rnd.pk}/").content.decode()
     assert 'data-testid="picker"' in page and "Mã sản phẩm" not in page
+
+
+def test_seating_costs_the_same_queries_however_many_products(province_officer, unit):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for prefix, products in (("a", ("Gạo",)), ("b", ("Gạo", "Mật ong", "Chè", "Măng"))):
+        rnd, _items, _people = build_round(province_officer, unit, products=products, prefix=prefix)
+        user = make_user(f"tv.extra.{prefix}", "council_member", "2025:11")
+        with CaptureQueriesContext(connection) as queries:
+            council.add_member(actor=province_officer, evaluation_round=rnd, user=user, role=MemberRole.MEMBER)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
