@@ -9,6 +9,10 @@ def add_domain_error(form, exc: DomainError):
     if field is None and exc.field == "location" and "location_id" in form.fields:
         field = "location_id"
     form.add_error(field, exc.message)
+    if field is not None:  # full_clean marked the invalid fields before this refusal came: mark its field too
+        widget = form.fields[field].widget
+        if "is-invalid" not in widget.attrs.get("class", ""):
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
 
 
 class BootstrapMixin:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
@@ -73,7 +74,8 @@ def accept_attribute(kinds) -> str:
 
 
 def _size_text(n: int) -> str:
-    return f"{n / (1024 * 1024):.0f} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
+    # one decimal, in the reader's locale ("10,4 MB"): a file just over the limit must not read as the limit itself
+    return filesizeformat(n)
 
 
 def check_upload(uploaded, kinds, *, field: str = "file") -> CheckedUpload:

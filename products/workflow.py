@@ -3,8 +3,9 @@
 A producer (or a commune officer on its behalf) registers a product idea at a commune of the 2025 scheme; the
 commune screens it: returns it with a reason (the producer edits and resubmits) or accepts it, which creates the
 product (status developing) and an empty dossier. The dossier (business plan and the documents of the checklist in
-products/data/dossier_checklist.yaml) is prepared, submitted to the commune, returned with a reason or forwarded to
-the province once every mandatory item has a document.
+products/data/dossier_checklist.yaml) is prepared and submitted to the commune once every mandatory item has a
+document (the commune's working days should not start on a file it would have to return), then returned with a
+reason or forwarded to the province (which checks the mandatory items again, for dossiers filed before that rule).
 
     idea:     submitted ──return──▶ returned ──resubmit──▶ submitted ──accept──▶ accepted (+ product, dossier)
     dossier:  draft ──submit──▶ submitted ──return──▶ returned ──submit──▶ submitted ──forward──▶ forwarded
@@ -51,6 +52,7 @@ from products.models import Dossier, DossierDocument, ProductIdea
 REGISTER = "products.register_idea"
 SCREEN = "products.screen"
 VIEW = "products.view"
+ORGANISE = "evaluation.manage"  # the provincial OCOP office: rounds, councils, products before them
 
 CHECKLIST_PATH = Path(__file__).parent / "data" / "dossier_checklist.yaml"
 
@@ -169,6 +171,47 @@ def missing_mandatory(dossier, documents=None) -> list[ChecklistItem]:
     else:
         present = {d.doc_type for d in documents}
     return [item for item in dossier_checklist(dossier) if item.mandatory and item.code not in present]
+
+
+@dataclass(frozen=True)
+class SubmissionGaps:
+    """What a dossier lacks before it can be submitted to the commune: the mandatory documents without an upload and
+    the printed forms (Mẫu 01, 02 under 26/2026) not filled in or not valid, as (code, number, message)."""
+
+    documents: tuple[ChecklistItem, ...]
+    forms: tuple[tuple[str, str, str], ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.documents or self.forms)
+
+    @property
+    def labels(self) -> list[str]:
+        """Each missing thing by its name, for the page and the refusal."""
+        return [item.label for item in self.documents] + [number for _code, number, _message in self.forms]
+
+    def refusal(self) -> str:
+        sentences = []
+        if self.documents:
+            sentences.append(
+                _("Còn thiếu giấy tờ bắt buộc: %(items)s.") % {"items": "; ".join(i.label for i in self.documents)}
+            )
+        sentences += [message for _code, _number, message in self.forms]
+        return _("Chưa nộp được hồ sơ cho xã. %(problems)s Hãy bổ sung ở trang hồ sơ rồi nộp lại.") % {
+            "problems": " ".join(sentences)
+        }
+
+
+def submission_gaps(dossier, documents=None) -> SubmissionGaps:
+    """What stands between the dossier and its submission (one rule for the service and the page): every mandatory
+    document of its checklist and, under 26/2026 (Điều 6.1), Mẫu số 01 and 02 complete. The commune's 15 working
+    days should not start on a file it would have to return anyway, so nothing incomplete is submitted."""
+    forms = []
+    if rules_of(dossier).is_current:
+        for code in ("mau-01", "mau-02"):
+            problem = form_errors(code, dossier)
+            if problem:
+                forms.append((code, dossier_forms.FORMS[code].number, problem[1]))
+    return SubmissionGaps(documents=tuple(missing_mandatory(dossier, documents)), forms=tuple(forms))
 
 
 # ── Rules and dates of a dossier (26/2026/QĐ-TTg) ──────────────────────────────────────────────────────────────────
@@ -638,19 +681,21 @@ def remove_document(*, actor, document) -> Dossier:
 def submit_dossier(*, actor, dossier) -> Dossier:
     """The producer (or the commune officer on its behalf) hands the dossier to the commune.
 
-    Under 26/2026 (Điều 6.1) the dossier holds Mẫu số 01 and Mẫu số 02, complete for its kind. The filing date is
-    today (`submitted_on`; `first_submitted_on` keeps the first filing, which decides the rules, Điều 12.2). A
-    resubmitted dossier waits for a new receipt by the commune, from which its 15 working days run again.
+    Whoever submits, the dossier holds a document for every mandatory item of its checklist and, under 26/2026
+    (Điều 6.1), Mẫu số 01 and Mẫu số 02 complete for its kind; the refusal names everything missing
+    (`submission_gaps`). The filing date is today (`submitted_on`; `first_submitted_on` keeps the first filing,
+    which decides the rules, Điều 12.2). A resubmitted dossier waits for a new receipt by the commune, from which its
+    15 working days run again.
     """
     with transaction.atomic():
         dossier = _lock_for_edit(actor, dossier, _("chỉ nộp được hồ sơ đang chuẩn bị hoặc bị xã trả lại."))
-        if rules_of(dossier).is_current:
-            for code in ("mau-01", "mau-02"):
-                problem = form_errors(code, dossier)
-                if problem:
-                    raise DomainError(
-                        _("Chưa nộp được hồ sơ: %(problem)s") % {"problem": problem[1]}, field=code, code="form_missing"
-                    )
+        gaps = submission_gaps(dossier)
+        if gaps:
+            raise DomainError(
+                gaps.refusal(),
+                field=None if gaps.documents else gaps.forms[0][0],
+                code="missing_documents" if gaps.documents else "form_missing",
+            )
         before = audit.snapshot(dossier, DOSSIER_FIELDS)
         day = today()
         dossier.status = DossierStatus.SUBMITTED
@@ -906,3 +951,101 @@ def save_commune_report(*, actor, dossier, data) -> Dossier:
                 code="wrong_state",
             )
         return _save_form(actor, dossier, "mau-03", data, "products.dossier.commune_report_saved")
+
+
+# ── The province: a forwarded dossier before a council (26/2026 Điều 7.3) ─────────────────────────────────────────
+
+
+def _require_province(actor, unit):
+    require(
+        actor,
+        ORGANISE,
+        unit,
+        _("Chỉ cơ quan quản lý OCOP cấp tỉnh phụ trách địa bàn mới đưa sản phẩm vào đợt đánh giá."),
+    )
+
+
+def _provinces_of(product) -> set[int]:
+    """The product's province and its counterparts across the 2025 reform (a round of either may score it)."""
+    from areas.filters import with_counterparts
+
+    unit = product.location
+    return with_counterparts({unit.province_id or unit.pk})
+
+
+@dataclass
+class ProvinceView:
+    """What the province office sees and may do on a forwarded dossier: the rounds its product is already in (since
+    it was forwarded) and, when in none, the open rounds of the province that may take it, each with the sheet the
+    product would be scored on (None: the round's page asks for one)."""
+
+    items: list
+    rounds: list  # [(EvaluationRound, SheetScope | None)]
+
+
+def province_view(user, dossier) -> ProvinceView | None:
+    """None unless the dossier is forwarded and the user organises rounds where its product lies. A constant number of
+    queries whatever the number of rounds: one sheet look-up per criteria set, not per round."""
+    if dossier.status != DossierStatus.FORWARDED or not _allowed(
+        lambda: _require_province(user, dossier.product.location)
+    ):
+        return None
+    from evaluation import council
+    from evaluation.council_models import EvaluationRound, RoundItem, RoundStatus
+
+    product = dossier.product
+    managed = EvaluationRound.objects.for_user(user, ORGANISE)
+    items = list(
+        RoundItem.objects.filter(
+            product=product, evaluation_round__in=managed, evaluation_round__ends_on__gte=dossier.forwarded_on
+        )
+        .select_related("evaluation_round")
+        .order_by("-evaluation_round__starts_on", "-pk")
+    )
+    rounds = []
+    if not items:
+        candidates = (
+            managed.filter(status=RoundStatus.OPEN, province__in=_provinces_of(product))
+            .exclude(items__product=product)
+            .select_related("criteria_set")
+            .order_by("starts_on", "pk")
+        )
+        sheets = {}
+        for evaluation_round in candidates:
+            key = evaluation_round.criteria_set_id
+            if key not in sheets:
+                try:
+                    sheets[key] = council.sheet_for(evaluation_round.criteria_set, product)
+                except DomainError:
+                    sheets[key] = None
+            rounds.append((evaluation_round, sheets[key]))
+    return ProvinceView(items=items, rounds=rounds)
+
+
+def add_to_round(*, actor, dossier, evaluation_round):
+    """The province office puts the product of a forwarded dossier before an open council round of its province
+    (26/2026 Điều 7.3 b–d), scored on the sheet of its category; evaluation.council.add_product writes the item, its
+    audit entry and the notices. Returns the round item."""
+    from evaluation import council
+    from evaluation.council_models import RoundStatus
+
+    with transaction.atomic():
+        dossier = _lock_dossier(dossier)
+        product = dossier.product
+        _require_province(actor, product.location)
+        if dossier.status != DossierStatus.FORWARDED:
+            _refuse_state(
+                _("Hồ sơ"), dossier.get_status_display(), _("chỉ đưa vào đợt đánh giá được hồ sơ xã đã chuyển tỉnh.")
+            )
+        if evaluation_round.status != RoundStatus.OPEN:
+            raise DomainError(
+                _("Đợt “%(round)s” đã kết thúc, không nhận thêm sản phẩm.") % {"round": evaluation_round.title},
+                field="round",
+            )
+        if evaluation_round.province_id not in _provinces_of(product):
+            raise DomainError(
+                _("Đợt “%(round)s” là của %(province)s, không phải tỉnh của sản phẩm.")
+                % {"round": evaluation_round.title, "province": evaluation_round.province.name},
+                field="round",
+            )
+        return council.add_product(actor=actor, evaluation_round=evaluation_round, product=product)

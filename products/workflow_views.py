@@ -1,4 +1,5 @@
-"""Pages of the path in through the commune: ideas, screening, dossiers, documents. They only call products.workflow.
+"""Pages of the path in through the commune: ideas, screening, dossiers, documents, and the province putting a
+forwarded dossier before a council round. They only call products.workflow.
 
 Every object is fetched from the viewer's scope (products.workflow.ideas_for / dossiers_for), so anything outside
 answers 404; every button posts to one service call; documents are served only from here, after the same check.
@@ -12,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -122,9 +124,9 @@ class UploadForm(BootstrapMixin, forms.Form):
         self.fields["doc_type"].choices = [(i.code, i.label) for i in items]
         kinds = sorted({k for i in items for k in i.kinds})
         self.fields["file"].widget.attrs["accept"] = accept_attribute(kinds)
-        self.fields["file"].help_text = _("Nhận %(kinds)s, tối đa %(mb)s MB mỗi tệp.") % {
+        self.fields["file"].help_text = _("Nhận %(kinds)s, tối đa %(size)s mỗi tệp.") % {
             "kinds": describe(kinds),
-            "mb": max_upload_bytes() // (1024 * 1024),
+            "size": filesizeformat(max_upload_bytes()),
         }
 
 
@@ -225,7 +227,18 @@ def _idea(request, pk):
     )
 
 
+def _focus_refusal(*forms):
+    """A refused form comes back inside a long page: focus its first invalid field (else its first field), so the
+    browser scrolls to it and the person sees the reason where they pressed the button, not the top of the page."""
+    for form in forms:
+        if form is not None and form.is_bound and form.errors:
+            name = next((n for n in form.errors if n in form.fields), next(iter(form.fields)))
+            form.fields[name].widget.attrs["autofocus"] = True
+            return
+
+
 def _render_idea(request, idea, *, reason_form=None, status=200):
+    _focus_refusal(reason_form)
     dossier = None
     if idea.product_id:
         dossier = workflow.dossiers_for(request.user).filter(product=idea.product_id).order_by("-created_at").first()
@@ -334,6 +347,7 @@ def _printed_forms(dossier, actions):
 def _render_dossier(
     request, dossier, *, plan_form=None, upload_form=None, reason_form=None, receipt_form=None, status=200
 ):
+    _focus_refusal(plan_form, upload_form, reason_form, receipt_form)
     documents = list(dossier.documents.select_related("uploaded_by"))
     items = workflow.dossier_checklist(dossier)
     by_type = {}
@@ -352,6 +366,7 @@ def _render_dossier(
             "idea": getattr(dossier.product, "idea", None),
             "rows": rows,
             "missing": workflow.missing_mandatory(dossier, documents),
+            "gaps": workflow.submission_gaps(dossier, documents) if "submit" in actions else None,
             "actions": actions,
             "rules": workflow.rules_of(dossier),
             "deadline": workflow.commune_deadline_of(dossier, day),
@@ -365,6 +380,7 @@ def _render_dossier(
             "reason_form": reason_form or ReasonForm(),
             "receipt_form": receipt_form or ReceiptForm(initial={"received_on": day}),
             "history": audit.history(dossier, request.user)[:50],
+            "province": workflow.province_view(request.user, dossier),
         },
         status=status,
     )
@@ -617,3 +633,32 @@ def dossier_receive(request, pk: int):
             messages.success(request, _("Đã ghi nhận ngày xã tiếp nhận hồ sơ."))
             return redirect("ideas:dossier", pk=dossier.pk)
     return _render_dossier(request, dossier, receipt_form=form, status=400)
+
+
+@login_required
+@require_POST
+def dossier_add_to_round(request, pk: int):
+    """The province office puts the forwarded dossier's product before an open round (from the dossier page)."""
+    from evaluation.council_models import EvaluationRound
+
+    dossier = _dossier(request, pk)
+    key = request.POST.get("round", "")
+    evaluation_round = (
+        EvaluationRound.objects.for_user(request.user, workflow.ORGANISE).filter(pk=int(key)).first()
+        if key.isdigit() and len(key) < 19  # fits a database integer
+        else None
+    )
+    if evaluation_round is None:
+        messages.error(request, _("Hãy chọn một đợt đánh giá của tỉnh trong danh sách."))
+        return redirect("ideas:dossier", pk=dossier.pk)
+    return perform(
+        request,
+        lambda: workflow.add_to_round(actor=request.user, dossier=dossier, evaluation_round=evaluation_round),
+        success=_(
+            "Đã đưa sản phẩm vào đợt “%(round)s”. Tiếp theo: Tổ tư vấn đánh giá hồ sơ (có thể đề nghị bổ sung, khảo "
+            "sát thực tế) và báo cáo Chủ tịch Hội đồng; sau đó Hội đồng chấm điểm."
+        )
+        % {"round": evaluation_round.title},
+        then="ideas:dossier",
+        pk=dossier.pk,
+    )

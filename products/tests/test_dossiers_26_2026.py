@@ -5,6 +5,7 @@ printed forms as PDFs, and the pages (scope, bad input, constant queries)."""
 import datetime
 import importlib
 import io
+import re
 
 import pytest
 from django.apps import apps
@@ -15,6 +16,7 @@ from pypdf import PdfReader
 
 from certification.models import Certificate, Decision
 from conftest import make_user
+from core.audit_labels import ACTION_LABELS
 from core.errors import DomainError, PermissionRefused
 from core.models import AuditEntry
 from producers import services as producer_services
@@ -118,10 +120,15 @@ def actions_of(dossier):
     )
 
 
+def upload_mandatory(dossier, actor):
+    """A document for each mandatory item of the dossier's kind still without one, through the service."""
+    for item in workflow.missing_mandatory(dossier):
+        workflow.upload_document(actor=actor, dossier=dossier, doc_type=item.code, uploaded=upload(f"{item.code}.pdf"))
+
+
 def submitted(dossier, actor):
     fill_forms(dossier, actor)
-    for code in ("business-plan", "organisation", "business-registration"):
-        workflow.upload_document(actor=actor, dossier=dossier, doc_type=code, uploaded=upload(f"{code}.pdf"))
+    upload_mandatory(dossier, actor)
     workflow.submit_dossier(actor=actor, dossier=dossier)
     dossier.refresh_from_db()
     return dossier
@@ -310,16 +317,33 @@ def test_an_item_of_another_kind_cannot_be_uploaded(dossier, producer):
     assert counts() == before
 
 
-def test_an_upgrade_cannot_be_forwarded_without_the_evidence_of_its_changes(
-    product, producer, commune_officer, unit, on_day
+@pytest.mark.parametrize(
+    ("kind", "labels"),
+    [
+        ("upgrade", ["Tài liệu minh chứng về những thay đổi so với sản phẩm OCOP đã được công nhận"]),
+        ("rerating", ["Các phiếu kiểm nghiệm định kỳ", "Minh chứng bổ sung các giấy tờ pháp lý có thời hạn"]),
+    ],
+)
+def test_a_dossier_cannot_be_submitted_without_the_mandatory_documents_of_its_kind(
+    product, producer, unit, on_day, kind, labels
 ):
     on_day(D(2026, 12, 2))
     certify(product, unit, stars=3)
-    dossier = submitted(workflow.open_dossier(actor=producer, product=product, kind="upgrade"), producer)
-    receive_and_report(dossier, commune_officer)
+    dossier = fill_forms(workflow.open_dossier(actor=producer, product=product, kind=kind), producer)
+    for code in ("business-plan", "organisation", "business-registration"):
+        workflow.upload_document(actor=producer, dossier=dossier, doc_type=code, uploaded=upload(f"{code}.pdf"))
+    before = counts()
     with pytest.raises(DomainError) as exc:
-        workflow.forward_dossier(actor=commune_officer, dossier=dossier)
-    assert exc.value.code == "missing_documents" and "những thay đổi" in exc.value.message
+        workflow.submit_dossier(actor=producer, dossier=dossier)
+    assert exc.value.code == "missing_documents"
+    for label in labels:
+        assert label in exc.value.message
+    assert "Bản sao giấy đăng ký kinh doanh" not in exc.value.message  # only what is missing
+    assert counts() == before
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.DRAFT and dossier.submitted_on is None
+    upload_mandatory(dossier, producer)
+    assert workflow.submit_dossier(actor=producer, dossier=dossier).status == DossierStatus.SUBMITTED
 
 
 # ── Mẫu số 01 and 02 ───────────────────────────────────────────────────────────────────────────────────────────────
@@ -386,6 +410,7 @@ def test_a_first_rating_self_assessment_keeps_only_its_own_fields(dossier, produ
 
 @pytest.mark.parametrize("missing", ["mau-01", "mau-02"])
 def test_a_dossier_cannot_be_submitted_without_both_forms(dossier, producer, missing):
+    upload_mandatory(dossier, producer)
     if missing != "mau-01":
         workflow.save_registration_form(actor=producer, dossier=dossier, data=MAU_01)
     if missing != "mau-02":
@@ -783,3 +808,149 @@ def test_the_kinds_data_file_must_name_exactly_the_three_kinds(tmp_path):
     with pytest.raises(ValueError):
         dossier_rules.load_kind_rules.__wrapped__(path)
     assert dossier_rules.load_kind_rules.__wrapped__(dossier_rules.KINDS_PATH).commune_working_days == 15
+
+
+# ── The province on a forwarded dossier (Điều 7.3) ─────────────────────────────────────────────────────────────────
+
+
+def forwarded(dossier, producer, officer):
+    submitted(dossier, producer)
+    receive_and_report(dossier, officer)
+    workflow.forward_dossier(actor=officer, dossier=dossier)
+    dossier.refresh_from_db()
+    return dossier
+
+
+def open_round(officer, unit, criteria_set, title="Đợt 2/2026", province="2025:11"):
+    from evaluation import council
+
+    return council.create_round(
+        actor=officer,
+        province=unit(province),
+        title=title,
+        starts_on=D(2026, 12, 1),
+        ends_on=D(2026, 12, 30),
+        criteria_set=criteria_set,
+    )
+
+
+def set_without_sheets(code="TRONG"):
+    from evaluation.models import CriteriaSet
+
+    return CriteriaSet.objects.create(
+        code=code, system="148", title="Bộ chưa có phiếu", decision="thử", valid_from=D(2023, 2, 24), status="published"
+    )
+
+
+def section(body, testid):
+    match = re.search(rf'<section class="mb-4" data-testid="{testid}">(.*?)</section>', body, re.S)
+    return match.group(1) if match else ""
+
+
+def test_the_province_sees_the_forwarded_dossier_its_forms_documents_history_and_how_to_put_it_in_a_round(
+    client, dossier, producer, commune_officer, province_officer, on_day
+):
+    on_day(D(2026, 12, 2))
+    forwarded(dossier, producer, commune_officer)
+    client.force_login(province_officer)
+    body = client.get(f"/ideas/dossiers/{dossier.pk}/").content.decode()
+    for code in ("mau-01", "mau-02", "mau-03"):
+        assert f'data-testid="pdf-{code}"' in body
+    document = dossier.documents.get(doc_type="business-registration")
+    assert f"/ideas/documents/{document.pk}/" in body
+    history = body[body.index('id="history"') :]
+    for action in ("products.dossier.submitted", "products.dossier.received", "products.dossier.forwarded"):
+        assert str(ACTION_LABELS[action]) in history
+    province = section(body, "province-actions")
+    assert 'data-testid="no-open-round"' in province and 'href="/evaluation/new/"' in province
+    assert 'data-testid="submit-form"' not in body and 'data-testid="forward-dossier"' not in body
+    for user in (producer, commune_officer):  # nothing of the province's to them
+        client.force_login(user)
+        assert 'data-testid="province-actions"' not in client.get(f"/ideas/dossiers/{dossier.pk}/").content.decode()
+
+
+def test_the_province_puts_the_forwarded_product_in_an_open_round_from_the_dossier_page(
+    client, dossier, producer, commune_officer, province_officer, unit, on_day
+):
+    from evaluation.council_models import RoundItem
+    from evaluation.tests.scoring_setup import build_set
+
+    on_day(D(2026, 12, 2))
+    forwarded(dossier, producer, commune_officer)
+    rnd = open_round(province_officer, unit, build_set())
+    no_sheet = open_round(province_officer, unit, set_without_sheets(), title="Đợt thử bộ chưa có phiếu")
+    client.force_login(province_officer)
+    url = f"/ideas/dossiers/{dossier.pk}/"
+    province = section(client.get(url).content.decode(), "province-actions")
+    assert f'data-testid="open-round-{rnd.pk}"' in province and "Đưa vào đợt chấm “Đợt 2/2026”" in province
+    assert f'href="/evaluation/{no_sheet.pk}/" data-testid="pick-sheet"' in province  # the round page picks the sheet
+
+    response = client.post(f"{url}rounds/", {"round": rnd.pk}, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    body = response.content.decode()
+    assert "Đã đưa sản phẩm vào đợt “Đợt 2/2026”" in body
+    item = RoundItem.objects.get(product=dossier.product)
+    assert item.evaluation_round == rnd
+    assert AuditEntry.objects.filter(action="evaluation.item.added", object_id=str(item.pk)).count() == 1
+    province = section(body, "province-actions")
+    assert f'href="/evaluation/{rnd.pk}/"' in province and f'href="/evaluation/items/{item.pk}/advisory/"' in province
+    assert 'data-testid="add-to-round"' not in province  # before a council now: nothing more to place
+    assert client.get(f"/evaluation/items/{item.pk}/advisory/").status_code == 200  # where additions are asked for
+
+
+def test_only_the_province_office_of_the_product_puts_a_forwarded_dossier_in_one_of_its_open_rounds(
+    client, dossier, producer, commune_officer, province_officer, other_province_officer, unit, on_day
+):
+    from evaluation.council_models import RoundItem, RoundStatus
+    from evaluation.tests.scoring_setup import build_set
+
+    on_day(D(2026, 12, 2))
+    criteria_set = build_set()
+    rnd = open_round(province_officer, unit, criteria_set)
+    before = counts()
+    with pytest.raises(DomainError) as exc:  # not forwarded yet
+        workflow.add_to_round(actor=province_officer, dossier=dossier, evaluation_round=rnd)
+    assert exc.value.code == "wrong_state" and counts() == before
+    forwarded(dossier, producer, commune_officer)
+    sonla = open_round(other_province_officer, unit, criteria_set, title="Đợt Sơn La", province="2025:14")
+    before = counts(), RoundItem.objects.count()
+    for actor in (commune_officer, producer, other_province_officer):
+        with pytest.raises(PermissionRefused):
+            workflow.add_to_round(actor=actor, dossier=dossier, evaluation_round=rnd)
+    with pytest.raises(DomainError) as exc:
+        workflow.add_to_round(actor=province_officer, dossier=dossier, evaluation_round=sonla)
+    assert exc.value.field == "round" and "Tỉnh Sơn La" in exc.value.message
+    type(rnd).objects.filter(pk=rnd.pk).update(status=RoundStatus.CLOSED)
+    rnd.refresh_from_db()
+    with pytest.raises(DomainError) as exc:
+        workflow.add_to_round(actor=province_officer, dossier=dossier, evaluation_round=rnd)
+    assert "đã kết thúc" in exc.value.message
+    assert (counts(), RoundItem.objects.count()) == before
+    # through the page: a round out of reach is answered with a message, nothing is written
+    client.force_login(province_officer)
+    response = client.post(f"/ideas/dossiers/{dossier.pk}/rounds/", {"round": sonla.pk}, follow=True)
+    assert "Hãy chọn một đợt đánh giá của tỉnh" in response.content.decode()
+    client.force_login(commune_officer)
+    response = client.post(f"/ideas/dossiers/{dossier.pk}/rounds/", {"round": rnd.pk}, follow=True)
+    assert "Hãy chọn một đợt đánh giá của tỉnh" in response.content.decode()
+    assert (counts(), RoundItem.objects.count()) == before
+
+
+def test_the_province_block_runs_a_constant_number_of_queries_whatever_the_open_rounds(
+    client, dossier, producer, commune_officer, province_officer, unit, on_day
+):
+    from evaluation.tests.scoring_setup import build_set
+
+    on_day(D(2026, 12, 2))
+    forwarded(dossier, producer, commune_officer)
+    criteria_set = build_set()
+    open_round(province_officer, unit, criteria_set, title="Đợt 0")
+    client.force_login(province_officer)
+    url = f"/ideas/dossiers/{dossier.pk}/"
+    client.get(url)  # warm the session
+    one, _ = list_queries(client, url)
+    for n in range(1, 6):
+        open_round(province_officer, unit, criteria_set, title=f"Đợt {n}")
+    many, body = list_queries(client, url)
+    assert body.count('data-testid="add-to-round"') == 6
+    assert many == one

@@ -18,6 +18,7 @@ from conftest import make_user
 from core.errors import DomainError, PermissionRefused
 from core.models import AuditEntry
 from core.uploads import check_upload
+from notifications.models import Notification
 from producers import services as producer_services
 from products import workflow
 from products.choices import DossierStatus, IdeaStatus, ProductStatus
@@ -340,14 +341,20 @@ def test_accepting_refuses_a_name_the_producer_already_uses(idea, commune_office
 
 
 def test_the_dossier_goes_to_the_commune_back_with_a_reason_and_on_to_the_province(
-    dossier, producer, commune_officer, media
+    dossier, producer, commune_officer, media, django_capture_on_commit_callbacks
 ):
     workflow.save_dossier(actor=producer, dossier=dossier, business_plan="Mở rộng 20 ha, bán qua siêu thị.")
-    fill_forms(dossier, producer)
+    ready_to_submit(dossier, producer)
     workflow.submit_dossier(actor=producer, dossier=dossier)
-    returned = workflow.return_dossier(actor=commune_officer, dossier=dossier, reason="Thiếu giấy đăng ký kinh doanh.")
-    assert returned.status == DossierStatus.RETURNED and returned.return_reason == "Thiếu giấy đăng ký kinh doanh."
-    fill_mandatory(dossier, producer)
+    reason = "Bản sao giấy đăng ký kinh doanh bị mờ."
+    returned = workflow.return_dossier(actor=commune_officer, dossier=dossier, reason=reason)
+    assert returned.status == DossierStatus.RETURNED and returned.return_reason == reason
+    blurred = dossier.documents.get(doc_type="business-registration")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.remove_document(actor=producer, document=blurred)
+    workflow.upload_document(
+        actor=producer, dossier=dossier, doc_type="business-registration", uploaded=upload("dkkd-ro.pdf", PDF)
+    )
     workflow.submit_dossier(actor=producer, dossier=dossier)
     receive_and_report(dossier, commune_officer)
     forwarded = workflow.forward_dossier(actor=commune_officer, dossier=dossier)
@@ -356,11 +363,13 @@ def test_the_dossier_goes_to_the_commune_back_with_a_reason_and_on_to_the_provin
     assert actions_of(dossier) == [
         "products.dossier.created",
         "products.dossier.updated",
+        *["products.dossier.document_uploaded"] * 3,
         "products.dossier.registration_form_saved",
         "products.dossier.self_assessment_saved",
         "products.dossier.submitted",
         "products.dossier.returned",
-        *["products.dossier.document_uploaded"] * 3,
+        "products.dossier.document_removed",
+        "products.dossier.document_uploaded",
         "products.dossier.submitted",
         "products.dossier.received",
         "products.dossier.commune_report_saved",
@@ -376,24 +385,85 @@ def test_the_commune_officer_may_prepare_and_submit_on_the_producers_behalf(doss
     assert workflow.forward_dossier(actor=commune_officer, dossier=dossier).status == DossierStatus.FORWARDED
 
 
-def test_forwarding_requires_every_mandatory_document(dossier, producer, commune_officer):
-    for code in MANDATORY[:2]:
-        workflow.upload_document(actor=producer, dossier=dossier, doc_type=code, uploaded=upload("a.pdf", PDF))
+@pytest.mark.parametrize("who", ["producer", "commune_officer"])
+def test_a_dossier_missing_a_mandatory_document_cannot_be_submitted_by_anyone(
+    dossier, producer, commune_officer, media, who
+):
+    """The commune's 15 working days should not start on a file it would have to return: every mandatory document
+    first, whoever submits; the refusal names each missing one and nothing changes."""
+    actor = {"producer": producer, "commune_officer": commune_officer}[who]
+    workflow.upload_document(actor=producer, dossier=dossier, doc_type="business-plan", uploaded=upload("a.pdf", PDF))
     workflow.upload_document(actor=producer, dossier=dossier, doc_type="awards", uploaded=upload("b.pdf", PDF))
     fill_forms(dossier, producer)
+    dossier.refresh_from_db()
+    state = (dossier.status, dossier.submitted_on, dossier.first_submitted_on, dossier.updated_at)
+    before, files = counts(), stored_files(media)
+    with pytest.raises(DomainError) as exc:
+        workflow.submit_dossier(actor=actor, dossier=dossier)
+    assert exc.value.code == "missing_documents"
+    message = exc.value.message
+    assert "Bản mô tả chủ thể (tổ chức sản xuất)" in message and "Bản sao giấy đăng ký kinh doanh" in message
+    assert "Phương án / dự án sản xuất kinh doanh" not in message and "Giải thưởng" not in message
+    assert counts() == before and stored_files(media) == files
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.submitted_on, dossier.first_submitted_on, dossier.updated_at) == state
+    assert not Notification.objects.filter(kind="products.dossier.submitted").exists()
+
+
+def test_the_refusal_names_missing_forms_and_documents_together(dossier, producer):
+    with pytest.raises(DomainError) as exc:
+        workflow.submit_dossier(actor=producer, dossier=dossier)
+    message = exc.value.message
+    for label in ("Phương án / dự án sản xuất kinh doanh", "Bản mô tả chủ thể", "Bản sao giấy đăng ký kinh doanh"):
+        assert label in message
+    assert "Mẫu số 01" in message and "Mẫu số 02" in message
+    gaps = workflow.submission_gaps(dossier)
+    assert gaps.labels == [
+        "Phương án / dự án sản xuất kinh doanh",
+        "Bản mô tả chủ thể (tổ chức sản xuất)",
+        "Bản sao giấy đăng ký kinh doanh",
+        "Mẫu số 01",
+        "Mẫu số 02",
+    ]
+
+
+def test_a_returned_dossier_whose_mandatory_document_was_removed_cannot_be_resubmitted(
+    dossier, producer, commune_officer
+):
+    ready_to_submit(dossier, producer)
     workflow.submit_dossier(actor=producer, dossier=dossier)
+    workflow.return_dossier(actor=commune_officer, dossier=dossier, reason="Giấy tờ mờ.")
+    workflow.remove_document(actor=producer, document=dossier.documents.get(doc_type="organisation"))
+    with pytest.raises(DomainError) as exc:
+        workflow.submit_dossier(actor=producer, dossier=dossier)
+    assert "Bản mô tả chủ thể (tổ chức sản xuất)" in exc.value.message
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.RETURNED
+
+
+def test_forwarding_still_checks_the_mandatory_documents_of_a_dossier_filed_before_that_rule(
+    dossier, producer, commune_officer
+):
+    """A dossier submitted before submission required every mandatory document (here set up directly)."""
+    for code in MANDATORY[:2]:
+        workflow.upload_document(actor=producer, dossier=dossier, doc_type=code, uploaded=upload("a.pdf", PDF))
+    fill_forms(dossier, producer)
+    day = workflow.today()
+    Dossier.objects.filter(pk=dossier.pk).update(
+        status=DossierStatus.SUBMITTED, submitted_on=day, first_submitted_on=day
+    )
     receive_and_report(dossier, commune_officer)
     before = counts()
     with pytest.raises(DomainError) as exc:
         workflow.forward_dossier(actor=commune_officer, dossier=dossier)
-    assert "Bản sao giấy đăng ký kinh doanh" in exc.value.message
+    assert exc.value.code == "missing_documents" and "Bản sao giấy đăng ký kinh doanh" in exc.value.message
     assert counts() == before
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.SUBMITTED
 
 
 def test_returning_a_dossier_needs_a_reason(dossier, producer, commune_officer):
-    fill_forms(dossier, producer)
+    ready_to_submit(dossier, producer)
     workflow.submit_dossier(actor=producer, dossier=dossier)
     before = counts()
     with pytest.raises(DomainError) as exc:
@@ -521,12 +591,14 @@ def test_uploads_are_checked_by_extension_and_content(dossier, producer, media, 
 
 
 def test_a_file_over_the_limit_is_refused(dossier, producer, media, settings):
-    settings.UPLOAD_MAX_BYTES = 1024
+    settings.UPLOAD_MAX_BYTES = 1024 * 1024
+    big = PDF + b"0" * (1024 * 1024 + 300 * 1024)
     with pytest.raises(DomainError) as exc:
         workflow.upload_document(
-            actor=producer, dossier=dossier, doc_type="registration-form", uploaded=upload("a.pdf", PDF + b"0" * 1024)
+            actor=producer, dossier=dossier, doc_type="registration-form", uploaded=upload("a.pdf", big)
         )
-    assert "quá lớn" in exc.value.message
+    # one decimal: 1.3 MB over a 1 MB limit does not read "1 MB; tối đa 1 MB"
+    assert exc.value.message.replace("\xa0", " ") == "Tệp 'a.pdf' quá lớn (1,3 MB); tối đa 1,0 MB."
     assert stored_files(media) == []
 
 
@@ -755,3 +827,56 @@ def test_registering_and_uploading_through_the_pages(client, producer, htx, food
 def test_the_register_page_is_refused_to_roles_without_the_action(client, province_officer):
     client.force_login(province_officer)
     assert client.get("/ideas/new/").status_code == 403
+
+
+def row_of(body, code):
+    """The checklist row of one item, as rendered."""
+    match = re.search(rf'<tr data-testid="item-{code}">(.*?)</tr>', body, re.S)
+    assert match, code
+    return match.group(1)
+
+
+def test_the_dossier_page_marks_each_item_and_says_what_is_missing_before_submitting(client, dossier, producer):
+    client.force_login(producer)
+    url = f"/ideas/dossiers/{dossier.pk}/"
+    body = client.get(url).content.decode()
+    gaps = re.search(r'data-testid="submit-gaps">(.*?)</div>', body, re.S).group(1)
+    for label in ("Phương án / dự án sản xuất kinh doanh", "Bản mô tả chủ thể", "Bản sao giấy đăng ký kinh doanh"):
+        assert label in gaps
+    assert "Mẫu số 01" in gaps and "Mẫu số 02" in gaps
+    assert re.search(r'data-testid="submit-dossier"[^>]*>Nộp hồ sơ cho xã \(còn thiếu 5 mục\)</button>', body)
+    assert "còn thiếu" in row_of(body, "organisation") and "bắt buộc" in row_of(body, "organisation")
+    assert "còn thiếu" not in row_of(body, "awards") and "nếu có" in row_of(body, "awards")
+
+    workflow.upload_document(actor=producer, dossier=dossier, doc_type="organisation", uploaded=upload("o.pdf", PDF))
+    body = client.get(url).content.decode()
+    assert "đã có" in row_of(body, "organisation") and "còn thiếu" not in row_of(body, "organisation")
+    assert "còn thiếu 4 mục" in body
+
+    ready_to_submit(dossier, producer)
+    body = client.get(url).content.decode()
+    assert 'data-testid="submit-gaps"' not in body and 'data-testid="missing"' not in body
+    assert "Hồ sơ đã đủ để nộp." in body
+    assert client.post(f"/ideas/dossiers/{dossier.pk}/submit/", follow=True).status_code == 200
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.SUBMITTED
+
+
+@pytest.mark.parametrize("who", ["producer", "commune_officer"])
+def test_submitting_an_incomplete_dossier_from_its_page_says_what_is_missing_and_changes_nothing(
+    client, dossier, producer, commune_officer, media, who
+):
+    fill_forms(dossier, producer)
+    workflow.upload_document(actor=producer, dossier=dossier, doc_type="business-plan", uploaded=upload("a.pdf", PDF))
+    client.force_login({"producer": producer, "commune_officer": commune_officer}[who])
+    before, files = counts(), stored_files(media)
+    response = client.post(f"/ideas/dossiers/{dossier.pk}/submit/", follow=True)
+    assert response.redirect_chain == [(f"/ideas/dossiers/{dossier.pk}/", 302)]
+    body = response.content.decode()
+    alert = re.search(r'<div class="alert alert-danger" role="alert">(.*?)</div>', body, re.S).group(1)
+    assert "Chưa nộp được hồ sơ cho xã" in alert
+    assert "Bản mô tả chủ thể (tổ chức sản xuất)" in alert and "Bản sao giấy đăng ký kinh doanh" in alert
+    assert "Phương án / dự án sản xuất kinh doanh" not in alert
+    assert counts() == before and stored_files(media) == files
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.DRAFT and dossier.submitted_on is None
