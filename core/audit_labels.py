@@ -115,6 +115,7 @@ ACTION_LABELS = {
     "products.dossier.received": _("Xã tiếp nhận hồ sơ"),
     "products.dossier.registration_form_saved": _("Lưu phiếu đăng ký"),
     "products.dossier.returned": _("Trả lại hồ sơ"),
+    "products.dossier.province_returned": _("Tỉnh yêu cầu hoàn thiện hồ sơ"),
     "products.dossier.self_assessment_saved": _("Lưu phiếu tự đánh giá"),
     "products.dossier.submitted": _("Nộp hồ sơ cho xã"),
     "products.dossier.updated": _("Cập nhật hồ sơ"),

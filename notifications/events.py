@@ -166,6 +166,26 @@ def dossier_returned(dossier, actor=None):
 
 
 @step
+def dossier_province_returned(dossier, actor=None):
+    kind = "products.dossier.province_returned"
+    facts = _dossier_facts(dossier)
+    title = _("Tỉnh yêu cầu hoàn thiện hồ sơ: %(product)s") % facts
+    body = (
+        _(
+            "Cơ quan quản lý OCOP cấp tỉnh yêu cầu hoàn thiện hồ sơ của sản phẩm %(product)s (%(producer)s). "
+            "Nội dung: %(reason)s. Chủ thể bổ sung và nộp lại cho xã; xã kiểm tra rồi chuyển tỉnh lại."
+        )
+        % facts
+    )
+    url = reverse("ideas:dossier", args=[dossier.pk])
+    key = f"{kind}:{dossier.pk}:{_stamp(dossier.updated_at)}"
+    people = producer_accounts(dossier.product.producer, exclude=actor)
+    seen = {user.pk for user in people}
+    people += [user for user in officers(SCREEN, dossier.product.location, exclude=actor) if user.pk not in seen]
+    return _to(people, kind, title, body, url, key)
+
+
+@step
 def dossier_forwarded(dossier, actor=None):
     kind = "products.dossier.forwarded"
     facts = _dossier_facts(dossier)

@@ -33,6 +33,7 @@ class DossierStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Đã nộp xã")
     RETURNED = "returned", _("Xã trả lại")
     FORWARDED = "forwarded", _("Xã đã chuyển tỉnh")
+    PROVINCE_RETURNED = "province_returned", _("Tỉnh yêu cầu hoàn thiện")
 
 
 class DossierKind(models.TextChoices):

@@ -71,9 +71,10 @@ def todo_items(user) -> list[dict]:
             items.append(_item(label, ideas, f"{ideas_url}?status={IdeaStatus.RETURNED}", 10))
         counts = (
             Dossier.objects.filter(product__producer__accounts=user)
-            .filter(status__in=[DossierStatus.RETURNED, DossierStatus.DRAFT])
+            .filter(status__in=[DossierStatus.RETURNED, DossierStatus.PROVINCE_RETURNED, DossierStatus.DRAFT])
             .aggregate(
                 returned=Count("pk", filter=Q(status=DossierStatus.RETURNED)),
+                province_returned=Count("pk", filter=Q(status=DossierStatus.PROVINCE_RETURNED)),
                 draft=Count("pk", filter=Q(status=DossierStatus.DRAFT)),
             )
         )
@@ -85,6 +86,14 @@ def todo_items(user) -> list[dict]:
                 n,
             ) % {"n": n}
             items.append(_item(label, n, f"{dossiers_url}?status={DossierStatus.RETURNED}", 10))
+        if counts["province_returned"]:
+            n = counts["province_returned"]
+            label = ngettext(
+                "%(n)s hồ sơ tỉnh yêu cầu hoàn thiện, cần bổ sung và nộp lại cho xã",
+                "%(n)s hồ sơ tỉnh yêu cầu hoàn thiện, cần bổ sung và nộp lại cho xã",
+                n,
+            ) % {"n": n}
+            items.append(_item(label, n, f"{dossiers_url}?status={DossierStatus.PROVINCE_RETURNED}", 10))
         if counts["draft"]:
             n = counts["draft"]
             label = ngettext("%(n)s hồ sơ đang chuẩn bị, chưa nộp xã", "%(n)s hồ sơ đang chuẩn bị, chưa nộp xã", n) % {

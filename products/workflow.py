@@ -83,8 +83,10 @@ DOSSIER_FIELDS = [
     "commune_report_on",
     "forwarded_on",
 ]
-DOSSIER_EDITABLE_STATES = frozenset({DossierStatus.DRAFT, DossierStatus.RETURNED})
-DOSSIER_OPEN_STATES = frozenset({DossierStatus.DRAFT, DossierStatus.SUBMITTED, DossierStatus.RETURNED})
+DOSSIER_EDITABLE_STATES = frozenset({DossierStatus.DRAFT, DossierStatus.RETURNED, DossierStatus.PROVINCE_RETURNED})
+DOSSIER_OPEN_STATES = frozenset(
+    {DossierStatus.DRAFT, DossierStatus.SUBMITTED, DossierStatus.RETURNED, DossierStatus.PROVINCE_RETURNED}
+)
 
 
 def today() -> datetime.date:
@@ -595,7 +597,7 @@ def _lock_for_edit(actor, dossier, expected) -> Dossier:
 def save_dossier(*, actor, dossier, business_plan: str) -> Dossier:
     """The production and business plan (phương án sản xuất kinh doanh), while the dossier is being prepared."""
     with transaction.atomic():
-        dossier = _lock_for_edit(actor, dossier, _("chỉ sửa được hồ sơ đang chuẩn bị hoặc bị xã trả lại."))
+        dossier = _lock_for_edit(actor, dossier, _("chỉ sửa được hồ sơ đang chuẩn bị hoặc bị trả lại."))
         business_plan = (business_plan or "").strip()
         if business_plan == dossier.business_plan:
             return dossier
@@ -688,7 +690,7 @@ def submit_dossier(*, actor, dossier) -> Dossier:
     15 working days run again.
     """
     with transaction.atomic():
-        dossier = _lock_for_edit(actor, dossier, _("chỉ nộp được hồ sơ đang chuẩn bị hoặc bị xã trả lại."))
+        dossier = _lock_for_edit(actor, dossier, _("chỉ nộp được hồ sơ đang chuẩn bị hoặc bị trả lại."))
         gaps = submission_gaps(dossier)
         if gaps:
             raise DomainError(
@@ -982,6 +984,12 @@ class ProvinceView:
     items: list
     rounds: list  # [(EvaluationRound, SheetScope | None)]
 
+    @property
+    def may_return(self) -> bool:
+        """Before any council round has the product, the office may still send the dossier back (Điều 7.3.a); once
+        it has, the advisory group's request for additions is the way (Điều 7.3.c)."""
+        return not self.items
+
 
 def province_view(user, dossier) -> ProvinceView | None:
     """None unless the dossier is forwarded and the user organises rounds where its product lies. A constant number of
@@ -1049,3 +1057,52 @@ def add_to_round(*, actor, dossier, evaluation_round):
                 field="round",
             )
         return council.add_product(actor=actor, evaluation_round=evaluation_round, product=product)
+
+
+def return_to_commune(*, actor, dossier, reason: str) -> Dossier:
+    """The province office finds the forwarded dossier incomplete and asks the commune and the producer to complete it
+    (26/2026 Điều 7.3.a: "thông báo và hướng dẫn UBND cấp xã, chủ thể OCOP hoàn thiện hồ sơ"). The producer completes
+    and submits it to the commune again, which checks and forwards it anew. Refused once a council round has the
+    product: from then on the advisory group asks for additions on the round (Điều 7.3.c)."""
+    from evaluation.council_models import RoundItem
+
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        dossier = _lock_dossier(dossier)
+        product = dossier.product
+        require(
+            actor,
+            ORGANISE,
+            product.location,
+            _("Chỉ cơ quan quản lý OCOP cấp tỉnh phụ trách địa bàn mới yêu cầu hoàn thiện hồ sơ đã chuyển tỉnh."),
+        )
+        if dossier.status != DossierStatus.FORWARDED:
+            _refuse_state(
+                _("Hồ sơ"), dossier.get_status_display(), _("chỉ yêu cầu hoàn thiện được hồ sơ xã đã chuyển tỉnh.")
+            )
+        in_round = (
+            RoundItem.objects.filter(product=product, evaluation_round__ends_on__gte=dossier.forwarded_on)
+            .select_related("evaluation_round")
+            .first()
+        )
+        if in_round is not None:
+            raise DomainError(
+                _(
+                    "Sản phẩm đã được đưa vào đợt “%(round)s”: đề nghị bổ sung hồ sơ qua Tổ tư vấn của đợt đó "
+                    "(Điều 7 khoản 3 điểm c)."
+                )
+                % {"round": in_round.evaluation_round.title},
+                code="in_round",
+            )
+        if not reason:
+            raise DomainError(
+                _("Hãy ghi rõ hồ sơ cần hoàn thiện những gì để xã và chủ thể biết cần bổ sung."), field="reason"
+            )
+        before = audit.snapshot(dossier, DOSSIER_FIELDS)
+        dossier.status = DossierStatus.PROVINCE_RETURNED
+        dossier.return_reason = reason
+        dossier.updated_at = timezone.now()
+        dossier.save(update_fields=["status", "return_reason", "updated_at"])
+        _record_dossier(actor, "products.dossier.province_returned", dossier, before)
+        events.dossier_province_returned(dossier, actor)
+    return dossier

@@ -18,6 +18,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/receive/", views.dossier_receive, name="dossier_receive"),
     path("dossiers/<int:pk>/return/", views.dossier_return, name="dossier_return"),
     path("dossiers/<int:pk>/forward/", views.dossier_forward, name="dossier_forward"),
+    path("dossiers/<int:pk>/province-return/", views.dossier_province_return, name="dossier_province_return"),
     path("dossiers/<int:pk>/rounds/", views.dossier_add_to_round, name="dossier_add_to_round"),
     path("dossiers/<int:pk>/forms/<slug:code>/", views.dossier_form, name="dossier_form"),
     path("dossiers/<int:pk>/forms/<slug:code>/pdf/", views.dossier_form_pdf, name="dossier_form_pdf"),

@@ -345,9 +345,17 @@ def _printed_forms(dossier, actions):
 
 
 def _render_dossier(
-    request, dossier, *, plan_form=None, upload_form=None, reason_form=None, receipt_form=None, status=200
+    request,
+    dossier,
+    *,
+    plan_form=None,
+    upload_form=None,
+    reason_form=None,
+    receipt_form=None,
+    province_reason_form=None,
+    status=200,
 ):
-    _focus_refusal(plan_form, upload_form, reason_form, receipt_form)
+    _focus_refusal(plan_form, upload_form, reason_form, receipt_form, province_reason_form)
     documents = list(dossier.documents.select_related("uploaded_by"))
     items = workflow.dossier_checklist(dossier)
     by_type = {}
@@ -378,6 +386,7 @@ def _render_dossier(
             "plan_form": plan_form or BusinessPlanForm(initial={"business_plan": dossier.business_plan}),
             "upload_form": upload_form or UploadForm(items=items),
             "reason_form": reason_form or ReasonForm(),
+            "province_reason_form": province_reason_form or ReasonForm(),
             "receipt_form": receipt_form or ReceiptForm(initial={"received_on": day}),
             "history": audit.history(dossier, request.user)[:50],
             "province": workflow.province_view(request.user, dossier),
@@ -461,6 +470,28 @@ def dossier_return(request, pk: int):
         add_domain_error(form, exc)
         return _render_dossier(request, dossier, reason_form=form, status=400)
     messages.success(request, _("Đã trả lại hồ sơ cho chủ thể."))
+    return redirect("ideas:dossier", pk=dossier.pk)
+
+
+@login_required
+@require_POST
+def dossier_province_return(request, pk: int):
+    """The province office asks the commune and the producer to complete a forwarded dossier (Điều 7.3.a)."""
+    dossier = _dossier(request, pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        workflow.return_to_commune(actor=request.user, dossier=dossier, reason=form.cleaned_data.get("reason", ""))
+    except DomainError as exc:
+        if exc.field != "reason":
+            messages.error(request, exc.message)
+            return redirect("ideas:dossier", pk=dossier.pk)
+        add_domain_error(form, exc)
+        return _render_dossier(request, dossier, province_reason_form=form, status=400)
+    messages.success(
+        request,
+        _("Đã yêu cầu hoàn thiện hồ sơ. Chủ thể bổ sung và nộp lại cho xã; xã kiểm tra rồi chuyển tỉnh lại."),
+    )
     return redirect("ideas:dossier", pk=dossier.pk)
 
 

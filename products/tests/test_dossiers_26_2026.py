@@ -954,3 +954,63 @@ def test_the_province_block_runs_a_constant_number_of_queries_whatever_the_open_
     many, body = list_queries(client, url)
     assert body.count('data-testid="add-to-round"') == 6
     assert many == one
+
+
+def test_the_province_asks_the_commune_and_producer_to_complete_a_forwarded_dossier(
+    client, dossier, producer, commune_officer, province_officer, on_day
+):
+    from notifications.models import Notification
+
+    on_day(D(2026, 12, 2))
+    forwarded(dossier, producer, commune_officer)
+    url = f"/ideas/dossiers/{dossier.pk}/"
+    client.force_login(province_officer)
+    assert 'data-testid="province-return-form"' in section(client.get(url).content.decode(), "province-actions")
+
+    before = counts()
+    response = client.post(f"{url}province-return/", {"reason": "  "})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Hãy ghi rõ hồ sơ cần hoàn thiện" in body and "is-invalid" in body
+    assert counts() == before and Dossier.objects.get(pk=dossier.pk).status == DossierStatus.FORWARDED
+    for actor in (producer, commune_officer):
+        with pytest.raises(PermissionRefused):
+            workflow.return_to_commune(actor=actor, dossier=dossier, reason="Thiếu phiếu kiểm nghiệm.")
+    assert counts() == before
+
+    reason = "Phiếu kết quả kiểm nghiệm đã quá 12 tháng, đề nghị bổ sung phiếu mới."
+    response = client.post(f"{url}province-return/", {"reason": reason}, follow=True)
+    assert "Đã yêu cầu hoàn thiện hồ sơ" in response.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.PROVINCE_RETURNED and dossier.return_reason == reason
+    assert AuditEntry.objects.filter(action="products.dossier.province_returned", object_id=str(dossier.pk)).exists()
+    told = set(
+        Notification.objects.filter(kind="products.dossier.province_returned").values_list("user__pk", flat=True)
+    )
+    assert told == {producer.pk, commune_officer.pk}
+
+    client.force_login(producer)  # the reason on the dossier, a to-do at home, and the dossier editable again
+    body = client.get(url).content.decode()
+    assert "Tỉnh yêu cầu hoàn thiện hồ sơ:" in body and reason in body
+    assert "tỉnh yêu cầu hoàn thiện" in client.get("/").content.decode()
+    assert "submit" in workflow.dossier_actions(producer, dossier)
+    workflow.submit_dossier(actor=producer, dossier=dossier)
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.SUBMITTED and dossier.received_on is None  # the commune receives it anew
+
+
+def test_the_province_cannot_send_back_a_dossier_whose_product_is_before_a_council(
+    client, dossier, producer, commune_officer, province_officer, unit, on_day
+):
+    from evaluation.tests.scoring_setup import build_set
+
+    on_day(D(2026, 12, 2))
+    forwarded(dossier, producer, commune_officer)
+    rnd = open_round(province_officer, unit, build_set())
+    workflow.add_to_round(actor=province_officer, dossier=dossier, evaluation_round=rnd)
+    before = counts()
+    with pytest.raises(DomainError) as exc:
+        workflow.return_to_commune(actor=province_officer, dossier=dossier, reason="Thiếu giấy tờ.")
+    assert exc.value.code == "in_round" and "Tổ tư vấn" in exc.value.message and counts() == before
+    client.force_login(province_officer)
+    assert 'data-testid="province-return-form"' not in client.get(f"/ideas/dossiers/{dossier.pk}/").content.decode()
