@@ -147,6 +147,7 @@ def verify(code: str, day: datetime.date) -> Verification | None:
             "product__producer",
             "product__location__district",
             "product__location__province",
+            "product__old_district",
             "decision__province",
             "revocation",
         )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certification import queries
+from certification.documents import issuing_authority
 from core.forms import BootstrapMixin
 
 MAX_AGE = 300  # seconds: a state changes at most once a day, a revocation is seen within five minutes
@@ -88,5 +89,7 @@ def verify(request, code: str):
             status=404,
         )
     else:
-        response = render(request, "certification/verify.html", {"v": found, "checked_at": now})
+        # The authority named as on the certificate itself ("UBND tỉnh Điện Biên"), not the decision's level
+        authority = issuing_authority(found.certificate.decision, found.certificate.product)
+        response = render(request, "certification/verify.html", {"v": found, "checked_at": now, "authority": authority})
     return _cached(request, response)

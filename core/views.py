@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.module_loading import import_string
 
+from core.audit_labels import ACTION_LABELS
 from core.htmx import page_or_partial
 from core.models import AuditEntry
 from core.scoping import get_in_scope_or_404
@@ -37,7 +38,11 @@ def audit_list(request):
     if action:
         qs = qs.filter(action__startswith=action)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return page_or_partial(request, "core/audit_list.html", {"page": page, "action": action}, "results")
+    # the filter picks an action by its name; the code it sends stays out of sight
+    actions = sorted(ACTION_LABELS.items(), key=lambda item: str(item[1]))
+    return page_or_partial(
+        request, "core/audit_list.html", {"page": page, "action": action, "actions": actions}, "results"
+    )
 
 
 @login_required

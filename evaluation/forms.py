@@ -13,10 +13,10 @@ from evaluation.models import CriteriaSet, SheetScope
 class RoundForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("Tên đợt đánh giá"), max_length=255)
     province = AreaIdField(
-        label=_("Tỉnh tổ chức (mã)"),
+        label=_("Tỉnh tổ chức"),
         help_text=_(
-            "Ví dụ 2025:11. Đợt của cấp huyện theo Quyết định 148/QĐ-TTg như ban hành (trước 01/07/2025): "
-            "mã huyện, ví dụ pre2025:100."
+            "Gõ tên tỉnh (có hoặc không dấu) rồi chọn trong danh sách. Đợt của cấp huyện theo Quyết định 148/QĐ-TTg "
+            "như ban hành (trước 01/07/2025): chọn huyện."
         ),
     )
     starts_on = forms.DateField(label=_("Từ ngày"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])

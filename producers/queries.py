@@ -1,5 +1,5 @@
 from django import forms
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import acts_only_as_producer
@@ -16,6 +16,20 @@ def producers_for(user, action="producers.view"):
     if acts_only_as_producer(user):
         qs = qs.filter(accounts=user)
     return qs
+
+
+# Actions a producer picker may be scoped to (`/producers/pick/?action=`): what the form that uses it will check.
+PICK_ACTIONS = ("producers.view", "producers.change", "products.change", "products.register_idea")
+PICK_LIMIT = 20
+
+
+def pick_producers(user, text: str, action: str = "producers.view"):
+    """The producers `user` reaches for `action` whose name (accents and case ignored) or registration / tax number
+    holds every word typed; one query whatever their number."""
+    qs = producers_for(user, action).select_related("location")
+    for word in fold(text).split():
+        qs = qs.filter(Q(search_name__contains=word) | Q(registration_no__icontains=word))
+    return qs.order_by("search_name", "id")
 
 
 class ProducerFilter(BootstrapMixin, forms.Form):

@@ -12,8 +12,8 @@ from core.forms import add_domain_error
 from core.htmx import page_or_partial
 from core.scoping import get_in_scope_or_404
 from producers import services
-from producers.forms import ProducerForm
-from producers.queries import ProducerFilter, producers_for
+from producers.forms import ProducerForm, pick_label
+from producers.queries import PICK_ACTIONS, PICK_LIMIT, ProducerFilter, pick_producers, producers_for
 from products.models import Product
 
 
@@ -46,7 +46,7 @@ def producer_detail(request, pk: int):
 def _edit(request, producer=None):
     if not request.user.has_perm("producers.change"):
         raise PermissionDenied
-    form = ProducerForm(request.POST or None, instance=producer)
+    form = ProducerForm(request.POST or None, instance=producer, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             if producer is None:
@@ -69,5 +69,20 @@ def producer_create(request):
 
 @login_required
 def producer_edit(request, pk: int):
-    producer = get_in_scope_or_404(producers_for(request.user, "producers.change").select_related("location"), pk=pk)
+    producer = get_in_scope_or_404(
+        producers_for(request.user, "producers.change").select_related("location__parent__parent"), pk=pk
+    )
     return _edit(request, producer)
+
+
+@login_required
+def producer_pick(request):
+    """The producer picker's options: up to 20 producers the person reaches (for `?action=`, one of PICK_ACTIONS)
+    whose name, without accents, or tax number holds every word typed. One query for the list, whatever its size."""
+    action = request.GET.get("action") or "producers.view"
+    if action not in PICK_ACTIONS:
+        action = "producers.view"
+    # htmx sends the box under its own name (producer, producer_id, …); `q` for anyone else
+    text = request.GET.get("q") or next((v for k, v in request.GET.items() if k != "action"), "")
+    producers = pick_producers(request.user, text, action)[:PICK_LIMIT] if text.strip() else []
+    return render(request, "core/widgets/picker_options.html", {"options": [pick_label(p) for p in producers]})

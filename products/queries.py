@@ -59,7 +59,12 @@ class ProductFilter(BootstrapMixin, forms.Form):
         label=_("Loại hình chủ thể"), required=False, choices=[("", _("Mọi loại hình"))] + ProducerType.choices
     )
     area = AreaIdField(label=_("Địa bàn"), required=False)
-    as_of = forms.DateField(label=_("Tính đến ngày"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    as_of = forms.DateField(
+        label=_("Tính đến ngày"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
     @property
     def day(self) -> datetime.date:

@@ -77,6 +77,7 @@ def update_product(*, actor, product: Product, **values) -> tuple[Product, bool]
         before = audit.snapshot(product, FIELDS)
         for key, value in values.items():
             setattr(product, key, value)
+        _check_scope(actor, product.location)  # a product moved to another commune stays in the actor's areas
         product.name = " ".join(product.name.split())
         product.search_name = fold(product.name)
         _validate(product)

@@ -111,23 +111,43 @@ def product_location(request, pk: int):
     return redirect(product)
 
 
+def _edit(request, product=None):
+    """The product form, new or existing: the service decides, its refusal is shown on the field it names."""
+    initial = {}
+    if product is None and request.GET.get("producer", "").isdigit():
+        initial["producer"] = int(request.GET["producer"])  # "Thêm sản phẩm" from a producer's page
+    form = ProductForm(request.POST or None, instance=product, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if product is None:
+                product = services.create_product(actor=request.user, **form.service_values())
+                messages.success(request, _("Đã thêm sản phẩm."))
+            else:
+                services.update_product(actor=request.user, product=product, **form.service_values())
+                messages.success(request, _("Đã lưu."))
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            return redirect(product)
+    return render(request, "products/form.html", {"form": form, "product": product})
+
+
+@login_required
+def product_create(request):
+    if not request.user.has_perm("products.change"):
+        raise PermissionDenied
+    return _edit(request)
+
+
 @login_required
 def product_edit(request, pk: int):
     if not request.user.has_perm("products.change"):
         raise PermissionDenied
-    product = get_in_scope_or_404(products_for(request.user, "products.change").select_related("location"), pk=pk)
-    form = ProductForm(request.POST or None, instance=product)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_product(
-                actor=request.user, product=product, **{f: form.cleaned_data[f] for f in ProductForm.Meta.fields}
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Đã lưu."))
-            return redirect(product)
-    return render(request, "products/form.html", {"form": form, "product": product})
+    product = get_in_scope_or_404(
+        products_for(request.user, "products.change").select_related("producer__location", "location__parent__parent"),
+        pk=pk,
+    )
+    return _edit(request, product)
 
 
 @login_required

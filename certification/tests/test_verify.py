@@ -95,13 +95,39 @@ def test_a_valid_certificate_shows_everything_without_login(client, make_product
         "4 sao",
         cert.decision.number,
         vn(cert.decision.date),
-        "UBND cấp tỉnh",
+        "UBND tỉnh Điện Biên",  # the issuing authority by name, as on the certificate
         vn(cert.valid_from),
         vn(cert.last_valid_day),
         cert.code,
     ]:
         assert text in html, text
     assert re.search(r"Tra cứu lúc \d{2}:\d{2} \d{2}/\d{2}/\d{4}", html)
+    assert "UBND cấp tỉnh" not in html  # the level is not a name
+
+
+def authority_on_page(client, code) -> str:
+    html = page(client, code).content.decode()
+    return re.search(r'data-testid="authority">([^<]*)<', html).group(1)
+
+
+def test_the_page_names_the_authority_as_the_certificate_pdf_does(client, make_product, certify, decide, today):
+    from certification.documents import issuing_authority
+
+    province = certify(make_product("Gạo tám thơm"), today - T(100))
+    district, _ = services.record_certificate(
+        actor=None,
+        product=make_product("Chè Shan tuyết"),
+        decision=decide(datetime.date(2024, 5, 2), level="district"),
+        stars=3,
+    )
+    ministry, _ = services.record_certificate(
+        actor=None, product=make_product("Mật ong hoa ban"), decision=decide(today - T(30), level="ministry"), stars=5
+    )
+    assert authority_on_page(client, province.code) == "UBND tỉnh Điện Biên"
+    assert authority_on_page(client, district.code) == "UBND huyện Điện Biên"  # the product's (old) district
+    assert authority_on_page(client, ministry.code) == "Bộ Nông nghiệp và Môi trường"
+    for cert in (province, district, ministry):
+        assert authority_on_page(client, cert.code) == issuing_authority(cert.decision, cert.product).name
 
 
 def test_the_page_is_cacheable_for_five_minutes_and_private_for_a_logged_in_user(

@@ -51,3 +51,57 @@ def action_label(code):
     from core.audit_labels import action_label as label
 
     return label(code)
+
+
+@register.filter
+def actor_name(entry):
+    """Who wrote an audit entry, as people say it: the account, or "Hệ thống" for the system itself (imports,
+    loaders, daily jobs), never the stored word "system"."""
+    from django.utils.translation import gettext as _
+
+    return entry.actor_label if entry.actor_id else _("Hệ thống")
+
+
+@register.filter
+def audit_rows(entry):
+    """An audit entry's before and after as rows people read: the field's name, and each value as pages show it (a
+    choice's label, "có"/"không", "—" for nothing), not Python's spelling of a dict."""
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+    from django.utils.text import capfirst
+    from django.utils.translation import gettext as _
+
+    before, after = entry.before, entry.after
+    if not isinstance(before, dict | None) or not isinstance(after, dict | None):
+        old, new = _shown(None, before), _shown(None, after)
+        return [("", old, new, old != new)]
+    try:
+        model = apps.get_model(entry.object_type)
+    except (LookupError, ValueError):
+        model = None
+    rows = []
+    for key in dict.fromkeys([*(before or {}), *(after or {})]):
+        try:
+            field = model._meta.get_field(key) if model else None
+        except FieldDoesNotExist:
+            field = None
+        label = capfirst(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else key
+        old = _shown(field, before[key]) if before and key in before else ""
+        new = _shown(field, after[key]) if after and key in after else ""
+        rows.append((label, old, new, old != new))
+    return rows or [(_("(không có)"), "—", "—", False)]
+
+
+def _shown(field, value) -> str:
+    from django.utils.translation import gettext as _
+
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return _("có") if value else _("không")
+    choices = dict(field.flatchoices) if field is not None and getattr(field, "choices", None) else {}
+    if isinstance(value, list):
+        return ", ".join(_shown(field, v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_shown(None, v)}" for k, v in value.items())
+    return str(choices.get(value, value))

@@ -165,6 +165,7 @@ def test_product_edit_checks_the_subgroup_belongs_to_the_group(client, province_
     client.force_login(province_officer)
     drink_subgroup = ProductCategory.objects.get(system="1048", code="15")  # rượu trắng → đồ uống
     data = {
+        "producer": f"{product.producer.name} [{product.producer_id}]",
         "name": product.name,
         "group": product.group_id,
         "subgroup": drink_subgroup.pk,

@@ -79,7 +79,7 @@ def test_a_round_under_26_2026_scores_honey_and_tourism(browser_page, live_serve
     page.goto(live_server.url + "/evaluation/new/")
     expect(page.get_by_test_id("published-sets")).to_contain_text("26-2026")
     page.get_by_label("Tên đợt đánh giá").fill("Đợt 2 năm 2026")
-    page.get_by_label("Tỉnh tổ chức (mã)").fill("2025:11")
+    page.get_by_label("Tỉnh tổ chức").fill("2025:11")
     page.get_by_label("Từ ngày").fill("01/12/2026")
     page.get_by_label("Đến ngày").fill("20/12/2026")
     page.get_by_role("button", name="Tạo").click()
