@@ -1,18 +1,55 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from areas.filters import within
+from areas.forms import AreaIdField, AreaPicker, pick_label
 from certification.forms import ImportForm
 from core.forms import BootstrapMixin
 from ntm.choices import COMMUNE_LEVELS, CommuneGroup, RecognitionLevel
 
 
-class ReportForm(BootstrapMixin, forms.Form):
-    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
-    area = forms.CharField(
+def _area_field(**kwargs) -> AreaIdField:
+    """A unit picked by name, accent-insensitive, in either scheme (a district only exists before 2025)."""
+    return AreaIdField(
         label=_("Địa bàn"),
-        help_text=_("Mã địa bàn, ví dụ pre2025:100 (Huyện Điện Biên) hoặc 2025:11 (Tỉnh Điện Biên)."),
-        max_length=20,
+        help_text="",
+        widget=AreaPicker(attrs={"placeholder": _("Gõ tên tỉnh, huyện, xã rồi chọn…")}),
+        **kwargs,
     )
+
+
+class ShowPickedAreaMixin:
+    """Once the area is valid, the box shows the unit by name, also when a link or the default passed its id."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("area") is not None:
+            self.data = self.data.copy()
+            self.data["area"] = pick_label(cleaned["area"])
+        return cleaned
+
+
+class ReportForm(ShowPickedAreaMixin, BootstrapMixin, forms.Form):
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    area = _area_field()
+
+
+class RecognitionFilter(ShowPickedAreaMixin, BootstrapMixin, forms.Form):
+    """The recognition list's filters: an area of either scheme (its communes, across the 2025 reform) and a level."""
+
+    area = _area_field(required=False)
+    level = forms.ChoiceField(
+        label=_("Mức công nhận"), required=False, choices=[("", _("Mọi mức")), *RecognitionLevel.choices]
+    )
+
+    def apply(self, qs):
+        if not self.is_valid():
+            return qs.none()
+        if self.cleaned_data["area"] is not None:
+            qs = qs.filter(within(self.cleaned_data["area"], "commune"))
+        if self.cleaned_data["level"]:
+            qs = qs.filter(level=self.cleaned_data["level"])
+        return qs
 
 
 class NtmImportForm(ImportForm):
@@ -37,13 +74,14 @@ class AssessmentForm(BootstrapMixin, forms.Form):
                 disabled=disabled,
             )
             evidence_label = _("Minh chứng, ghi chú — tiêu chí %(n)s") % {"n": criterion.number}
+            attrs = {"rows": 1, "aria-label": evidence_label}
+            if not disabled:  # a locked form shows what was written, not an invitation to write
+                attrs["placeholder"] = _("Minh chứng, ghi chú")
             evidence = forms.CharField(
                 label=evidence_label,
                 required=False,
                 initial=result.evidence if result else "",
-                widget=forms.Textarea(
-                    attrs={"rows": 1, "aria-label": evidence_label, "placeholder": _("Minh chứng, ghi chú")}
-                ),
+                widget=forms.Textarea(attrs=attrs),
                 disabled=disabled,
             )
             self.fields[f"met_{criterion.code}"] = met
@@ -79,6 +117,10 @@ class AssessmentForm(BootstrapMixin, forms.Form):
             widget=forms.Textarea(attrs={"rows": 2}),
             disabled=disabled,
         )
+        # BootstrapMixin styled the fields the class declares; these were added after it ran
+        for field in self.fields.values():
+            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
+            field.widget.attrs.setdefault("class", css)
 
     def bound_rows(self):
         for criterion, met, evidence, indicators in self.rows:

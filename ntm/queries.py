@@ -242,6 +242,11 @@ class Scope:
     communes: object  # annotated queryset
     through_successions: bool
 
+    @property
+    def has_districts(self) -> bool:
+        """The year's communes lie in districts (the old scheme); from 2025 there are none to show."""
+        return scheme_on(year_end(self.year)) == Scheme.PRE2025
+
 
 def report_scope(year, area) -> Scope:
     """Parse and resolve (400 bad year / malformed area, 404 unknown area); three queries."""
@@ -479,7 +484,8 @@ def figure_label(scope: Scope, figure: str, arg: str = "") -> str:
 
 
 def completeness(area, year: int):
-    """The year's communes of `area` (in the year's scheme) with the state of their assessment, missing ones first."""
+    """The year's communes of `area` (in the year's scheme) with the state of their assessment: those waiting for the
+    province first, then those that have not reported, then the approved ones."""
     year = parse_year(year)
     criteria_set = criteria_set_for_year(year)
     communes, _through = communes_of(area, year)
@@ -489,8 +495,16 @@ def completeness(area, year: int):
             assessment_status=Subquery(assessment.values("status")[:1]),
             assessment_id=Subquery(assessment.values("pk")[:1], output_field=IntegerField()),
         )
+        .annotate(
+            waiting_order=Case(
+                When(assessment_status=AssessmentStatus.SUBMITTED, then=Value(0)),
+                When(assessment_status=AssessmentStatus.APPROVED, then=Value(2)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
         .select_related("district")
-        .order_by("district__name", "search_name")
+        .order_by("waiting_order", "district__name", "search_name")
     )
 
 

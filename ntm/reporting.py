@@ -177,10 +177,11 @@ def rule_notes(report: dict) -> list[str]:
             meanings.append(_("đạt từ %(n)s tiêu chí trở lên, chưa được công nhận") % {"n": part[4:]})
     notes = [
         _(
-            "Cơ bản đạt chuẩn (quy tắc “%(rule)s”): xã chưa được công nhận ở mức cao hơn và %(m)s. Cả nước chưa có "
-            "định nghĩa chung: cách hiểu theo quyết định là thực tiễn địa phương, không phải quy định trung ương."
+            "Cơ bản đạt chuẩn: xã chưa được công nhận ở mức cao hơn và %(m)s (theo thiết lập của hệ thống). "
+            "Cả nước chưa có định nghĩa chung: cách hiểu theo quyết định là thực tiễn địa phương, không phải quy định "
+            "trung ương."
         )
-        % {"rule": report["basically_meeting_rule"], "m": _(" hoặc ").join(meanings)},
+        % {"m": _(" hoặc ").join(meanings)},
         _(
             "Các mức lồng nhau (kiểu mẫu ⊂ nâng cao ⊂ đạt chuẩn): số xã đạt chuẩn gồm cả nâng cao và kiểu mẫu, như "
             "số liệu quốc gia. Mỗi xã được tính theo quyết định công nhận còn hiệu lực ngày 31/12 của năm."

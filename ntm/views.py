@@ -31,6 +31,7 @@ from ntm.forms import (
     CommuneGroupForm,
     NtmImportForm,
     ReasonForm,
+    RecognitionFilter,
     RecognitionForm,
     ReportForm,
     RevocationForm,
@@ -72,7 +73,7 @@ def _scope_from(request, form):
     if not form.is_valid():
         return None, ""
     try:
-        scope = queries.report_scope(form.cleaned_data["year"], form.cleaned_data["area"].strip())
+        scope = queries.report_scope(form.cleaned_data["year"], form.cleaned_data["area"])
     except DomainError as exc:
         form.add_error("year" if isinstance(exc, queries.BadYear) else "area", exc.message)
         return None, ""
@@ -94,6 +95,8 @@ def dashboard(request):
             narrative=narrative(report),
             notes=rule_notes(report),
             other_sets=queries.other_set_progress(scope),
+            criteria_set=scope.criteria_set,
+            commune=scope.area if scope.area.level == "commune" else None,
             query=query,
         )
     return page_or_partial(request, "ntm/dashboard.html", context, "results")
@@ -238,6 +241,15 @@ def _year_of_unit(unit, year: int) -> int:
     return year
 
 
+def _latest_year(unit, sets, recognitions) -> int:
+    """Last year (the usual reporting year), or a later year up to this one holding the commune's own form or decision:
+    the page opened right after this year's approval or recognition shows it."""
+    this_year = datetime.date.today().year
+    years = [a.year for block in sets for a in block["assessments"] if a.commune_id == unit.pk]
+    years += [r.effective_date.year for r in recognitions if r.commune_id == unit.pk]
+    return max([queries.year_default(), *(y for y in years if y <= this_year)])
+
+
 @login_required
 def commune(request, area_id: str):
     _need(request, "ntm.view")
@@ -247,7 +259,7 @@ def commune(request, area_id: str):
     can_assess = request.user.has_perm("ntm.assess") and area_scope(request.user, "ntm.assess").contains(unit)
     can_manage = request.user.has_perm("ntm.manage") and area_scope(request.user, "ntm.manage").contains(unit)
     try:
-        year = queries.parse_year(request.GET.get("year") or queries.year_default())
+        year = queries.parse_year(request.GET.get("year") or _latest_year(unit, sets, recognitions))
     except DomainError:
         year = queries.year_default()
     year = _year_of_unit(unit, year)
@@ -486,9 +498,14 @@ def group_set(request, area_id: str):
 @login_required
 def recognitions(request):
     _need(request, "ntm.view")
-    qs = Recognition.objects.for_user(request.user, "ntm.view").select_related("commune", "commune__district")
+    form = RecognitionFilter(request.GET)
+    qs = form.apply(
+        Recognition.objects.for_user(request.user, "ntm.view").select_related(
+            "commune", "commune__district", "commune__province"
+        )
+    )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return page_or_partial(request, "ntm/recognitions.html", {"page": page}, "results")
+    return page_or_partial(request, "ntm/recognitions.html", {"page": page, "form": form}, "results")
 
 
 @login_required
@@ -538,7 +555,7 @@ def import_confirm(request):
         return redirect("ntm:import")
     finally:
         stored.unlink(missing_ok=True)
-    messages.success(request, _("Đã nhập %(f)s: %(s)s") % {"f": pending["name"], "s": result.summary})
+    messages.success(request, _("Đã nhập %(f)s: %(s)s") % {"f": pending["name"], "s": result.display})
     for warning in result.warnings[:20]:
         messages.warning(request, str(warning))
     return redirect("ntm:dashboard")
