@@ -477,3 +477,28 @@ def assessment_unlocked(assessment, reason: str = "", actor=None):
         assessment.get_absolute_url(),
         _assessment_key(kind, assessment),
     )
+
+
+@step
+def ntm_recognition_recorded(recognition, actor=None):
+    kind = "ntm.recognition.recorded"
+    facts = {
+        "commune": recognition.commune.name,
+        "level": recognition.get_level_display(),
+        "village": recognition.village,
+        "decision": recognition.decision_no or "—",
+        "date": _day(recognition.decision_date or recognition.effective_date),
+    }
+    what = (
+        _("%(commune)s được công nhận %(level)s") % facts
+        if not recognition.village
+        else _("%(village)s (%(commune)s) được công nhận %(level)s") % facts
+    )
+    return _to(
+        officers(NTM_ASSESS, recognition.commune, exclude=actor),
+        kind,
+        what,
+        _("Tỉnh đã ghi quyết định công nhận số %(decision)s ngày %(date)s.") % facts,
+        reverse("ntm:commune", args=[recognition.commune.area_id]),
+        f"{kind}:{recognition.pk}",
+    )

@@ -599,6 +599,10 @@ def record_recognition(
             area=commune,
             after=after,
         )
+        if source == Source.ENTRY:  # an import of past decisions would flood the bell with old news
+            from notifications import events
+
+            events.ntm_recognition_recorded(recognition, actor=actor)
     return recognition, True
 
 

@@ -272,6 +272,35 @@ def test_ntm_steps_reach_the_province_then_the_commune_with_the_reason(assessmen
     assert not Notification.objects.filter(user__username__in=["xa.khac", "tinh.sonla", "chuthe"]).exists()
 
 
+def test_a_recognition_entered_by_the_province_reaches_the_commune_and_an_imported_one_does_not(
+    people, commune_officer, province_officer, unit
+):
+    import datetime
+
+    from ntm.choices import Source
+
+    thanh_nua = unit("2025:03328")
+    ntm_services.record_recognition(
+        actor=province_officer,
+        commune=thanh_nua,
+        level="dat-chuan",
+        decision_no="123/QĐ-UBND",
+        decision_date=datetime.date(2026, 11, 20),
+    )
+    note = Notification.objects.get(kind="ntm.recognition.recorded")
+    assert note.user == commune_officer and "Xã Thanh Nưa" in note.title and "123/QĐ-UBND" in note.body
+    assert note.url == "/ntm/commune/2025:03328/"
+    ntm_services.record_recognition(
+        actor=province_officer,
+        commune=thanh_nua,
+        level="nang-cao",
+        decision_no="9/QĐ-UBND",
+        decision_date=datetime.date(2026, 11, 25),
+        source=Source.IMPORT,
+    )
+    assert Notification.objects.filter(kind="ntm.recognition.recorded").count() == 1
+
+
 def test_mail_without_site_url_is_flagged_at_start_up(settings):
     from notifications.checks import site_url_for_emails
 
