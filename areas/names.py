@@ -19,6 +19,13 @@ TYPE_WORDS: dict[str, set[str]] = {
     "quan": {UnitType.QUAN},
     "xa": {UnitType.XA},
     "phuong": {UnitType.PHUONG},
+    # one-letter abbreviations ("H. Điện Biên", "X.Thanh Hưng"); a name that itself starts with such a letter
+    # ("Xã H Bông", "Thị trấn P Rao") still matches as written, the whole name being tried first
+    "t": {UnitType.TINH},
+    "h": {UnitType.HUYEN},
+    "q": {UnitType.QUAN},
+    "x": {UnitType.XA},
+    "p": {UnitType.PHUONG},
 }
 _ORDERED = sorted(TYPE_WORDS, key=len, reverse=True)
 

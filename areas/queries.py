@@ -1,14 +1,15 @@
 """Reads over administrative units shared by pages, the API and imports."""
 
 import datetime
+import difflib
 from functools import lru_cache
 
 from django.db.models import Count, Q
 from django.utils import formats
 
-from areas.choices import REFORM_DATE, Level, Scheme
+from areas.choices import REFORM_DATE, Level, Scheme, UnitType
 from areas.identifiers import AreaId
-from areas.models import AdministrativeUnit
+from areas.models import AdministrativeUnit, Succession
 from areas.names import parse_name
 from core.errors import DomainError, NotFound
 from core.text import fold
@@ -41,8 +42,11 @@ _LEVEL_WORD = {Level.PROVINCE: "tỉnh", Level.DISTRICT: "huyện", Level.COMMUN
 class _DatabaseUnits:
     """Candidates straight from the database: right for one lookup."""
 
-    def __init__(self, scheme: str, day: datetime.date):
-        self.units = AdministrativeUnit.objects.filter(scheme=scheme).valid_on(day)
+    def __init__(self, scheme: str, day: datetime.date | None = None):
+        self.scheme = scheme
+        self.units = AdministrativeUnit.objects.filter(scheme=scheme)
+        if day is not None:
+            self.units = self.units.valid_on(day)
 
     def find(self, level, keys, *, parent=None, province=None):
         qs = self.units.filter(level=level, search_name__in=keys)
@@ -52,12 +56,33 @@ class _DatabaseUnits:
             qs = qs.filter(province=province)
         return list(qs)
 
+    def siblings(self, level, *, parent=None, province=None):
+        holder = {"province": province} if province is not None else {"parent": parent}
+        return list(self.units.filter(level=level, **holder))
+
+    def other(self):
+        return _DatabaseUnits(Scheme.S2025 if self.scheme == Scheme.PRE2025 else Scheme.PRE2025)
+
+    def get(self, pk):
+        return AdministrativeUnit.objects.filter(pk=pk).first() if pk else None
+
+    def successors(self, unit):
+        return [s.successor for s in unit.successions.select_related("successor").order_by("successor__code")]
+
+    def predecessors(self, unit):
+        return [s.predecessor for s in unit.predecessions.select_related("predecessor").order_by("predecessor__code")]
+
 
 class _MemoryUnits:
-    """All units of a scheme indexed in memory (one query): right for imports resolving thousands of rows."""
+    """All units of a scheme indexed in memory (one query): right for imports resolving thousands of rows. The other
+    scheme and the successions come from the same `atlas`, on first use."""
 
-    def __init__(self, scheme: str):
+    def __init__(self, scheme: str, atlas: "_Atlas"):
+        self.scheme = scheme
+        self.atlas = atlas
         self.index: dict[tuple, list[AdministrativeUnit]] = {}
+        self.by_holder: dict[tuple, list[AdministrativeUnit]] = {}
+        self.by_pk: dict[int, AdministrativeUnit] = {}
         for unit in AdministrativeUnit.objects.filter(scheme=scheme).only(
             "scheme",
             "code",
@@ -71,92 +96,286 @@ class _MemoryUnits:
             "valid_from",
             "valid_until",
         ):
+            self.by_pk[unit.pk] = unit
             for holder in (("parent", unit.parent_id), ("province", unit.province_id)):
                 self.index.setdefault((unit.level, *holder, unit.search_name), []).append(unit)
+                self.by_holder.setdefault((unit.level, *holder), []).append(unit)
+
+    @staticmethod
+    def _holder(parent, province):
+        return ("parent", parent.pk if parent else None) if province is None else ("province", province.pk)
 
     def find(self, level, keys, *, parent=None, province=None, day=None):
-        holder = ("parent", parent.pk if parent else None) if province is None else ("province", province.pk)
+        holder = self._holder(parent, province)
         found = {}
         for key in keys:
             for unit in self.index.get((level, *holder, key), []):
                 found[unit.pk] = unit
         return list(found.values())
 
+    def siblings(self, level, *, parent=None, province=None):
+        return self.by_holder.get((level, *self._holder(parent, province)), [])
 
-def _pick(units, day, text: str, level: str, field: str, where: str, **within):
+    def other(self):
+        return self.atlas.units(Scheme.S2025 if self.scheme == Scheme.PRE2025 else Scheme.PRE2025)
+
+    def get(self, pk):
+        return self.atlas.unit(pk) if pk else None
+
+    def successors(self, unit):
+        return self.atlas.linked(unit, forward=True)
+
+    def predecessors(self, unit):
+        return self.atlas.linked(unit, forward=False)
+
+
+class _Atlas:
+    """Both schemes' units and the successions between them for one import, each loaded on first use."""
+
+    def __init__(self):
+        self._schemes: dict[str, _MemoryUnits] = {}
+        self._links: dict[tuple[bool, int], list[int]] | None = None
+
+    def units(self, scheme) -> _MemoryUnits:
+        if scheme not in self._schemes:
+            self._schemes[scheme] = _MemoryUnits(scheme, self)
+        return self._schemes[scheme]
+
+    def unit(self, pk):
+        for scheme in (Scheme.PRE2025, Scheme.S2025):
+            found = self.units(scheme).by_pk.get(pk)
+            if found is not None:
+                return found
+        return None
+
+    def linked(self, unit, *, forward: bool):
+        if self._links is None:
+            self._links = {}
+            for old, new in Succession.objects.values_list("predecessor_id", "successor_id").order_by("pk"):
+                self._links.setdefault((True, old), []).append(new)
+                self._links.setdefault((False, new), []).append(old)
+        return sorted((self.unit(pk) for pk in self._links.get((forward, unit.pk), [])), key=lambda u: u.code)
+
+
+_LEVEL_OF_TYPE = {
+    UnitType.TINH: Level.PROVINCE,
+    UnitType.THANH_PHO_TW: Level.PROVINCE,
+    UnitType.HUYEN: Level.DISTRICT,
+    UnitType.QUAN: Level.DISTRICT,
+    UnitType.THI_XA: Level.DISTRICT,
+    UnitType.THANH_PHO: Level.DISTRICT,
+}
+
+
+def _level_of_type(unit_type) -> str:
+    return _LEVEL_OF_TYPE.get(unit_type, Level.COMMUNE)
+
+
+def _names(units, limit=4) -> str:
+    shown = ", ".join(u.name for u in units[:limit])
+    return shown + ("…" if len(units) > limit else "")
+
+
+def _with_parent(units, unit) -> str:
+    """'Xã Thanh Hưng (Huyện Điện Biên)': the district tells apart namesakes of the old scheme."""
+    holder = units.get(unit.district_id) if unit.level == Level.COMMUNE else None
+    return f"{unit.name} ({holder.name})" if holder else unit.name
+
+
+def _explain_unknown(units, day, query, level, within) -> str:
+    """Why a name was not found, when the reference data can tell: close names in the parent, the same name elsewhere
+    in the province, or the name of the other scheme (a unit merged at the reform, or one that exists only after it)."""
+    reform = formats.date_format(REFORM_DATE, "SHORT_DATE_FORMAT")
+    hints = []
+    siblings = {u.search_name: u.name for u in units.siblings(level, **within) if u.is_valid_on(day)}
+    close = [siblings[k] for k in difflib.get_close_matches(query.rest or query.folded, list(siblings), 3, 0.75)]
+    if query.rest and not close:
+        close = [siblings[k] for k in difflib.get_close_matches(query.folded, list(siblings), 3, 0.75)]
+    if close:
+        hints.append(f"Có phải: {', '.join(close)}?")
+    holder = within.get("parent") or within.get("province")
+    if level == Level.COMMUNE and holder is not None and holder.level == Level.DISTRICT:
+        elsewhere = [
+            u
+            for u in units.find(level, query.keys, province=units.get(holder.province_id))
+            if query.matches(u.search_name, u.unit_type) and u.is_valid_on(day)
+        ]
+        if elsewhere:  # the name is right, the district is not: that is all there is to say
+            hints.append("Trong tỉnh có " + ", ".join(_with_parent(units, u) for u in elsewhere[:3]) + ".")
+            return " " + " ".join(hints)
+    other = units.other()
+    if units.scheme == Scheme.S2025:
+        if level == Level.PROVINCE:
+            holders = [{"parent": None}]
+        else:
+            province = within.get("province") or within.get("parent")
+            holders = [{"province": p} for p in units.predecessors(province)]
+        for old_within in holders:
+            for old in other.find(level, query.keys, **old_within):
+                if not query.matches(old.search_name, old.unit_type):
+                    continue
+                new = units.successors(old)
+                verb = "được chia vào" if len(new) > 1 else "nhập vào"
+                if new:
+                    hints.append(f"{_with_parent(other, old)} {verb} {_names(new)} từ {reform}.")
+                else:
+                    hints.append(f"{_with_parent(other, old)} là đơn vị trước {reform}, chưa có đơn vị kế thừa.")
+    else:
+        if level == Level.PROVINCE:
+            holders = [{"parent": None}]
+        elif level == Level.COMMUNE and holder is not None:
+            province = holder if holder.level == Level.PROVINCE else units.get(holder.province_id)
+            holders = [{"province": p} for p in units.successors(province)]
+        else:
+            holders = []
+        for new_within in holders:
+            for new in other.find(level, query.keys, **new_within):
+                if query.matches(new.search_name, new.unit_type):
+                    hints.append(
+                        f"{new.name} là đơn vị từ {reform} (gồm {_names(units.predecessors(new))}); quyết định "
+                        "trước ngày đó ghi tên đơn vị cũ."
+                    )
+    return (" " + " ".join(hints[:4])) if hints else ""
+
+
+def _pick(units, day, text: str, level: str, field: str, where: str, notes=None, **within):
     query = parse_name(text)
     if not query.folded:
         raise UnknownArea(f"Chưa ghi tên {_LEVEL_WORD[level]}.", field=field)
-    candidates = [
-        u
-        for u in units.find(level, query.keys, **within)
-        if query.matches(u.search_name, u.unit_type) and u.is_valid_on(day)
-    ]
+    found = [u for u in units.find(level, query.keys, **within) if u.is_valid_on(day)]
+    candidates = [u for u in found if query.matches(u.search_name, u.unit_type)]
     on = formats.date_format(day, "SHORT_DATE_FORMAT")
+    if not candidates and notes is not None and query.rest:
+        # The type word disagrees with the reference data ("thị xã Gia Nghĩa" for Thành phố Gia Nghĩa, a unit that
+        # changed type): one unit of that name and level in the parent is read as meant, and said so.
+        same_name = [u for u in found if u.search_name == query.rest]
+        if len(same_name) == 1 and any(_level_of_type(t) == level for t in query.types):
+            candidates = same_name
+            notes.append(
+                (
+                    field,
+                    f"'{text}' được hiểu là {same_name[0].name}: danh mục đơn vị hành chính hiệu lực ngày {on} ghi "
+                    "đơn vị này với loại khác.",
+                )
+            )
     if not candidates:
         raise UnknownArea(
-            f"Không tìm thấy {_LEVEL_WORD[level]} '{text}' {where} theo danh mục đơn vị hành chính "
-            f"hiệu lực ngày {on} (đã so khớp tên chuẩn hoá '{query.folded}'"
+            f"Không tìm thấy {_LEVEL_WORD[level]} '{text}'{' ' + where if where else ''} theo danh mục đơn vị "
+            f"hành chính hiệu lực ngày {on} (đã so khớp tên chuẩn hoá '{query.folded}'"
             + (f" hoặc '{query.rest}'" if query.rest else "")
-            + ").",
+            + ")."
+            + _explain_unknown(units, day, query, level, within),
             field=field,
         )
     if len(candidates) > 1:
-        names = "; ".join(f"{u.name} ({u.area_id})" for u in sorted(candidates, key=lambda u: u.code))
+        by_district = level == Level.COMMUNE and "province" in within and units.scheme == Scheme.PRE2025
+        names = "; ".join(
+            f"{_with_parent(units, u) if by_district else u.name} ({u.area_id})"
+            for u in sorted(candidates, key=lambda u: u.code)
+        )
         raise AmbiguousArea(
-            f"Tên {_LEVEL_WORD[level]} '{text}' {where} trùng với nhiều đơn vị: {names}. Hãy ghi rõ loại đơn vị "
-            f"(ví dụ 'Huyện', 'Thị xã', 'Thành phố').",
+            f"Tên {_LEVEL_WORD[level]} '{text}' {where} trùng với nhiều đơn vị: {names}. "
+            + (
+                "Hãy ghi huyện."
+                if by_district and len({u.district_id for u in candidates}) > 1
+                else "Hãy ghi rõ loại đơn vị (ví dụ 'Huyện', 'Thị xã', 'Thành phố')."
+            ),
             field=field,
         )
     return candidates[0]
 
 
+def _namesake_note(units, unit, text: str):
+    """On a decision before the reform, an old commune found by its name alone (no district) whose name is also a
+    new commune's, one that is more than this commune: the file may have written the new name; say which was used."""
+    other = units.other()
+    province = units.get(unit.province_id)
+    for new_province in units.successors(province) if province else []:
+        for new in other.find(Level.COMMUNE, {unit.search_name}, province=new_province):
+            predecessors = other.predecessors(new)
+            if [p.pk for p in predecessors] == [unit.pk]:
+                continue
+            reform = formats.date_format(REFORM_DATE, "SHORT_DATE_FORMAT")
+            return (
+                f"'{text}' được hiểu là {_with_parent(units, unit)} theo danh mục trước {reform}; từ {reform} cũng có "
+                f"{new.name} (gồm {_names(predecessors)}): nếu tệp ghi tên xã mới, hãy ghi tên xã cũ."
+            )
+    return None
+
+
 def resolve_unit(
-    *, province: str, district: str | None = None, commune: str | None = None, on_date: datetime.date, _units=None
+    *,
+    province: str,
+    district: str | None = None,
+    commune: str | None = None,
+    on_date: datetime.date,
+    _units=None,
+    notes: list | None = None,
 ):
     """(province, district, commune, date) → the deepest unit named, matched by exact normalised name in its parent.
 
     The scheme is the one in force on `on_date`; districts are only read before the 2025 reform. Unknown or
-    ambiguous names raise with what was tried; nothing is guessed.
+    ambiguous names raise with what was tried, the closest names and what the other scheme knows of the name.
+    With a `notes` list (imports), readings that a person should check are allowed and appended as (field, message):
+    a type word the reference data disagrees with, a district ignored after the reform, an old commune whose name
+    is also a new commune's. Nothing is guessed silently.
     """
     scheme = scheme_on(on_date)
     units = _units or _DatabaseUnits(scheme, on_date)
-    unit = _pick(units, on_date, province, Level.PROVINCE, "province", "")
+    unit = _pick(units, on_date, province, Level.PROVINCE, "province", "", notes)
     parent = unit
     if scheme == Scheme.PRE2025 and district and district.strip():
-        unit = _pick(units, on_date, district, Level.DISTRICT, "district", f"thuộc {parent.name}", parent=parent)
+        unit = _pick(units, on_date, district, Level.DISTRICT, "district", f"thuộc {parent.name}", notes, parent=parent)
         parent = unit
+    elif district and district.strip() and notes is not None:
+        on, reform = (formats.date_format(d, "SHORT_DATE_FORMAT") for d in (on_date, REFORM_DATE))
+        notes.append(("district", f"bỏ qua '{district}': từ {reform} không còn cấp huyện (ngày {on})."))
     if commune and commune.strip():
         within = {"parent": parent} if parent.level == Level.DISTRICT else {"province": parent}
-        unit = _pick(units, on_date, commune, Level.COMMUNE, "commune", f"thuộc {parent.name}", **within)
+        unit = _pick(units, on_date, commune, Level.COMMUNE, "commune", f"thuộc {parent.name}", notes, **within)
+        if notes is not None and parent.level == Level.PROVINCE and scheme == Scheme.PRE2025:
+            # no district to say the name is an old one: it may be the new commune's (a list made after the reform)
+            note = _namesake_note(units, unit, commune)
+            if note:
+                notes.append(("commune", note))
     return unit
 
 
 class CachedResolver:
-    """resolve_unit for imports: the scheme's units held in memory, each distinct name resolved once."""
+    """resolve_unit for imports: both schemes' units held in memory, each distinct name resolved once."""
 
     def __init__(self):
-        self._schemes: dict[str, _MemoryUnits] = {}
+        self._atlas = _Atlas()
         self._homes: dict[int, AdministrativeUnit] = {}
         self._resolve = lru_cache(maxsize=20000)(self._uncached)
 
-    def _uncached(self, province, district, commune, day):
-        scheme = scheme_on(day)
-        if scheme not in self._schemes:
-            self._schemes[scheme] = _MemoryUnits(scheme)
+    def _uncached(self, province, district, commune, day, lenient):
+        notes = [] if lenient else None
         try:
             unit = resolve_unit(
-                province=province, district=district, commune=commune, on_date=day, _units=self._schemes[scheme]
+                province=province,
+                district=district,
+                commune=commune,
+                on_date=day,
+                _units=self._atlas.units(scheme_on(day)),
+                notes=notes,
             )
-            return unit, None
+            return unit, tuple(notes or ()), None
         except DomainError as exc:
-            return None, exc
+            return None, (), exc
 
     def __call__(self, *, province, district=None, commune=None, on_date):
-        unit, error = self._resolve(province or "", district or "", commune or "", on_date)
+        unit, _notes, error = self._resolve(province or "", district or "", commune or "", on_date, False)
         if error:
             raise error
         return unit
+
+    def resolve(self, *, province, district=None, commune=None, on_date) -> tuple[AdministrativeUnit, tuple]:
+        """The unit and the notes ((field, message), …) an import turns into warnings; see resolve_unit."""
+        unit, notes, error = self._resolve(province or "", district or "", commune or "", on_date, True)
+        if error:
+            raise error
+        return unit, notes
 
     def home_province(self, unit):
         """current_province, remembered per province for the life of the import."""

@@ -88,7 +88,7 @@ def import_confirm(request):
         return redirect("register:import")
     finally:
         stored.unlink(missing_ok=True)
-    messages.success(request, _("Đã nhập %(f)s: %(s)s") % {"f": pending["name"], "s": result.summary})
+    messages.success(request, _("Đã nhập %(f)s: %(s)s") % {"f": pending["name"], "s": result.display})
     return redirect("products:list")
 
 

@@ -8,18 +8,34 @@ from django.utils.translation import gettext as _
 from areas.choices import Scheme
 from areas.queries import CachedResolver, scheme_on
 from core.errors import DomainError
-from core.imports import Column, ImportErrors, Row, RowError, RowWarning, parse_date, read_table, run_import
+from core.imports import (
+    Column,
+    ImportErrors,
+    Row,
+    RowError,
+    RowWarning,
+    YearOnly,
+    missing_column,
+    missing_place,
+    parse_date,
+    parse_year,
+    place_names,
+    read_table,
+    run_import,
+    split_decision,
+)
 from core.text import fold
 from ntm import services
-from ntm.choices import COMMUNE_LEVELS, RecognitionKind, Source, year_end
+from ntm.choices import COMMUNE_LEVELS, RecognitionKind, RecognitionLevel, Source, year_end
 from ntm.models import CriteriaSet
 from ntm.queries import MAX_YEAR, MIN_YEAR
 
 BASE_COLUMNS = [
     Column("year", "Năm", True),
-    Column("province", "Tỉnh", True),
+    Column("province", "Tỉnh", True, ("address",)),
     Column("district", "Huyện"),
-    Column("commune", "Xã", True),
+    Column("commune", "Xã", True, ("address",)),
+    Column("address", "Địa chỉ"),  # "xã Y, huyện Z, tỉnh T" in one cell: split into the three (core.imports)
     Column("criteria_set", "Bộ tiêu chí", True),
 ]
 TAIL_COLUMNS = [
@@ -110,13 +126,34 @@ class RowOutcome:
     action: str
     recognition: str = ""
 
+    @property
+    def recognition_label(self) -> str:
+        """The recognition as a person reads it ("Thừa nhận (xã sau sắp xếp): Xã đạt chuẩn nông thôn mới")."""
+        kind, _sep, level = self.recognition.rpartition(": ")
+        label = RecognitionLevel(level).label if level in RecognitionLevel.values else level
+        return f"{RecognitionKind(kind).label}: {label}" if kind in RecognitionKind.values else str(label)
+
 
 @dataclass
 class ImportResult:
     counts: Counter = field(default_factory=Counter)
     outcomes: list[RowOutcome] = field(default_factory=list)
     warnings: list[RowWarning] = field(default_factory=list)
-    summary: str = ""
+    summary: str = ""  # for logs and the audit entry; `display` for people
+
+    @property
+    def display(self) -> str:
+        c = self.counts
+        return _(
+            "Kết quả đánh giá: %(created)s tạo mới, %(updated)s cập nhật, %(unchanged)s không thay đổi; quyết định "
+            "công nhận: %(r_created)s ghi mới, %(r_unchanged)s đã có."
+        ) % {
+            "created": c["assessments_created"],
+            "updated": c["assessments_updated"],
+            "unchanged": c["assessments_unchanged"],
+            "r_created": c["recognitions_created"],
+            "r_unchanged": c["recognitions_unchanged"],
+        }
 
 
 @dataclass
@@ -132,8 +169,11 @@ class _Parsed:
     kind: str = RecognitionKind.CONG_NHAN
 
 
-def _parse(table, sets: dict, resolver) -> tuple[list[_Parsed], list[RowError]]:
-    errors = list(table.errors)
+def _parse(table, sets: dict, resolver) -> tuple[list[_Parsed], list[RowError], list[RowWarning]]:
+    for column in BASE_COLUMNS:  # the commune and province may come from an address: one error if it has none
+        if column.alternatives:
+            missing_column(table, column, lambda r, key=column.key: bool(place_names(r).get(key)))
+    errors, warnings = list(table.errors), list(table.warnings)
     present = set(table.rows[0].values) if table.rows else set()
     missing_reported = set()
     parsed, seen = [], {}
@@ -201,40 +241,48 @@ def _parse(table, sets: dict, resolver) -> tuple[list[_Parsed], list[RowError]]:
             kind = parse_kind(row.text("decision_kind"))
         except DomainError as exc:
             errors.append(RowError(row.number, "decision_kind", exc.message))
-        decision_date = None
-        if row.text("decision_date"):
-            try:
-                decision_date = parse_date(row.values.get("decision_date"))
-            except DomainError as exc:
-                errors.append(RowError(row.number, "decision_date", exc.message))
+        decision_no, decision_date = _decision(errors, warnings, row, year, recognition)
         commune = None
-        for key in ("province", "commune"):
-            if not row.text(key):
-                errors.append(RowError(row.number, key, _("bắt buộc, đang để trống.")))
-        if year and row.text("province") and row.text("commune"):
-            day = year_end(year)
-            if scheme_on(day) == Scheme.PRE2025 and not row.text("district"):
-                errors.append(RowError(row.number, "district", _("bắt buộc với năm trước 2025.")))
-            else:
-                try:
-                    commune = resolver(
-                        province=row.text("province"),
-                        district=row.text("district"),
-                        commune=row.text("commune"),
-                        on_date=day,
+        places = place_names(row)
+        warnings.extend(places.warnings)
+        if table.missing & {"province", "commune"}:
+            pass  # reported once, on the heading row
+        elif problems := [e for e in (missing_place(row, places, k) for k in ("province", "commune")) if e]:
+            errors.extend(problems)
+        elif year and scheme_on(year_end(year)) == Scheme.PRE2025 and not places.get("district"):
+            if row.text("address") and "district" not in row.values:
+                errors.append(
+                    RowError(
+                        row.number,
+                        "address",
+                        _("địa chỉ '%(a)s' không ghi huyện: bắt buộc với năm trước 2025.") % {"a": row.text("address")},
                     )
-                except DomainError as exc:
-                    errors.append(RowError(row.number, exc.field or "commune", exc.message))
-                else:
-                    if not commune.is_rural_commune:
-                        errors.append(
-                            RowError(
-                                row.number,
-                                "commune",
-                                _("%(c)s không phải xã: phường, thị trấn không đánh giá nông thôn mới.")
-                                % {"c": commune.name},
-                            )
+                )
+            else:
+                errors.append(RowError(row.number, "district", _("bắt buộc với năm trước 2025.")))
+        elif year:
+            day = year_end(year)
+            try:
+                commune, notes = resolver.resolve(
+                    province=places.get("province"),
+                    district=places.get("district"),
+                    commune=places.get("commune"),
+                    on_date=day,
+                )
+            except DomainError as exc:
+                key = exc.field or "commune"
+                errors.append(RowError(row.number, places.source.get(key, key), exc.message))
+            else:
+                warnings.extend(RowWarning(row.number, places.source.get(k, k), m) for k, m in notes)
+                if not commune.is_rural_commune:
+                    errors.append(
+                        RowError(
+                            row.number,
+                            "commune",
+                            _("%(c)s không phải xã: phường, thị trấn không đánh giá nông thôn mới.")
+                            % {"c": commune.name},
                         )
+                    )
         if commune is not None and criteria_set is not None and year:
             key = (commune.pk, year, criteria_set.pk)
             if key in seen:
@@ -253,12 +301,40 @@ def _parse(table, sets: dict, resolver) -> tuple[list[_Parsed], list[RowError]]:
                     criteria_set,
                     met,
                     recognition,
-                    row.text("decision_no"),
+                    decision_no,
                     decision_date,
                     kind,
                 )
             )
-    return parsed, errors
+    return parsed, errors, warnings
+
+
+def _decision(errors, warnings, row: Row, year, recognition) -> tuple[str, object]:
+    """The recognition's decision number and date ("Số 12/QĐ-UBND ngày 01/02/2022" in one cell too). Without a date
+    the recognition counts from 31 December of the row's year (services.record_recognition), and a warning says so;
+    a date written as the row's year alone ("năm 2021") means the same."""
+    number, written = split_decision(row.text("decision_no"))
+    text = row.text("decision_date") or written
+    column = "decision_date" if row.text("decision_date") else "decision_no"
+    date = None
+    try:
+        date = parse_date(row.values.get("decision_date") if row.text("decision_date") else written) if text else None
+    except YearOnly as exc:
+        if exc.year != year:
+            errors.append(RowError(row.number, column, exc.message))
+            return number, None
+    except DomainError as exc:
+        errors.append(RowError(row.number, column, exc.message))
+        return number, None
+    if recognition and date is None and year:
+        warnings.append(
+            RowWarning(
+                row.number,
+                "decision_date",
+                _("chưa có ngày quyết định: công nhận tính từ 31/12/%(y)s.") % {"y": year},
+            )
+        )
+    return number, date
 
 
 def _year(errors, row: Row):
@@ -266,19 +342,20 @@ def _year(errors, row: Row):
     if not text:
         errors.append(RowError(row.number, "year", _("bắt buộc, đang để trống.")))
         return None
-    if not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
+    try:
+        return parse_year(row.values.get("year"), low=MIN_YEAR, high=MAX_YEAR)  # 2021, "2021", "Năm 2021"
+    except DomainError:
         errors.append(
             RowError(row.number, "year", _("năm '%(v)s' không hợp lệ: ghi bốn chữ số, ví dụ 2021.") % {"v": text})
         )
         return None
-    return int(text)
 
 
 ACTIONS = {"created": "tạo mới", "updated": "cập nhật", "unchanged": "không thay đổi"}
 
 
-def _write(rows: list[_Parsed], actor) -> ImportResult:
-    result = ImportResult()
+def _write(rows: list[_Parsed], actor, warnings=()) -> ImportResult:
+    result = ImportResult(warnings=list(warnings))
     errors = []
     # Earlier decisions first, whatever the file's order, so a nâng cao row finds the đạt chuẩn row of an earlier
     # year on record (the nesting warning) and a thừa nhận finds its predecessors' decisions.
@@ -317,7 +394,7 @@ def _write(rows: list[_Parsed], actor) -> ImportResult:
             )
         )
     if errors:
-        raise ImportErrors(errors)
+        raise ImportErrors(errors, result.warnings)
     result.outcomes.sort(key=lambda o: o.row)
     result.warnings.sort(key=lambda w: w.row)
     c = result.counts
@@ -329,16 +406,17 @@ def _write(rows: list[_Parsed], actor) -> ImportResult:
     return result
 
 
-def import_ntm(source, *, actor=None, dry_run=False, filename=None) -> ImportResult:
-    """Validate the whole file, then write in one transaction (rolled back for a dry run). Raises ImportErrors."""
+def import_ntm(source, *, actor=None, dry_run=False, filename=None, mapping=None) -> ImportResult:
+    """Validate the whole file, then write in one transaction (rolled back for a dry run). Raises ImportErrors, or
+    MappingError for a `mapping` (heading → key) that does not fit the file."""
     sets = {s.code: s for s in CriteriaSet.objects.prefetch_related("criteria")}
-    table = read_table(source, columns(sets.values()), filename)
-    rows, errors = _parse(table, sets, CachedResolver())
+    table = read_table(source, columns(sets.values()), filename, kind="ntm", mapping=mapping)
+    rows, errors, warnings = _parse(table, sets, CachedResolver())
     if errors:
-        raise ImportErrors(errors)
+        raise ImportErrors(errors, warnings)
 
     def write():
-        result = _write(rows, actor)
+        result = _write(rows, actor, warnings)
         changed = {k: v for k, v in result.counts.items() if v and "unchanged" not in k}
         if changed:
             from core import audit

@@ -18,7 +18,7 @@ def upload(client, text, name="r.csv", kind="register"):
 def test_preview_then_confirm(client, province_officer):
     client.force_login(province_officer)
     page = upload(client, GOOD).content.decode()
-    assert "products created=1" in page and "tạo sản phẩm mới" in page
+    assert "Sản phẩm: 1 tạo mới" in page and "tạo sản phẩm mới" in page
     assert not Certificate.objects.exists()
     token = page.split('name="token" value="')[1].split('"')[0]
     response = client.post("/register/import/confirm/", {"token": token})
@@ -43,3 +43,11 @@ def test_a_fake_xlsx_and_other_files_are_refused(client, province_officer):
 def test_only_officers_who_manage_certification_may_import(client, commune_officer):
     client.force_login(commune_officer)
     assert client.get("/register/import/").status_code == 403
+
+
+def test_the_preview_shows_the_warnings_of_rows_imported_all_the_same(client, province_officer):
+    client.force_login(province_officer)
+    text = GOOD.replace(",htx,", ",,")  # the type comes from the producer's name "HTX Thanh Hưng"
+    page = upload(client, text).content.decode().replace("\n", "")
+    assert 'data-testid="warnings"' in page and 'name="token"' in page
+    assert "<td>2</td><td><code>producer_type</code></td><td>chưa ghi loại hình: theo tên chủ thể là Hợp tác xã" in page

@@ -188,7 +188,7 @@ def test_every_error_is_reported_on_its_own_line_and_nothing_is_written(tmp_path
     rows = [
         ROWS[0],
         "Trà X,HTX A,hội,Điện Biên,Điện Biên,Na Tông,rau,6,abc,1/QĐ,32/13/2021,",  # row 3: many errors
-        "Trà Y,HTX A,htx,Điện Biên,,Thanh Hưng,thuc-pham,3,,1/QĐ,01/01/2022,",  # row 4: district missing
+        "Trà Y,HTX A,htx,Điện Biên,,Na Tông,thuc-pham,3,,1/QĐ,01/01/2022,",  # row 4: two Na Tông: district needed
         "Trà Z,HTX A,htx,Điện Biên,Điện Biên,Không Có,thuc-pham,3,,1/QĐ,01/01/2022,",  # row 5: unknown commune
         "Trà W,HTX A,htx,Điện Biên,Điện,Na Tông,thuc-pham,3,,1/QĐ,01/01/2022,",  # row 6: unknown district
         "Trà V,HTX A,htx,Lâm Đồng,Đạ Huoai,Đạ M'ri,thuc-pham,3,,1/QĐ,01/01/2022,",  # row 7: ambiguous commune
@@ -206,7 +206,7 @@ def test_every_error_is_reported_on_its_own_line_and_nothing_is_written(tmp_path
         ("row 3", "stars"),
         ("row 3", "score"),
         ("row 3", "decision_date"),
-        ("row 4", "district"),
+        ("row 4", "commune"),
         ("row 5", "commune"),
         ("row 6", "district"),
         ("row 7", "commune"),
@@ -217,20 +217,38 @@ def test_every_error_is_reported_on_its_own_line_and_nothing_is_written(tmp_path
     assert not any(line.startswith("row 2:") for line in lines)
     ambiguous = next(line for line in lines if line.startswith("row 7"))
     assert "Thị trấn Đạ M'ri" in ambiguous and "Xã Đạ M'ri" in ambiguous
+    two_districts = next(line for line in lines if line.startswith("row 4"))
+    assert "(Huyện Điện Biên)" in two_districts and two_districts.endswith("Hãy ghi huyện.")
 
 
-def test_a_missing_required_column_is_an_error_on_row_1(tmp_path):
-    path = write(tmp_path, "r.csv", "product,producer\nA,B\n")
+def test_a_missing_required_column_is_one_error_on_row_1_not_one_per_row(tmp_path):
+    path = write(tmp_path, "r.csv", "product,producer\nA,HTX B\nC,HTX D\nE,HTX F\n")
     code, lines = run("import_register", path)
     assert code == 1
-    assert "row 1: producer_type: thiếu cột bắt buộc (tiêu đề 'producer_type' hoặc 'Loại hình chủ thể')." in lines
+    assert lines == [
+        "row 1: commune: thiếu cột bắt buộc (tiêu đề 'commune' hoặc 'Xã' hoặc 'Địa chỉ').",
+        "row 1: decision_date: thiếu cột bắt buộc (tiêu đề 'decision_date' hoặc 'Ngày quyết định' hoặc "
+        "'Số quyết định').",
+        "row 1: decision_no: thiếu cột bắt buộc (tiêu đề 'decision_no' hoặc 'Số quyết định').",
+        "row 1: group: thiếu cột bắt buộc (tiêu đề 'group' hoặc 'Nhóm sản phẩm' hoặc 'Phân nhóm').",
+        "row 1: province: thiếu cột bắt buộc (tiêu đề 'province' hoặc 'Tỉnh' hoặc 'Địa chỉ').",
+        "row 1: stars: thiếu cột bắt buộc (tiêu đề 'stars' hoặc 'Số sao').",
+        # not an error: the producer's name says its type
+        "row 2: producer_type: warning: chưa ghi loại hình: theo tên chủ thể là Hợp tác xã (htx).",
+        "row 3: producer_type: warning: chưa ghi loại hình: theo tên chủ thể là Hợp tác xã (htx).",
+        "row 4: producer_type: warning: chưa ghi loại hình: theo tên chủ thể là Hợp tác xã (htx).",
+    ]
 
 
 def test_a_conflict_found_while_writing_rolls_everything_back(tmp_path):
     rows = [ROWS[1], ROWS[1].replace("HTX,", "Doanh nghiệp,").replace("Gạo tám thơm", "Gạo nếp")]
     before = snapshot()
     code, lines = run("import_register", write(tmp_path, "r.csv", "\n".join([EN, *rows])))
-    assert code == 1 and lines == ["row 3: producer_type: chủ thể 'HTX Thanh Hưng' đã được ghi là Hợp tác xã."]
+    assert code == 1 and lines == [
+        "row 3: producer_type: chủ thể 'HTX Thanh Hưng' đã được ghi là Hợp tác xã.",
+        "row 3: producer_type: warning: tên 'HTX Thanh Hưng' cho thấy Hợp tác xã, cột ghi Doanh nghiệp: dùng cột "
+        "loại hình.",
+    ]
     assert snapshot() == before
 
 
