@@ -293,9 +293,21 @@ def sheet_for(criteria_set, product) -> SheetScope:
             return queries.sheet_for(criteria_set, category)
         except DomainError as exc:
             error = error or exc
+    recorded = {c.system for c in (product.subgroup, product.group) if c is not None}
+    if criteria_set.system not in recorded:
+        # Not a missing sheet: the set's sheets follow its own grouping, which the product does not record yet.
+        reason = _(
+            "sản phẩm chưa ghi phân nhóm theo bộ tiêu chí %(c)s (mới có nhóm “%(g)s”) nên chưa biết chấm theo "
+            "phiếu nào."
+        ) % {
+            "c": criteria_set.code,
+            "g": product.group,
+        }
+    else:
+        reason = error.message
     raise DomainError(
         _("'%(p)s': %(e)s Chọn phiếu chấm (phân nhóm) của sản phẩm trong bộ %(c)s.")
-        % {"p": product.name, "e": error.message, "c": criteria_set.code},
+        % {"p": product.name, "e": reason, "c": criteria_set.code},
         field="sheet",
     )
 

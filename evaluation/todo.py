@@ -1,16 +1,18 @@
 """The home page's to-do items of council members (settings.HOME_TODO_PROVIDERS; core.views.home).
 
-Items are dicts as in products.todo (`label`, `count`, `url`, `priority`). Two queries whatever the number of rounds,
-products and sheets:
+Items are dicts as in products.todo (`label`, `count`, `url`, `priority`). One query per kind of item below (after
+one that checks the user sits on a council), whatever the number of rounds, products and sheets:
 
 - a scoring member (chair, vice-chair, member, advisory team): the products of open rounds still being scored on which
   they have no conflict and have not submitted their sheet; under 26/2026 a council member's products wait for the
   advisory team's report first (evaluation.advisory.require_report), so those are not counted yet;
 - the presiding member (the chair, or the vice-chair named to preside where the chair declared a conflict): locked
-  products whose result waits for their approval.
+  products whose result waits for their approval;
+- the secretary: products whose star minimums wait for the record (while scored, any of the sheet's minimums not
+  yet judged; once locked, those at or below the product's band, which hold its approval back).
 """
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import ngettext
 
@@ -22,12 +24,14 @@ from evaluation.council_models import (
     CouncilMember,
     ItemStatus,
     MemberRole,
+    MinimumCheck,
     ReviewStatus,
     RoundItem,
     RoundStatus,
     Scoresheet,
     SheetStatus,
 )
+from evaluation.models import MandatoryRule
 
 
 def _url(round_ids) -> str:
@@ -75,6 +79,28 @@ def to_approve(user) -> list[int]:
     )
 
 
+def to_record(user) -> list[int]:
+    """Round ids, one per product whose star minimums wait for the user as the round's secretary (not conflicted):
+    while it is scored, any minimum of its sheet not yet judged; once locked, one at or below its band."""
+    unjudged = MandatoryRule.objects.filter(criterion__scope=OuterRef("sheet")).exclude(
+        Exists(MinimumCheck.objects.filter(item=OuterRef(OuterRef("pk")), rule=OuterRef("pk")))
+    )
+    secretary = CouncilMember.objects.filter(
+        evaluation_round=OuterRef("evaluation_round"), user=user, role=MemberRole.SECRETARY
+    )
+    return list(
+        RoundItem.objects.filter(evaluation_round__status=RoundStatus.OPEN, eliminated_reason="")
+        .filter(Exists(secretary))
+        .annotate(
+            pending=Exists(unjudged),
+            pending_in_band=Exists(unjudged.filter(stars__lte=OuterRef("band_stars"))),
+        )
+        .exclude(Exists(Conflict.objects.filter(item=OuterRef("pk"), member__user=user)))
+        .filter(Q(status=ItemStatus.SCORING, pending=True) | Q(status=ItemStatus.LOCKED, pending_in_band=True))
+        .values_list("evaluation_round_id", flat=True)
+    )
+
+
 def todo_items(user) -> list[dict]:
     if not user.is_authenticated or not CouncilMember.objects.filter(user=user).exists():
         return []
@@ -91,4 +117,13 @@ def todo_items(user) -> list[dict]:
             "%(n)s kết quả đã khoá phiếu chờ bạn phê duyệt", "%(n)s kết quả đã khoá phiếu chờ bạn phê duyệt", n
         ) % {"n": n}
         items.append({"label": label, "count": n, "url": _url(approving), "priority": 20})
+    recording = to_record(user)
+    if recording:
+        n = len(recording)
+        label = ngettext(
+            "%(n)s sản phẩm chờ thư ký ghi nhận yêu cầu tối thiểu theo hạng sao",
+            "%(n)s sản phẩm chờ thư ký ghi nhận yêu cầu tối thiểu theo hạng sao",
+            n,
+        ) % {"n": n}
+        items.append({"label": label, "count": n, "url": _url(recording), "priority": 20})
     return items

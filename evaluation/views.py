@@ -540,12 +540,30 @@ def _require_manage_perm(request):
         raise Http404
 
 
+def _own_province(user):
+    """The one province (2025 scheme) whose rounds the office organises, filled in on a new round; None if several."""
+    from accounts.scope import area_scope
+    from areas.choices import Level, Scheme
+    from areas.models import AdministrativeUnit
+
+    scope = area_scope(user, council.MANAGE)
+    if scope.everywhere:
+        return None
+    provinces = list(
+        AdministrativeUnit.objects.filter(
+            pk__in=scope.province_ids | scope.unit_ids, level=Level.PROVINCE, scheme=Scheme.S2025
+        )[:2]
+    )
+    return provinces[0] if len(provinces) == 1 else None
+
+
 @login_required
 def round_create(request):
     from evaluation.forms import RoundForm
 
     _require_manage_perm(request)
-    form = RoundForm(request.POST or None)
+    province = None if request.method == "POST" else _own_province(request.user)
+    form = RoundForm(request.POST or None, initial={"province": province} if province else None)
     if request.method == "POST" and form.is_valid():
         try:
             evaluation_round = council.create_round(actor=request.user, **form.cleaned_data)

@@ -344,6 +344,22 @@ def test_a_producer_account_is_linked_and_unlinked(client, province_officer, pro
     assert AuditEntry.objects.filter(action="accounts.user.producer_unlinked").exists()
 
 
+def test_the_producers_page_names_its_accounts_and_leads_to_where_they_are_linked(
+    client, province_officer, commune_officer, producer, producer_org, unit
+):
+    client.force_login(province_officer)
+    page = client.get(f"/producers/{producer_org.pk}/").content.decode()
+    assert "Chưa có tài khoản nào được liên kết" in page
+    assert 'href="/accounts/users/?role=producer"' in page
+    services.link_producer(actor=province_officer, user=producer, producer=producer_org)
+    page = client.get(f"/producers/{producer_org.pk}/").content.decode()
+    assert f'href="/accounts/users/{producer.pk}/"' in page and "Chưa có tài khoản nào" not in page
+    thanh_nua = create_producer(actor=None, name="HTX Thanh Nưa", producer_type="htx", location=unit("2025:03328"))
+    client.force_login(commune_officer)  # sees the producers of the commune, does not manage accounts
+    response = client.get(f"/producers/{thanh_nua.pk}/")
+    assert response.status_code == 200 and "producer-accounts" not in response.content.decode()
+
+
 def test_contact_details_are_edited_with_an_audit_entry(client, province_officer, producer):
     client.force_login(province_officer)
     response = client.post(

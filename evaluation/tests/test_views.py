@@ -194,6 +194,7 @@ def test_the_board_shows_progress_quorum_and_flags_to_the_chair_only(client, set
     assert p["sec"].username not in page  # the secretary does not score
     assert "Chưa đủ túc số" in page and 'data-testid="lock"' in page
     assert reverse("evaluation:minimums", args=[item.pk]) in page  # the star minimums and knock-outs of each item
+    assert f'href="{reverse("products:detail", args=[item.product_id])}"' in page  # its certificates, once decided
     client.force_login(province_officer)  # the province office reads the board, acts through the chair only
     page = client.get(url).content.decode()
     assert 'data-testid="progress"' in page and 'data-testid="lock"' not in page and 'data-testid="result"' not in page
@@ -237,6 +238,7 @@ def test_the_scoring_screen_sends_the_office_to_the_board_and_tells_the_secretar
     client.force_login(p["sec"])
     page = client.get(reverse("evaluation:score", args=[item.pk])).content.decode()
     assert "Thư ký hội đồng không chấm điểm" in page and 'data-testid="totals"' not in page
+    assert reverse("evaluation:minimums", args=[item.pk]) in page  # where the secretary records the star minimums
     c1 = Criterion.objects.get(scope=item.sheet, code="C1")
     body = client.post(
         reverse("evaluation:choose", args=[item.pk]), {"criterion": c1.pk, "option": c1.options.first().pk}, **HX
@@ -300,6 +302,13 @@ def test_minutes_results_and_sheets_download_only_for_those_who_may_read_them(
     assert client.get(f"/evaluation/items/{own.item_id}/sheets/{own.pk}.pdf").status_code == 200
     client.force_login(other_province_officer)
     assert client.get(f"/evaluation/items/{own.item_id}/sheets/{own.pk}.pdf").status_code == 404
+
+
+def test_a_new_round_names_the_offices_own_province(client, province_officer, system_admin):
+    client.force_login(province_officer)
+    assert 'value="Tỉnh Điện Biên [2025:11]"' in client.get("/evaluation/new/").content.decode()
+    client.force_login(system_admin)  # the whole country: nothing to assume
+    assert "[2025:" not in client.get("/evaluation/new/").content.decode()
 
 
 def test_the_province_office_organises_a_round_and_records_the_decision(

@@ -14,7 +14,7 @@ from django.utils.module_loading import import_string
 from certification import services as certification_services
 from core.views import todo_list
 from evaluation import council
-from evaluation.tests.scoring_setup import build_round, score
+from evaluation.tests.scoring_setup import build_round, build_round_2026, record_minimums, score, score_to
 from ntm import services as ntm_services
 from producers import services as producer_services
 from products import services as product_services
@@ -214,6 +214,31 @@ def test_before_the_advisory_report_a_26_2026_product_is_not_yet_to_score(provin
     rnd, items, people = build_round(province_officer, unit, products=("Gạo thử",), reported=False)
     assert labels(people["tv1"]) == []
     assert labels(people["tu.van"]) == ["1 sản phẩm chờ bạn chấm"]  # the team's own sheet is its working tool
+
+
+def test_the_secretary_sees_the_products_whose_star_minimums_wait_for_the_record(province_officer, unit):
+    """While scored, any minimum of the sheet not judged; once locked, only those at or below the band hold it back."""
+    rnd, (honey,), people = build_round_2026(province_officer, unit)
+    secretary = people["thu.ky"]
+    assert labels(secretary) == ["1 sản phẩm chờ thư ký ghi nhận yêu cầu tối thiểu theo hạng sao"]
+    assert item_for(secretary, "1 sản phẩm")["url"] == f"/evaluation/{rnd.pk}/"
+    assert labels(people["tv1"]) == ["1 sản phẩm chờ bạn chấm"]  # members are not asked to record
+    for name in ("chu.tich", "tv1", "tv2", "tv3"):
+        score_to(honey, people[name], 60)
+    council.lock_item(actor=people["chu.tich"], item=honey)
+    honey.refresh_from_db()
+    assert honey.band_stars == 3
+    record_minimums(honey, secretary, max_stars=2)  # nothing: the sheet's minimums start at 3★
+    assert labels(secretary) == ["1 sản phẩm chờ thư ký ghi nhận yêu cầu tối thiểu theo hạng sao"]
+    assert record_minimums(honey, secretary, max_stars=3) > 0
+    assert labels(secretary) == []  # the 4★ and 5★ minimums do not hold a 3★ result back
+    council.approve_item(actor=people["chu.tich"], item=honey)
+
+
+def test_a_conflicted_secretary_is_not_asked_to_record(province_officer, unit):
+    rnd, (honey,), people = build_round_2026(province_officer, unit)
+    council.declare_conflict(actor=people["thu.ky"], item=honey, reason="Người nhà của chủ thể.")
+    assert labels(people["thu.ky"]) == []
 
 
 # ── Producer ───────────────────────────────────────────────────────────────────────────────────────────────────────
