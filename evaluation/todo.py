@@ -9,7 +9,9 @@ one that checks the user sits on a council), whatever the number of rounds, prod
 - the presiding member (the chair, or the vice-chair named to preside where the chair declared a conflict): locked
   products whose result waits for their approval;
 - the secretary: products whose star minimums wait for the record (while scored, any of the sheet's minimums not
-  yet judged; once locked, those at or below the product's band, which hold its approval back).
+  yet judged; once locked, those at or below the product's band, which hold its approval back);
+- the province office (who organises rounds): approved results of 3★ or 4★ with no certificate decided since the
+  round began, i.e. waiting for its recognition decision (5★ go to the ministry through a proposal instead).
 """
 
 from django.db.models import Exists, OuterRef, Q
@@ -101,10 +103,47 @@ def to_record(user) -> list[int]:
     )
 
 
-def todo_items(user) -> list[dict]:
-    if not user.is_authenticated or not CouncilMember.objects.filter(user=user).exists():
+def to_decide(user) -> list[int]:
+    """Round ids, one per approved 3★/4★ result of a round the user organises that has no certificate yet."""
+    from certification.models import Certificate
+    from evaluation.council_models import EvaluationRound
+
+    rounds = EvaluationRound.objects.for_user(user, "evaluation.manage")
+    certified = Certificate.objects.filter(
+        product=OuterRef("product"), decision__date__gte=OuterRef("evaluation_round__starts_on")
+    )
+    return list(
+        RoundItem.objects.filter(
+            evaluation_round__in=rounds, status=ItemStatus.APPROVED, final_stars__in=(3, 4), eliminated_reason=""
+        )
+        .exclude(Exists(certified))
+        .values_list("evaluation_round_id", flat=True)
+    )
+
+
+def _office_items(user) -> list[dict]:
+    from accounts.scope import NOWHERE, area_scope
+
+    organises = area_scope(user, "evaluation.manage") != NOWHERE  # one query, then the scoped rounds reuse it
+    deciding = to_decide(user) if organises else []
+    if not deciding:
         return []
-    items = []
+    n = len(deciding)
+    label = ngettext(
+        "%(n)s kết quả đã phê duyệt chờ quyết định công nhận",
+        "%(n)s kết quả đã phê duyệt chờ quyết định công nhận",
+        n,
+    ) % {"n": n}
+    rounds = set(deciding)
+    url = reverse("evaluation:board", args=[rounds.pop()]) if len(rounds) == 1 else reverse("evaluation:rounds")
+    return [{"label": label, "count": n, "url": url, "priority": 20}]
+
+
+def todo_items(user) -> list[dict]:
+    office = _office_items(user)
+    if not user.is_authenticated or not CouncilMember.objects.filter(user=user).exists():
+        return office
+    items = office
     scoring = to_score(user)
     if scoring:
         n = len(scoring)

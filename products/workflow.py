@@ -886,7 +886,40 @@ def save_registration_form(*, actor, dossier, data) -> Dossier:
         dossier = _lock_for_edit(
             actor, dossier, _("chỉ sửa được phiếu đăng ký khi hồ sơ đang chuẩn bị hoặc bị trả lại.")
         )
-        return _save_form(actor, dossier, "mau-01", data, "products.dossier.registration_form_saved")
+        dossier = _save_form(actor, dossier, "mau-01", data, "products.dossier.registration_form_saved")
+        _classify_from_registration(actor, dossier)
+        return dossier
+
+
+def _classify_from_registration(actor, dossier):
+    """The phân nhóm the producer registers under in Mẫu 01 (item 3, Phụ lục I of 26/2026) becomes the product's
+    sub-group, so the council round finds the sheet to score it on. A sub-group of an earlier set (1048) gives way: the
+    product is now classified under the law in force; the audit entry keeps the earlier one."""
+    from products.models import ProductCategory
+    from products.services import FIELDS as PRODUCT_FIELDS
+
+    code = (dossier.registration_form or {}).get("phan_nhom") or ""
+    product = dossier.product
+    if not code or (
+        product.subgroup_id and product.subgroup.system == CategorySystem.S2026 and product.subgroup.code == code
+    ):
+        return
+    subgroup = ProductCategory.objects.filter(
+        system=CategorySystem.S2026, level=CategoryLevel.SUBGROUP, code=code, maps_to=product.group_id
+    ).first()
+    if subgroup is None:
+        return
+    before = audit.snapshot(product, PRODUCT_FIELDS)
+    product.subgroup = subgroup
+    product.save(update_fields=["subgroup"])
+    audit.record(
+        actor=actor,
+        action="products.product.updated",
+        obj=product,
+        area=product.location,
+        before=before,
+        after=audit.snapshot(product, PRODUCT_FIELDS),
+    )
 
 
 def save_self_assessment(*, actor, dossier, data) -> Dossier:
@@ -1028,6 +1061,19 @@ def province_view(user, dossier) -> ProvinceView | None:
                     sheets[key] = None
             rounds.append((evaluation_round, sheets[key]))
     return ProvinceView(items=items, rounds=rounds)
+
+
+def dossier_outcome(dossier) -> list:
+    """The certificates decided for the product since the dossier was forwarded: what came of it (one query)."""
+    if dossier.status != DossierStatus.FORWARDED or dossier.forwarded_on is None:
+        return []
+    from certification.models import Certificate
+
+    return list(
+        Certificate.objects.filter(product_id=dossier.product_id, decision__date__gte=dossier.forwarded_on)
+        .select_related("decision")
+        .order_by("decision__date", "pk")
+    )
 
 
 def add_to_round(*, actor, dossier, evaluation_round):

@@ -390,6 +390,7 @@ def _render_dossier(
             "receipt_form": receipt_form or ReceiptForm(initial={"received_on": day}),
             "history": audit.history(dossier, request.user)[:50],
             "province": workflow.province_view(request.user, dossier),
+            "outcome": workflow.dossier_outcome(dossier),
         },
         status=status,
     )

@@ -232,7 +232,18 @@ def test_the_secretary_sees_the_products_whose_star_minimums_wait_for_the_record
     assert labels(secretary) == ["1 sản phẩm chờ thư ký ghi nhận yêu cầu tối thiểu theo hạng sao"]
     assert record_minimums(honey, secretary, max_stars=3) > 0
     assert labels(secretary) == []  # the 4★ and 5★ minimums do not hold a 3★ result back
+    assert not [x for x in labels(province_officer) if "chờ quyết định công nhận" in x]
     council.approve_item(actor=people["chu.tich"], item=honey)
+    # the approved 3★ result waits for the province's recognition decision, on the office's list, until recorded
+    waiting = item_for(province_officer, "1 kết quả đã phê duyệt chờ quyết định công nhận")
+    assert waiting["url"] == f"/evaluation/{rnd.pk}/board/"
+    assert not [x for x in labels(people["chu.tich"]) if "chờ quyết định công nhận" in x]
+    from evaluation import proposals
+
+    proposals.issue_decision(
+        actor=province_officer, evaluation_round=rnd, level="province", number="77/QĐ-UBND", date=TODAY
+    )
+    assert not [x for x in labels(province_officer) if "chờ quyết định công nhận" in x]
 
 
 def test_a_conflicted_secretary_is_not_asked_to_record(province_officer, unit):
@@ -303,6 +314,7 @@ def test_the_council_members_count_is_constant_too(province_officer, unit):
     rnd, items, people = build_round(province_officer, unit, products=("Gạo thử",), reported=True)
     member = people["tv1"]
     provider = import_string("evaluation.todo.todo_items")
+    member.__dict__.pop("_area_scope_cache", None)
     with CaptureQueriesContext(connection) as one:
         provider(member)
     for name in ("Chè thử", "Miến thử", "Mật thử"):
@@ -314,6 +326,7 @@ def test_the_council_members_count_is_constant_too(province_officer, unit):
             group=items[0].product.group,
         )
         council.add_product(actor=province_officer, evaluation_round=rnd, product=product)
+    member.__dict__.pop("_area_scope_cache", None)  # each page view starts without it
     with CaptureQueriesContext(connection) as four:
         assert provider(member)[0]["count"] == 1  # the three new ones wait for the advisory report
     assert len(one) == len(four)

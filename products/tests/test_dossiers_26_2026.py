@@ -628,6 +628,10 @@ def test_filling_in_a_form_in_the_browser(client, dossier, producer):
     assert response.status_code == 302 and response["Location"] == f"/ideas/dossiers/{dossier.pk}/"
     dossier.refresh_from_db()
     assert dossier.registration_form["nam"] == 2026
+    # the phân nhóm registered in Mẫu 01 classifies the product under the law in force: its round finds the sheet
+    subgroup = dossier.product.subgroup
+    assert (subgroup.system, subgroup.code) == ("2026", MAU_01["phan_nhom"])
+    assert AuditEntry.objects.filter(action="products.product.updated", object_id=str(dossier.product_id)).exists()
     # as a browser posts it: ticked boxes as "on", unticked ones absent
     posted = {k: "on" if v is True else v for k, v in MAU_02.items() if v is not False}
     del posted["da_cong_bo_chat_luong"]
@@ -1014,3 +1018,19 @@ def test_the_province_cannot_send_back_a_dossier_whose_product_is_before_a_counc
     assert exc.value.code == "in_round" and "Tổ tư vấn" in exc.value.message and counts() == before
     client.force_login(province_officer)
     assert 'data-testid="province-return-form"' not in client.get(f"/ideas/dossiers/{dossier.pk}/").content.decode()
+
+
+def test_the_dossier_shows_what_came_of_it_once_the_decision_is_recorded(
+    client, dossier, producer, commune_officer, unit, on_day
+):
+    on_day(D(2026, 12, 2))
+    forwarded(dossier, producer, commune_officer)
+    url = f"/ideas/dossiers/{dossier.pk}/"
+    client.force_login(producer)
+    assert 'data-testid="dossier-outcome"' not in client.get(url).content.decode()
+    certify(dossier.product, unit, stars=3, on=D(2024, 6, 1))  # an earlier certificate is not this dossier's outcome
+    assert 'data-testid="dossier-outcome"' not in client.get(url).content.decode()
+    certificate = certify(dossier.product, unit, stars=4, on=D(2026, 12, 2))
+    body = client.get(url).content.decode()
+    assert "Sản phẩm OCOP 4 sao, Quyết định số" in body and f'href="/verify/{certificate.code}/"' in body
+    assert client.get(f"/register/certificates/{certificate.code}.pdf").status_code == 200
