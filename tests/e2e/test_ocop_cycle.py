@@ -298,19 +298,16 @@ def test_the_whole_ocop_cycle_through_the_browser(browser_page, live_server, off
     expect(page.get_by_role("heading", level=1)).to_have_text(ROUND)
     expect(page.locator("main")).to_contain_text("Bộ tiêu chí 26-2026")
 
-    organise = page.get_by_test_id("organise")
-    walk.pick(organise, "Sản phẩm", "gao tam", PRODUCT)
-    organise.get_by_role("button", name="Thêm").nth(1).click()
-    # Mẫu số 01 named the sub-group, but the product records only its group: the office picks the sheet.
-    expect(page.locator(".alert-danger")).to_contain_text("chưa ghi phân nhóm theo bộ tiêu chí 26-2026")
-    organise = page.get_by_test_id("organise")
-    walk.pick(organise, "Sản phẩm", "gao tam", PRODUCT)
-    sheets = organise.get_by_label("Phiếu chấm")
-    sheet_03 = sheets.locator("option", has_text=re.compile(r"^03 – ")).get_attribute("value")
-    sheets.select_option(sheet_03)  # Mẫu số 01 registered the product in sub-group 03, rice
-    expect(sheets.locator("option:checked")).to_contain_text("Gạo")
-    organise.get_by_role("button", name="Thêm").nth(1).click()
-    walk.says("Đã đưa sản phẩm vào đợt đánh giá")
+    round_url = page.url
+    # Back on the dossier: Mẫu số 01 registered the product in phân nhóm 03 (rice), so the round's sheet is known and
+    # the office puts the product before the council from the dossier page itself.
+    page.goto(dossier_url)
+    province = page.get_by_test_id("province-actions")
+    expect(province).to_contain_text("03")
+    province.get_by_test_id("add-to-round").click()
+    walk.says(f"Đã đưa sản phẩm vào đợt “{ROUND}”")
+    expect(page.get_by_test_id("dossier-rounds")).to_contain_text(ROUND)
+    page.goto(round_url)
     expect(page.get_by_test_id("round-items")).to_contain_text(PRODUCT)
 
     for key, role in (
