@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.utils.translation import gettext as _
+
 from core.errors import DomainError
 from evaluation.models import CriteriaSet, SheetScope
 
@@ -15,8 +17,8 @@ def sheet_for(criteria_set: CriteriaSet, category) -> SheetScope:
     """The scoring sheet of `category` (or of its parent group) in a published set; DomainError when unusable."""
     if not criteria_set.is_published:
         raise DomainError(
-            f"bộ tiêu chí {criteria_set.code} chưa ban hành ({criteria_set.get_status_display()}): "
-            "chưa dùng để chấm điểm được.",
+            _("bộ tiêu chí %(code)s chưa ban hành (%(status)s): chưa dùng để chấm điểm được.")
+            % {"code": criteria_set.code, "status": criteria_set.get_status_display()},
             field="criteria_set",
         )
     candidates = [c for c in (category, getattr(category, "parent", None)) if c is not None]
@@ -31,6 +33,7 @@ def sheet_for(criteria_set: CriteriaSet, category) -> SheetScope:
         if scope is not None and scope.criteria.all():
             return scope
     raise DomainError(
-        f"bộ tiêu chí {criteria_set.code} chưa có phiếu chấm cho nhóm '{category}': quản trị viên cần nạp phiếu.",
+        _("bộ tiêu chí %(code)s chưa có phiếu chấm cho nhóm “%(category)s”: quản trị viên cần nạp phiếu.")
+        % {"code": criteria_set.code, "category": category},
         field="category",
     )
