@@ -1,7 +1,8 @@
 """Benchmarks (`make bench`), never timed unit tests. Runs on a throwaway SQLite file unless DATABASE_URL is set.
 
 Measures: first and repeat load of the reference data, name resolution throughput (cold and cached),
-and the query count of the heaviest unit page.
+the query count of the heaviest unit page, the register import at province scale (bench/register_import.py:
+20,000 rows, or BENCH_REGISTER_ROWS; rows/s and peak memory) and the report API over what it imported.
 """
 
 import os
@@ -71,56 +72,6 @@ def main():
     print(f"{'  queries':<50} {len(queries):8d}")
 
 
-def bench_register_import(n_rows=2000):
-    """A province-sized register: n rows over the communes of Điện Biên and Sơn La (old scheme)."""
-    import csv
-    import tempfile as tf
-
-    from certification.imports import import_register
-
-    communes = list(
-        AdministrativeUnit.objects.filter(scheme="pre2025", level="commune", province__code__in=["11", "14"])
-        .select_related("district", "province")
-        .order_by("code")
-    )
-    path = Path(tf.mkdtemp()) / "register.csv"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(
-            [
-                "product",
-                "producer",
-                "producer_type",
-                "province",
-                "district",
-                "commune",
-                "group",
-                "stars",
-                "decision_no",
-                "decision_date",
-            ]
-        )
-        for i in range(n_rows):
-            c = communes[i % len(communes)]
-            w.writerow(
-                [
-                    f"Sản phẩm {i}",
-                    f"HTX số {i // 3}",
-                    "htx",
-                    c.province.name,
-                    c.district.name,
-                    c.name,
-                    "thuc-pham",
-                    3 + i % 3,
-                    f"{i // 50}/QĐ-UBND",
-                    f"{1 + i % 28:02d}/0{1 + i % 9}/2022",
-                ]
-            )
-    timed(f"import_register {n_rows} rows (dry run)", import_register, path, dry_run=True)
-    timed(f"import_register {n_rows} rows", import_register, path)
-    timed(f"import_register {n_rows} rows again (unchanged)", import_register, path)
-
-
 def bench_reports():
     """The OCOP report and dashboard over the register imported above: time and queries, cold and cached."""
     from django.core.cache import cache
@@ -148,6 +99,8 @@ def bench_reports():
 
 
 if __name__ == "__main__":
+    from bench.register_import import bench_register_import
+
     main()
-    bench_register_import()
+    bench_register_import(int(os.environ.get("BENCH_REGISTER_ROWS", "20000")))
     bench_reports()

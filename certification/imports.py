@@ -1,22 +1,27 @@
 """The register import and the revocations import (CONTRACT §5)."""
 
+import bisect
 import datetime
+import functools
 import re
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from areas.choices import Scheme
 from areas.queries import CachedResolver, current_province
 from certification import services as certificates
 from certification.choices import DecisionKind, IssuingLevel
-from certification.rules import recognising_level, revocation_issuer
+from certification.rules import default_valid_until, recognising_level, revocation_issuer
 from core.errors import DomainError
 from core.imports import (
     Column,
     ImportErrors,
+    ImportRun,
     Places,
     Row,
     RowError,
@@ -28,7 +33,6 @@ from core.imports import (
     parse_decimal,
     parse_year,
     place_names,
-    read_table,
     run_import,
     split_decision,
 )
@@ -96,6 +100,9 @@ class ImportResult:
     warnings: list[RowWarning] = field(default_factory=list)
     summary: str = ""  # the stable line of CONTRACT §5 (commands, logs, the audit entry); `display` for people
     kind: str = "register"
+    errors: list[RowError] = field(default_factory=list)  # the rows skipped (skip_invalid), each with its problem
+    skipped: list[int] = field(default_factory=list)  # their row numbers
+    rows_total: int = 0  # data rows read
 
     @property
     def display(self) -> str:
@@ -146,6 +153,12 @@ _GROUP_LEAD = re.compile(
 _GROUP_PARTS = re.compile(r"\s*[-–—/:>|()]\s*")
 
 
+# A register repeats its producers' and groups' names on many rows: fold and read each once per process.
+_fold = functools.lru_cache(maxsize=65536)(fold)
+_type_from_name = functools.lru_cache(maxsize=65536)(producer_type_from_name)
+
+
+@functools.lru_cache(maxsize=4096)
 def _group_key(text: str) -> str:
     folded = fold(text)
     while (stripped := _GROUP_LEAD.sub("", folded, count=1)) != folded:
@@ -156,7 +169,7 @@ def _group_key(text: str) -> str:
 def _group_entries(text: str, index) -> list:
     """The categories a group cell names: the whole cell, without its numbering or level word, or, for
     "Đồ uống - Rượu trắng", its parts (the most specific one, when they agree on the 148 group)."""
-    for key in (fold(text), _group_key(text)):
+    for key in (_fold(text), _group_key(text)):
         if key in index:
             return index[key]
     parts = [index[_group_key(p)] for p in _GROUP_PARTS.split(text) if _group_key(p) in index]
@@ -304,7 +317,7 @@ def _resolve(errors, warnings, row: Row, places: Places, resolver, day, *, commu
 def _producer_type(errors, warnings, row: Row, producer: str) -> tuple[str | None, bool]:
     """(type, inferred): the type column, or, when it is empty, what the producer's name says (with a warning)."""
     text = row.text("producer_type")
-    named = producer_type_from_name(producer) if producer else None
+    named = _type_from_name(producer) if producer else None
     if text:
         value = parse_producer_type(text)
         if value is None:
@@ -341,14 +354,18 @@ def _producer_type(errors, warnings, row: Row, producer: str) -> tuple[str | Non
     return named, True
 
 
-def _groups(errors, row: Row, groups, shown):
+def _groups(errors, row: Row, groups, shown, memo=None):
     """(148 group, sub-group entries) from the group column and the optional sub-group column, which must agree."""
     found = []
     for key in ("group", "subgroup"):
         text = row.text(key)
         if not text:
             continue
-        entries = _group_entries(text, groups)
+        entries = memo.get(text) if memo is not None else None
+        if entries is None:
+            entries = _group_entries(text, groups)
+            if memo is not None:
+                memo[text] = entries
         if not entries:
             errors.append(RowError(row.number, key, _unknown_group(text, shown)))
             return None
@@ -376,17 +393,20 @@ def _register_columns_missing(table) -> set[str]:
     return table.missing
 
 
-def _parse_register(table, resolver) -> tuple[list[_RegisterRow], list[RowError], list[RowWarning]]:
+def _parse_register(table, resolver, tick) -> tuple[list[_RegisterRow], list[RowError], list[RowWarning]]:
     missing = _register_columns_missing(table)
     errors, warnings = list(table.errors), list(table.warnings)
     groups, shown = _group_index()
+    memo = {}  # group cell text → its entries
     parsed = []
-    for row in table.rows:
+    tick("validate", 0, len(table.rows), force=True)
+    for done, row in enumerate(table.rows):
+        tick("validate", done, len(table.rows))
         before = len(errors)
         product = _required(errors, row, "product", missing)
         producer = _required(errors, row, "producer", missing)
         producer_type, inferred = _producer_type(errors, warnings, row, producer)
-        group_entries = _groups(errors, row, groups, shown) if "group" not in missing else None
+        group_entries = _groups(errors, row, groups, shown, memo) if "group" not in missing else None
         stars = _cell(errors, row, "stars", parse_stars) if _required(errors, row, "stars", missing) else None
         score = None
         if row.text("score"):
@@ -435,109 +455,338 @@ def _parse_register(table, resolver) -> tuple[list[_RegisterRow], list[RowError]
                     inferred,
                 )
             )
+    tick("validate", len(table.rows), len(table.rows), force=True)
     return parsed, errors, warnings
 
 
-def _write_register(rows: list[_RegisterRow], actor, resolver, warnings) -> ImportResult:
-    result = ImportResult(warnings=warnings)
-    errors = []
-    for r in sorted(rows, key=lambda r: (r.decision_date, r.row)):
+class _PeriodResolver:
+    """CachedResolver shared across days on which nothing changes: a register carries hundreds of decision dates,
+    and between two dates on which some unit starts or ends (or the reform) every name resolves alike. Only a clean
+    answer (no note) is shared; a note or an error names its day, so those are resolved for that day."""
+
+    def __init__(self):
+        from areas.choices import REFORM_DATE
+        from areas.models import AdministrativeUnit
+
+        self.resolver = CachedResolver()
+        bounds = {REFORM_DATE}
+        for field_name in ("valid_from", "valid_until"):
+            bounds.update(AdministrativeUnit.objects.exclude(**{field_name: None}).values_list(field_name, flat=True))
+        self.bounds = sorted(bounds)
+        self.cache: dict[tuple, tuple] = {}
+
+    def resolve(self, *, province, district=None, commune=None, on_date):
+        key = (province, district or "", commune or "", bisect.bisect_right(self.bounds, on_date))
+        found = self.cache.get(key)
+        if found is None:
+            found = self.resolver.resolve(province=province, district=district, commune=commune, on_date=on_date)
+            if not found[1]:
+                self.cache[key] = found
+        return found
+
+    def home_province(self, unit):
+        return self.resolver.home_province(unit)
+
+
+def _chunks(items, size=900):
+    """Keys in pieces small enough for one `IN (…)` on any database (SQLite limits a query's parameters)."""
+    items = list(items)
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class _RegisterWrites:
+    """The writes of a register import worked out in memory from what is on record (read in a few queries per 900
+    keys, not per row), then done in bulk through the services' bulk functions: the same checks and the same audit
+    entries as row by row, and the certificate chains rebuilt for the products touched only."""
+
+    def __init__(self, rows: list[_RegisterRow], actor, resolver):
+        self.actor = actor
+        self.resolver = resolver
+        self.producers: dict[tuple, object] = {}  # (home province id, folded name) → producer, on record or new
+        self.products: dict[tuple, object] = {}  # (producer's key above, folded name) → product
+        self.decisions: dict[tuple, object] = {}  # (province id, number, date) → decision
+        self.certificates: dict[int, list] = {}  # id(product) → its certificates, on record and new
+        self.new_producers, self.new_products, self.new_decisions, self.new_certificates = [], [], [], []
+        self.updates: dict[int, tuple] = {}  # id(product) → (product, changes), for products on record
+        self.corrections = []  # (certificate on record, stars, score, valid_until)
+        self.touched: dict[int, object] = {}  # id(product) → product that gets a new certificate
+        self.scope_checked: set[int] = set()
+        self.planned: dict[tuple, object] = {}  # (id(product), id(decision)) → the new certificate
+        self._read(rows)
+
+    def _read(self, rows):
+        from certification.models import Certificate, Decision
+        from producers.models import Producer
+        from products.models import Product
+
+        names = {}
+        for r in rows:
+            names.setdefault(self.resolver.home_province(r.commune).pk, set()).add(_fold(r.producer))
+        for home_id, folded in names.items():
+            for chunk in _chunks(folded):
+                for producer in Producer.objects.filter(home_province_id=home_id, search_name__in=chunk):
+                    self.producers[(home_id, producer.search_name)] = producer
+        key_of = {p.pk: key for key, p in self.producers.items()}
+        by_pk = {}
+        for chunk in _chunks(list(key_of)):  # the products of these producers, then their certificates
+            for product in Product.objects.filter(producer_id__in=chunk).select_related("location"):
+                product.producer = self.producers[key_of[product.producer_id]]
+                self.products[(key_of[product.producer_id], product.search_name)] = product
+                self.certificates[id(product)] = []
+                by_pk[product.pk] = product
+            certificates = Certificate.objects.filter(product__producer_id__in=chunk).select_related("revocation")
+            for certificate in certificates:
+                certificate.product = by_pk[certificate.product_id]
+                self.certificates[id(certificate.product)].append(certificate)
+        self.group_of = dict(ProductCategory.objects.values_list("pk", "maps_to_id"))  # sub-group → its group
+        numbers = {}
+        for r in rows:
+            numbers.setdefault(r.province.pk, set()).add(" ".join(r.decision_no.split()))
+        for province_id, wanted in numbers.items():
+            for chunk in _chunks(wanted):
+                for decision in Decision.objects.filter(province_id=province_id, number__in=chunk):
+                    self.decisions[(province_id, decision.number, decision.date)] = decision
+
+    def _check_scope(self, product):
+        """update_product's scope check, made before anything is written (so a refusal is a row error)."""
+        from accounts.scope import require
+
+        if product.location_id not in self.scope_checked:
+            require(self.actor, "products.change", product.location, "Địa bàn này nằm ngoài phạm vi bạn được giao.")
+            self.scope_checked.add(product.location_id)
+
+    def plan(self, r: _RegisterRow, result: ImportResult) -> str:
+        """One row's writes, checked; nothing is kept when it raises DomainError (the row is then an error)."""
+        from certification.models import Certificate, Decision
+
+        actor = self.actor
+        home = self.resolver.home_province(r.commune)
+        producer_key = (home.pk, _fold(r.producer))
+        producer = self.producers.get(producer_key)
+        new_producer = None
+        if producer is None:
+            producer = new_producer = producers.prepare_producer(
+                actor=actor, name=r.producer, producer_type=r.producer_type, location=r.commune, home_province=home
+            )
+        elif producer.producer_type != r.producer_type and not r.type_inferred:
+            raise DomainError(
+                f"chủ thể '{producer.name}' đã được ghi là {producer.get_producer_type_display()}.",
+                field="producer_type",
+            )
+        product_key = (producer_key, fold(r.product))
+        product = self.products.get(product_key)
+        new_product = None
+        changes = {}
+        if product is None:
+            product = new_product = products.prepare_product(
+                actor=actor,
+                name=r.product,
+                producer=producer,
+                group=r.group,
+                subgroup=r.subgroup,
+                location=r.commune,
+                status=ProductStatus.PRODUCING,  # a registered product is on the market, as one recognised
+            )
+        else:
+            if product.group_id != r.group.id:
+                changes["group"] = r.group
+            if r.subgroup is not None and product.subgroup_id != r.subgroup.id:
+                changes["subgroup"] = r.subgroup
+            if (
+                r.commune.scheme == Scheme.S2025
+                and product.location.scheme == Scheme.PRE2025
+                and product.current_location_id != r.commune.id
+                and product.location.successions.filter(successor=r.commune).exists()
+            ):
+                changes["current_location"] = r.commune  # a decision after the reform names the current commune
+            subgroup_id = changes["subgroup"].pk if "subgroup" in changes else product.subgroup_id
+            group = changes.get("group", r.group)
+            if subgroup_id and self.group_of.get(subgroup_id) != group.pk:  # update_product's check, done now
+                raise DomainError(
+                    f"sản phẩm đã có bộ sản phẩm thuộc nhóm khác: nhóm '{group.name}' không nhận bộ sản phẩm đó "
+                    "(ghi cả phân nhóm, hoặc sửa sản phẩm trước).",
+                    field="group",
+                )
+            if changes and product.pk is not None:
+                self._check_scope(product)
+        number = " ".join(r.decision_no.split())
+        decision_key = (r.province.pk, number, r.decision_date)
+        decision = self.decisions.get(decision_key)
+        new_decision = None
+        if decision is None:
+            decision = new_decision = Decision(
+                number=number,
+                date=r.decision_date,
+                kind=DecisionKind.RECOGNITION,
+                issuing_level=recognising_level(r.stars, r.decision_date),
+                province=r.province,
+            )
+        elif decision.kind == DecisionKind.REVOCATION:
+            raise DomainError(
+                _("Quyết định %(n)s ngày %(d)s đã được ghi là quyết định %(k)s.")
+                % {"n": number, "d": r.decision_date.strftime("%d/%m/%Y"), "k": decision.get_kind_display().lower()},
+                field="decision_no",
+            )
+        valid_until = r.valid_until or default_valid_until(r.decision_date)
+        if valid_until <= r.decision_date:
+            raise DomainError(_("Ngày hết hiệu lực phải sau ngày quyết định."), field="valid_until")
+        certificates = self.certificates.get(id(product), [])
+        same = None
+        if decision.pk is not None:
+            same = next((c for c in certificates if c.decision_id == decision.pk), None)
+        same = same or self.planned.get((id(product), id(decision)))
+        wanted = {"stars": r.stars, "score": r.score, "valid_until": valid_until}
+        outcome = "unchanged"
+        certificate = same
+        if same is None:
+            earlier = max(
+                (c for c in certificates if c.valid_from < r.decision_date),
+                key=lambda c: (c.valid_from, c.pk is None, c.pk or 0),
+                default=None,
+            )
+            kind = DecisionKind.RECOGNITION
+            if earlier is not None:
+                kind = DecisionKind.UPGRADE if r.stars > earlier.stars else DecisionKind.RE_RECOGNITION
+            certificate = Certificate(
+                product=product, decision=decision, kind=kind, valid_from=r.decision_date, **wanted
+            )
+            outcome = "created"
+        elif any(getattr(same, f) != v for f, v in wanted.items()):
+            outcome = "updated"
+        # Every check has passed: keep this row's writes.
+        if new_producer is not None:
+            self.producers[producer_key] = new_producer
+            self.new_producers.append(new_producer)
+            result.counts["producers_created"] += 1
+        if new_product is not None:
+            self.products[product_key] = new_product
+            self.new_products.append(new_product)
+            self.certificates[id(new_product)] = []
+        elif changes:
+            if product.pk is None:  # new in this file: it is created with the later row's values
+                for f, v in changes.items():
+                    setattr(product, f, v)
+            else:
+                self.updates.setdefault(id(product), (r.row, product, {}))[2].update(changes)
+        if new_decision is not None:
+            self.decisions[decision_key] = new_decision
+            self.new_decisions.append(new_decision)
+        if outcome == "created":
+            self.certificates[id(product)].append(certificate)
+            self.planned[(id(product), id(decision))] = certificate
+            self.new_certificates.append(certificate)
+            self.touched[id(product)] = product
+            result.counts["certificates_created"] += 1
+            if product.pk is not None and product.status == ProductStatus.DEVELOPING:
+                self._check_scope(product)  # now in production (record_certificate does the same)
+                self.updates.setdefault(id(product), (r.row, product, {}))[2]["status"] = ProductStatus.PRODUCING
+        elif outcome == "updated":
+            if certificate.pk is None:
+                for f, v in wanted.items():
+                    setattr(certificate, f, v)
+            else:
+                self.corrections.append((r.row, certificate, wanted))
+        if new_product is not None:
+            result.counts["products_created"] += 1
+            return ACTION_LABELS["create"]
+        if outcome != "unchanged" or changes:
+            result.counts["products_updated"] += 1
+            return ACTION_LABELS[certificate.kind] if outcome == "created" else ACTION_LABELS["correct"]
+        result.counts["products_unchanged"] += 1
+        return ACTION_LABELS["unchanged"]
+
+    def write(self, tick, rows: int):
+        """The bulk writes; progress goes on from the planning (rows .. 2 × rows)."""
+        actor = self.actor
+        steps = [
+            lambda: producers.bulk_create_producers(actor=actor, producers=self.new_producers),
+            lambda: products.bulk_create_products(actor=actor, products=self.new_products),
+            lambda: certificates.bulk_create_decisions(actor=actor, decisions=self.new_decisions),
+            lambda: certificates.bulk_record_certificates(
+                actor=actor, certificates=self.new_certificates, chains=[self.certificates[k] for k in self.touched]
+            ),
+            lambda: [self._row(row, products.update_product, product=p, **kw) for row, p, kw in self.updates.values()],
+            lambda: [
+                self._row(row, certificates.record_certificate, product=c.product, decision=c.decision, **wanted)
+                for row, c, wanted in self.corrections
+            ],
+        ]
+        for i, step in enumerate(steps):
+            step()
+            tick("write", rows + rows * (i + 1) // len(steps), 2 * rows, force=True)
+
+    def _row(self, row, service, **kwargs):
+        """A row-by-row service call (the rare changes of what is on record). Its checks were made when planning;
+        should one still refuse, the file is refused (the caller's transaction rolls everything back)."""
         try:
-            action = _write_register_row(r, actor, result, resolver)
+            service(actor=self.actor, **kwargs)
+        except DomainError as exc:
+            raise ImportErrors([RowError(row, exc.field or "product", exc.message)]) from exc
+
+
+def _write_register(rows: list[_RegisterRow], actor, resolver, run: ImportRun) -> tuple[ImportResult, list]:
+    """Plan every row (a row that fails a service's check is an error, its writes dropped), then, if the run may go
+    on, write in bulk. Returns the result and the rows' errors."""
+    result = ImportResult()
+    errors = []
+    ordered = sorted(rows, key=lambda r: (r.decision_date, r.row))
+    writes = _RegisterWrites(ordered, actor, resolver)
+    run.progress("write", 0, 2 * len(ordered), force=True)
+    for done, r in enumerate(ordered):
+        run.progress("write", done, 2 * len(ordered))
+        try:
+            action = writes.plan(r, result)
         except DomainError as exc:
             errors.append(RowError(r.row, exc.field or "product", exc.message))
             continue
         result.outcomes.append(RowOutcome(r.row, r.product, r.producer, action))
-    if errors:
-        raise ImportErrors(errors, warnings)
-    result.outcomes.sort(key=lambda o: o.row)
+    return result, errors, writes
+
+
+def _register_summary(result: ImportResult) -> str:
     c = result.counts
-    result.summary = (
+    return (
         f"products created={c['products_created']} updated={c['products_updated']} "
         f"unchanged={c['products_unchanged']}; producers created={c['producers_created']}; "
         f"certificates created={c['certificates_created']}"
     )
-    return result
 
 
-def _write_register_row(r: _RegisterRow, actor, result: ImportResult, resolver) -> str:
-    producer = producers.find_producer(name=r.producer, home_province=resolver.home_province(r.commune))
-    if producer is None:
-        producer = producers.create_producer(
-            actor=actor, name=r.producer, producer_type=r.producer_type, location=r.commune
-        )
-        result.counts["producers_created"] += 1
-    elif producer.producer_type != r.producer_type and not r.type_inferred:
-        raise DomainError(
-            f"chủ thể '{producer.name}' đã được ghi là {producer.get_producer_type_display()}.", field="producer_type"
-        )
-    product = products.find_product(producer=producer, name=r.product)
-    product_created = product is None
-    product_changed = False
-    if product_created:
-        product = products.create_product(
-            actor=actor,
-            name=r.product,
-            producer=producer,
-            group=r.group,
-            subgroup=r.subgroup,
-            location=r.commune,
-            status=ProductStatus.PRODUCING,  # a registered product is on the market, as one the council recognised
-        )
-    else:
-        changes = {}
-        if product.group_id != r.group.id:
-            changes["group"] = r.group
-        if r.subgroup is not None and product.subgroup_id != r.subgroup.id:
-            changes["subgroup"] = r.subgroup
-        if (
-            r.commune.scheme == Scheme.S2025
-            and product.location.scheme == Scheme.PRE2025
-            and product.location.successions.filter(successor=r.commune).exists()
-            and product.current_location_id != r.commune.id
-        ):
-            changes["current_location"] = r.commune  # a decision after the reform names the current commune
-        if changes:
-            _product, product_changed = products.update_product(actor=actor, product=product, **changes)
-    level = recognising_level(r.stars, r.decision_date)
-    decision, _ = certificates.get_or_create_decision(
-        actor=actor,
-        number=r.decision_no,
-        date=r.decision_date,
-        kind=DecisionKind.RECOGNITION,
-        issuing_level=level,
-        province=r.province,
-    )
-    certificate, outcome = certificates.record_certificate(
-        actor=actor, product=product, decision=decision, stars=r.stars, score=r.score, valid_until=r.valid_until
-    )
-    if outcome == "created":
-        result.counts["certificates_created"] += 1
-    if product_created:
-        result.counts["products_created"] += 1
-        return ACTION_LABELS["create"]
-    if outcome != "unchanged" or product_changed:
-        result.counts["products_updated"] += 1
-        return ACTION_LABELS[certificate.kind] if outcome == "created" else ACTION_LABELS["correct"]
-    result.counts["products_unchanged"] += 1
-    return ACTION_LABELS["unchanged"]
-
-
-def import_register(source, *, actor=None, dry_run=False, filename=None, mapping=None) -> ImportResult:
+def import_register(
+    source,
+    *,
+    actor=None,
+    dry_run=False,
+    filename=None,
+    mapping=None,
+    skip_invalid=False,
+    progress=None,
+    errors_to=None,
+) -> ImportResult:
     """Validate everything, then write in one transaction (or roll back for a dry run). Raises ImportErrors, or
-    MappingError for a `mapping` (heading → key) that does not fit the file."""
-    table = read_table(source, REGISTER_COLUMNS, filename, kind="register", mapping=mapping)
-    resolver = CachedResolver()
-    rows, errors, warnings = _parse_register(table, resolver)
-    if errors:
-        raise ImportErrors(errors, warnings)
+    MappingError for a `mapping` (heading → key) that does not fit the file. With `skip_invalid` the valid rows are
+    written and the invalid ones listed in the result (a file or heading error still raises); `progress(stage,
+    done, total)` is told of each stage and may raise to stop; `errors_to` (a binary file) receives the error
+    workbook when there is any problem (core.imports.write_error_workbook)."""
+    run = ImportRun(skip_invalid=skip_invalid, progress=progress, errors_to=errors_to)
+    table = run.read(source, REGISTER_COLUMNS, filename, kind="register", mapping=mapping)
+    resolver = _PeriodResolver()
+    rows, errors, warnings = _parse_register(table, resolver, run.progress)
+    run.check(errors, warnings)  # raises unless the errors are rows' and may be skipped
 
     def write():
-        result = _write_register(rows, actor, resolver, sorted(warnings, key=lambda w: (w.row, w.column)))
+        result, row_errors, writes = _write_register(rows, actor, resolver, run)
+        run.check(errors + row_errors, warnings)
+        writes.write(run.progress, len(rows))
+        result.outcomes.sort(key=lambda o: o.row)
+        result.summary = _register_summary(result)
         _record_import(actor, "certification.register.imported", filename, result)
+        result.errors = row_errors
         return result
 
-    return run_import(write, dry_run=dry_run)
+    result = run_import(write, dry_run=dry_run)
+    return run.finish(result, errors + result.errors, warnings)
 
 
 def _record_import(actor, action, filename, result):
@@ -570,18 +819,31 @@ def parse_issuing_level(text: str) -> str | None:
     return next((level for level, names in ISSUING_LEVEL_NAMES.items() if folded in names), None)
 
 
-def import_revocations(source, *, actor=None, dry_run=False, filename=None, mapping=None) -> ImportResult:
+def import_revocations(
+    source,
+    *,
+    actor=None,
+    dry_run=False,
+    filename=None,
+    mapping=None,
+    skip_invalid=False,
+    progress=None,
+    errors_to=None,
+) -> ImportResult:
     """One row per product revoked. The reason text is kept and mapped onto a ground of 26/2026 Điều 8.1 when it
     names one (certification.rules.ground_from_text), else "other". "Cấp ban hành" (optional; empty = the province)
     records a ministry decision entered by the province office; Điều 8.2 decides who may revoke which stars."""
-    table = read_table(source, REVOCATION_COLUMNS, filename, kind="revocations", mapping=mapping)
+    run = ImportRun(skip_invalid=skip_invalid, progress=progress, errors_to=errors_to)
+    table = run.read(source, REVOCATION_COLUMNS, filename, kind="revocations", mapping=mapping)
     missing_column(table, COLUMNS_BY_KEY["decision_date"], lambda r: bool(split_decision(r.text("decision_no"))[1]))
     missing_column(table, COLUMNS_BY_KEY["province"], lambda r: bool(place_names(r, ("province",)).get("province")))
     missing = table.missing
     errors, warnings = list(table.errors), list(table.warnings)
     resolver = CachedResolver()
     parsed = []
-    for row in table.rows:
+    run.progress("validate", 0, len(table.rows), force=True)
+    for done, row in enumerate(table.rows):
+        run.progress("validate", done, len(table.rows))
         before = len(errors)
         values = {k: _required(errors, row, k, missing) for k in ("product", "producer")}
         number, date = _decision(errors, row, missing)
@@ -615,25 +877,30 @@ def import_revocations(source, *, actor=None, dry_run=False, filename=None, mapp
                     )
         if len(errors) == before:
             parsed.append((row, product, province, number, date, row.text("reason"), level))
-    warnings.sort(key=lambda w: (w.row, w.column))
-    if errors:
-        raise ImportErrors(errors, warnings)
+    run.progress("validate", len(table.rows), len(table.rows), force=True)
+    run.check(errors, warnings)
 
     def write():
-        result = ImportResult(warnings=warnings, kind="revocations")
+        result = ImportResult(kind="revocations")
         row_errors = []
-        for row, product, province, number, date, reason, level in sorted(parsed, key=lambda p: (p[4], p[0].number)):
+        run.progress("write", 0, len(parsed), force=True)
+        ordered = sorted(parsed, key=lambda p: (p[4], p[0].number))
+        for done, (row, product, province, number, date, reason, level) in enumerate(ordered):
+            run.progress("write", done, len(parsed))
             try:
-                decision, _ = certificates.get_or_create_decision(
-                    actor=actor,
-                    number=number,
-                    date=date,
-                    kind=DecisionKind.REVOCATION,
-                    issuing_level=level,
-                    province=province,
-                    issuer=revocation_issuer(level, date),
-                )
-                _cert, outcome = certificates.revoke(actor=actor, product=product, decision=decision, reason=reason)
+                # With skip_invalid, a savepoint: a row the service refuses leaves nothing behind (without, the
+                # whole file is refused and rolled back).
+                with transaction.atomic() if skip_invalid else nullcontext():
+                    decision, _ = certificates.get_or_create_decision(
+                        actor=actor,
+                        number=number,
+                        date=date,
+                        kind=DecisionKind.REVOCATION,
+                        issuing_level=level,
+                        province=province,
+                        issuer=revocation_issuer(level, date),
+                    )
+                    _cert, outcome = certificates.revoke(actor=actor, product=product, decision=decision, reason=reason)
             except DomainError as exc:
                 row_errors.append(RowError(row.number, exc.field or "product", exc.message))
                 continue
@@ -646,10 +913,12 @@ def import_revocations(source, *, actor=None, dry_run=False, filename=None, mapp
                     ACTION_LABELS["revoke" if outcome == "revoked" else "unchanged"],
                 )
             )
-        if row_errors:
-            raise ImportErrors(row_errors, warnings)
+        run.check(errors + row_errors, warnings)
+        run.progress("write", len(parsed), len(parsed), force=True)
         result.summary = f"certificates revoked={result.counts['revoked']} unchanged={result.counts['unchanged']}"
         _record_import(actor, "certification.revocations.imported", filename, result)
+        result.errors = row_errors
         return result
 
-    return run_import(write, dry_run=dry_run)
+    result = run_import(write, dry_run=dry_run)
+    return run.finish(result, errors + result.errors, warnings)

@@ -24,6 +24,7 @@ from certification.queries import holding_on
 from certification.rules import default_valid_until, ground_from_text, revocation_issuer
 from core import audit
 from core.errors import DomainError, PermissionRefused
+from core.imports import bulk_insert
 from evaluation import process
 
 CERT_FIELDS = ["stars", "score", "kind", "valid_from", "valid_until", "ended_on", "end_reason"]
@@ -78,7 +79,7 @@ def get_or_create_decision(
         action="certification.decision.created",
         obj=decision,
         area=province,
-        after=audit.snapshot(decision, ["number", "date", "kind", "issuing_level", "issuer"]),
+        after=audit.snapshot(decision, DECISION_FIELDS),
     )
     return decision, True
 
@@ -91,7 +92,16 @@ def rebuild_chain(product, certificates=None) -> None:
     """
     if certificates is None:
         certificates = list(product.certificates.select_related("revocation"))
-    certificates = sorted(certificates, key=lambda c: (c.valid_from, c.id))
+    for certificate in chain_changes(certificates):
+        certificate.save(update_fields=["ended_on", "end_reason"])
+
+
+def chain_changes(certificates) -> list[Certificate]:
+    """The chain of one product's certificates worked out in memory: those whose end changes, already set."""
+    changed = []
+    # Certificates not yet saved (an import's, created in bulk afterwards) come after saved ones of the same day,
+    # in the order given, as their ids will.
+    certificates = sorted(certificates, key=lambda c: (c.valid_from, c.id is None, c.id or 0))
     for current, following in zip(certificates, certificates[1:] + [None], strict=True):
         ends = []
         if following is not None:
@@ -101,7 +111,44 @@ def rebuild_chain(product, certificates=None) -> None:
         ended_on, reason = min(ends) if ends else (None, EndReason.NONE)
         if (current.ended_on, current.end_reason) != (ended_on, reason):
             current.ended_on, current.end_reason = ended_on, reason
-            current.save(update_fields=["ended_on", "end_reason"])
+            changed.append(current)
+    return changed
+
+
+DECISION_FIELDS = ["number", "date", "kind", "issuing_level", "issuer"]
+
+
+def bulk_create_decisions(*, actor, decisions: list[Decision]) -> None:
+    """Save new decisions an import has checked (no namesake on record), with get_or_create_decision's audit."""
+    if not decisions:
+        return
+    with transaction.atomic():
+        bulk_insert(Decision, decisions)
+        audit.record_created(
+            actor=actor,
+            action="certification.decision.created",
+            items=((d, d.province, audit.snapshot(d, DECISION_FIELDS)) for d in decisions),
+        )
+
+
+def bulk_record_certificates(*, actor, certificates: list[Certificate], chains: list[list[Certificate]]) -> None:
+    """Save new certificates an import has checked as record_certificate checks them (stars, dates, kind from the
+    earlier ones), then rebuild the chains of the products touched (`chains`: each such product's certificates,
+    old and new) in bulk, and write record_certificate's audit entries."""
+    if not certificates:
+        return
+    with transaction.atomic():
+        changed = [c for chain in chains for c in chain_changes(chain)]  # the new ones are saved with their end
+        bulk_insert(Certificate, certificates)
+        new = {id(c) for c in certificates}
+        saved_before = [c for c in changed if id(c) not in new]
+        Certificate.objects.bulk_update(saved_before, ["ended_on", "end_reason"], batch_size=1000)
+        for kind in sorted({c.kind for c in certificates}):
+            audit.record_created(
+                actor=actor,
+                action=f"certification.certificate.{kind}",
+                items=((c, c.product.location, audit.snapshot(c, CERT_FIELDS)) for c in certificates if c.kind == kind),
+            )
 
 
 def record_certificate(

@@ -2,9 +2,12 @@
 
 import datetime
 import decimal
+import functools
+import json
 import uuid
 
-from django.db import models
+from django.db import connections, models, router
+from django.db.backends.postgresql.psycopg_any import is_psycopg3
 
 from core.middleware import current_request_id
 from core.models import AuditEntry
@@ -59,8 +62,67 @@ def record(**kwargs) -> AuditEntry:
 
 
 def record_many(entries) -> int:
-    """Bulk form for loaders: the entries come from `build`."""
-    return len(AuditEntry.objects.bulk_create(entries, batch_size=2000))
+    """Bulk form for loaders and imports: the entries come from `build`. On PostgreSQL (psycopg 3) they are
+    streamed with COPY, several times faster than INSERT for the tens of thousands of entries of a large import
+    (the entries' pk then stay unset); elsewhere bulk_create."""
+    entries = list(entries)
+    connection = connections[router.db_for_write(AuditEntry)]
+    if not entries:
+        return 0
+    if connection.vendor != "postgresql":
+        return len(AuditEntry.objects.bulk_create(entries, batch_size=2000))
+    fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        if not hasattr(raw, "copy"):  # psycopg 2
+            return len(AuditEntry.objects.bulk_create(entries, batch_size=2000))
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for entry in entries:
+                copy.write_row([f.get_db_prep_save(f.pre_save(entry, True), connection) for f in fields])
+    return len(entries)
+
+
+def record_created(*, actor, action: str, items) -> int:
+    """Many entries of one action at once, for the bulk writes of imports: `items` are (obj, area, after). The same
+    entries as `record(actor=…, action=…, obj=obj, area=area, after=after)` each; on PostgreSQL written by COPY
+    straight from these values (no model instance per entry: tens of thousands of them in a large import)."""
+    items = list(items)
+    connection = connections[router.db_for_write(AuditEntry)]
+    if not items:
+        return 0
+    if connection.vendor != "postgresql" or not is_psycopg3:
+        return record_many(build(actor=actor, action=action, obj=o, area=a, after=after) for o, a, after in items)
+    from django.utils import timezone
+    from psycopg.types.json import Jsonb  # psycopg 3, checked above
+
+    actor_obj, actor_label = _actor_fields(actor)
+    constant = {
+        "created_at": timezone.now(),
+        "actor_id": actor_obj.pk if actor_obj is not None else None,
+        "actor_label": actor_label,
+        "action": action,
+        "before": None,
+        "request_id": current_request_id.get() or "",
+    }
+    fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
+    encoder = AuditEntry._meta.get_field("after").encoder
+    dumps = functools.partial(json.dumps, cls=encoder)
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for obj, area, after in items:
+            values = {
+                **constant,
+                "area_id": area.pk if area is not None else None,
+                "object_type": object_type(obj),
+                "object_id": str(obj.pk),
+                "object_label": str(obj)[:255],
+                "after": Jsonb(after, dumps=dumps) if after is not None else None,
+            }
+            copy.write_row([values[f.attname] for f in fields])
+    return len(items)
 
 
 def history(obj, user):

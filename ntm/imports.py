@@ -1,8 +1,10 @@
 """`import_ntm` (CONTRACT §7, conventions of §5): one row per commune per year → approved assessments, recognitions."""
 
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from areas.choices import Scheme
@@ -10,7 +12,7 @@ from areas.queries import CachedResolver, scheme_on
 from core.errors import DomainError
 from core.imports import (
     Column,
-    ImportErrors,
+    ImportRun,
     Row,
     RowError,
     RowWarning,
@@ -20,7 +22,6 @@ from core.imports import (
     parse_date,
     parse_year,
     place_names,
-    read_table,
     run_import,
     split_decision,
 )
@@ -140,6 +141,9 @@ class ImportResult:
     outcomes: list[RowOutcome] = field(default_factory=list)
     warnings: list[RowWarning] = field(default_factory=list)
     summary: str = ""  # for logs and the audit entry; `display` for people
+    errors: list[RowError] = field(default_factory=list)  # the rows skipped (skip_invalid), each with its problem
+    skipped: list[int] = field(default_factory=list)  # their row numbers
+    rows_total: int = 0  # data rows read
 
     @property
     def display(self) -> str:
@@ -169,7 +173,7 @@ class _Parsed:
     kind: str = RecognitionKind.CONG_NHAN
 
 
-def _parse(table, sets: dict, resolver) -> tuple[list[_Parsed], list[RowError], list[RowWarning]]:
+def _parse(table, sets: dict, resolver, tick) -> tuple[list[_Parsed], list[RowError], list[RowWarning]]:
     for column in BASE_COLUMNS:  # the commune and province may come from an address: one error if it has none
         if column.alternatives:
             missing_column(table, column, lambda r, key=column.key: bool(place_names(r).get(key)))
@@ -177,7 +181,9 @@ def _parse(table, sets: dict, resolver) -> tuple[list[_Parsed], list[RowError], 
     present = set(table.rows[0].values) if table.rows else set()
     missing_reported = set()
     parsed, seen = [], {}
-    for row in table.rows:
+    tick("validate", 0, len(table.rows), force=True)
+    for done, row in enumerate(table.rows):
+        tick("validate", done, len(table.rows))
         before = len(errors)
         year = _year(errors, row)
         set_text = row.text("criteria_set")
@@ -306,6 +312,7 @@ def _parse(table, sets: dict, resolver) -> tuple[list[_Parsed], list[RowError], 
                     kind,
                 )
             )
+    tick("validate", len(table.rows), len(table.rows), force=True)
     return parsed, errors, warnings
 
 
@@ -354,33 +361,43 @@ def _year(errors, row: Row):
 ACTIONS = {"created": "tạo mới", "updated": "cập nhật", "unchanged": "không thay đổi"}
 
 
-def _write(rows: list[_Parsed], actor, warnings=()) -> ImportResult:
+def _write(
+    rows: list[_Parsed], actor, warnings=(), tick=lambda *a, **k: None, savepoints=False
+) -> tuple[ImportResult, list]:
+    """Row by row through the services; returns the result and the errors of the rows the services refused. With
+    `savepoints` (skip_invalid) each row is in its own, so a refused row leaves nothing behind; without, any refusal
+    refuses the file and the caller's transaction rolls everything back."""
     result = ImportResult(warnings=list(warnings))
     errors = []
     # Earlier decisions first, whatever the file's order, so a nâng cao row finds the đạt chuẩn row of an earlier
     # year on record (the nesting warning) and a thừa nhận finds its predecessors' decisions.
-    for r in sorted(rows, key=lambda r: (r.decision_date or year_end(r.year), r.row)):
+    tick("write", 0, len(rows), force=True)
+    for done, r in enumerate(sorted(rows, key=lambda r: (r.decision_date or year_end(r.year), r.row))):
+        tick("write", done, len(rows))
         try:
-            outcome = services.record_imported_assessment(
-                actor=actor, commune=r.commune, year=r.year, criteria_set=r.criteria_set, met=r.met
-            )
-            if r.recognition:
-                recognition, created = services.record_recognition(
-                    actor=actor,
-                    commune=r.commune,
-                    level=r.recognition,
-                    decision_no=r.decision_no,
-                    decision_date=r.decision_date,
-                    year=r.year,
-                    source=Source.IMPORT,
-                    kind=r.kind,
+            with transaction.atomic() if savepoints else nullcontext():
+                outcome = services.record_imported_assessment(
+                    actor=actor, commune=r.commune, year=r.year, criteria_set=r.criteria_set, met=r.met
                 )
-                result.counts["recognitions_created" if created else "recognitions_unchanged"] += 1
-                if recognition.warning:  # kept on the decision, so a re-import says it again
-                    result.warnings.append(RowWarning(r.row, "recognition", recognition.warning))
+                created = recognition = None
+                if r.recognition:
+                    recognition, created = services.record_recognition(
+                        actor=actor,
+                        commune=r.commune,
+                        level=r.recognition,
+                        decision_no=r.decision_no,
+                        decision_date=r.decision_date,
+                        year=r.year,
+                        source=Source.IMPORT,
+                        kind=r.kind,
+                    )
         except DomainError as exc:
             errors.append(RowError(r.row, exc.field or "commune", exc.message))
             continue
+        if recognition is not None:
+            result.counts["recognitions_created" if created else "recognitions_unchanged"] += 1
+            if recognition.warning:  # kept on the decision, so a re-import says it again
+                result.warnings.append(RowWarning(r.row, "recognition", recognition.warning))
         result.counts[f"assessments_{outcome}"] += 1
         result.outcomes.append(
             RowOutcome(
@@ -393,8 +410,7 @@ def _write(rows: list[_Parsed], actor, warnings=()) -> ImportResult:
                 f"{r.kind}: {r.recognition}" if r.kind == RecognitionKind.THUA_NHAN else r.recognition,
             )
         )
-    if errors:
-        raise ImportErrors(errors, result.warnings)
+    tick("write", len(rows), len(rows), force=True)
     result.outcomes.sort(key=lambda o: o.row)
     result.warnings.sort(key=lambda w: w.row)
     c = result.counts
@@ -403,20 +419,32 @@ def _write(rows: list[_Parsed], actor, warnings=()) -> ImportResult:
         f"unchanged={c['assessments_unchanged']}; recognitions created={c['recognitions_created']} "
         f"unchanged={c['recognitions_unchanged']}"
     )
-    return result
+    return result, errors
 
 
-def import_ntm(source, *, actor=None, dry_run=False, filename=None, mapping=None) -> ImportResult:
+def import_ntm(
+    source,
+    *,
+    actor=None,
+    dry_run=False,
+    filename=None,
+    mapping=None,
+    skip_invalid=False,
+    progress=None,
+    errors_to=None,
+) -> ImportResult:
     """Validate the whole file, then write in one transaction (rolled back for a dry run). Raises ImportErrors, or
-    MappingError for a `mapping` (heading → key) that does not fit the file."""
+    MappingError for a `mapping` (heading → key) that does not fit the file. `skip_invalid`, `progress` and
+    `errors_to` as for certification.imports.import_register."""
+    run = ImportRun(skip_invalid=skip_invalid, progress=progress, errors_to=errors_to)
     sets = {s.code: s for s in CriteriaSet.objects.prefetch_related("criteria")}
-    table = read_table(source, columns(sets.values()), filename, kind="ntm", mapping=mapping)
-    rows, errors, warnings = _parse(table, sets, CachedResolver())
-    if errors:
-        raise ImportErrors(errors, warnings)
+    table = run.read(source, columns(sets.values()), filename, kind="ntm", mapping=mapping)
+    rows, errors, warnings = _parse(table, sets, CachedResolver(), run.progress)
+    run.check(errors, warnings)
 
     def write():
-        result = _write(rows, actor, warnings)
+        result, row_errors = _write(rows, actor, warnings, run.progress, savepoints=skip_invalid)
+        run.check(errors + row_errors, result.warnings)
         changed = {k: v for k, v in result.counts.items() if v and "unchanged" not in k}
         if changed:
             from core import audit
@@ -428,6 +456,8 @@ def import_ntm(source, *, actor=None, dry_run=False, filename=None, mapping=None
                 label=str(filename or ""),
                 after={"summary": result.summary},
             )
+        result.errors = row_errors
         return result
 
-    return run_import(write, dry_run=dry_run)
+    result = run_import(write, dry_run=dry_run)
+    return run.finish(result, errors + result.errors, result.warnings)

@@ -8,6 +8,7 @@ from accounts.scope import require
 from areas.queries import current_province
 from core import audit
 from core.errors import DomainError
+from core.imports import bulk_insert
 from core.text import fold
 from producers.models import Producer
 
@@ -29,16 +30,20 @@ def _check_scope(actor, unit):
     require(actor, "producers.change", unit, _("Địa bàn này nằm ngoài phạm vi bạn được giao."))
 
 
-def _validate(producer):
+def _validate(producer, check_duplicate=True):
     if producer.location.level != "commune":
         raise DomainError(_("Địa bàn của chủ thể phải là một xã, phường."), field="location")
     try:
-        producer.full_clean(exclude=["home_province", "location", "accounts"], validate_unique=False)
+        producer.full_clean(
+            exclude=["home_province", "location", "accounts"],
+            validate_unique=False,
+            validate_constraints=check_duplicate,  # the namesake check, made by the caller when False
+        )
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise DomainError("; ".join(messages), field=field) from exc
     duplicate = Producer.objects.filter(home_province=producer.home_province, search_name=producer.search_name)
-    if duplicate.exclude(pk=producer.pk).exists():
+    if check_duplicate and duplicate.exclude(pk=producer.pk).exists():
         raise DomainError(_("Tỉnh này đã có chủ thể tên '%(n)s'.") % {"n": producer.name}, field="name")
 
 
@@ -59,6 +64,32 @@ def create_producer(*, actor, **values) -> Producer:
             after=audit.snapshot(producer, FIELDS),
         )
     return producer
+
+
+def prepare_producer(*, actor, **values) -> Producer:
+    """A new producer checked as create_producer checks it, not yet saved (for bulk_create_producers). The caller
+    has read the province's producers and vouches there is no namesake; `home_province` may be given (known)."""
+    producer = Producer(**values)
+    producer.name = " ".join(producer.name.split())
+    producer.search_name = fold(producer.name)
+    if producer.home_province_id is None:
+        producer.home_province = current_province(producer.location)
+    _check_scope(actor, producer.location)
+    _validate(producer, check_duplicate=False)
+    return producer
+
+
+def bulk_create_producers(*, actor, producers: list[Producer]) -> None:
+    """Save prepared producers (imports) with the same audit entries as create_producer, in bulk."""
+    if not producers:
+        return
+    with transaction.atomic():
+        bulk_insert(Producer, producers)
+        audit.record_created(
+            actor=actor,
+            action="producers.producer.created",
+            items=((p, p.location, audit.snapshot(p, FIELDS)) for p in producers),
+        )
 
 
 def update_producer(*, actor, producer: Producer, **values) -> Producer:

@@ -8,6 +8,7 @@ from accounts.scope import require
 from areas.choices import Level, Scheme
 from core import audit
 from core.errors import DomainError
+from core.imports import bulk_insert
 from core.text import fold
 from products.models import Product
 
@@ -18,7 +19,7 @@ def _check_scope(actor, unit):
     require(actor, "products.change", unit, _("Địa bàn này nằm ngoài phạm vi bạn được giao."))
 
 
-def _validate(product):
+def _validate(product, check_duplicate=True):
     if product.location.level != Level.COMMUNE:
         raise DomainError(_("Địa bàn của sản phẩm phải là một xã, phường."), field="location")
     if product.subgroup_id and product.subgroup.maps_to_id != product.group_id:
@@ -38,12 +39,14 @@ def _validate(product):
     try:
         # Foreign keys arrive as objects the caller already holds; checking them again would cost a query each.
         product.full_clean(
-            exclude=["producer", "group", "subgroup", "location", "current_location"], validate_unique=False
+            exclude=["producer", "group", "subgroup", "location", "current_location"],
+            validate_unique=False,
+            validate_constraints=check_duplicate,  # its one constraint is the namesake check, made by the caller
         )
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise DomainError("; ".join(messages), field=field) from exc
-    if (
+    if check_duplicate and (
         Product.objects.filter(producer=product.producer, search_name=product.search_name)
         .exclude(pk=product.pk)
         .exists()
@@ -67,6 +70,41 @@ def create_product(*, actor, **values) -> Product:
             after=audit.snapshot(product, FIELDS),
         )
     return product
+
+
+def prepare_product(*, actor, **values) -> Product:
+    """A new product checked as create_product checks it, not yet saved (for bulk_create_products); its producer
+    may be unsaved too. The caller has read the producer's products and vouches there is no namesake."""
+    product = Product(**values)
+    product.name = " ".join(product.name.split())
+    product.search_name = fold(product.name)
+    _check_scope(actor, product.location)
+    _validate(product, check_duplicate=False)
+    return product
+
+
+def bulk_create_products(*, actor, products: list[Product]) -> None:
+    """Save prepared products (imports) with their places and the same audit entries as create_product, in bulk."""
+    from types import SimpleNamespace
+
+    from products.placement import compute_places
+
+    if not products:
+        return
+    # Places depend on the communes only: computed once per distinct (commune, current commune), in a few queries.
+    pairs = {(p.location_id, p.current_location_id) for p in products}
+    stand_ins = [SimpleNamespace(pk=pair, location_id=pair[0], current_location_id=pair[1]) for pair in pairs]
+    places = compute_places(stand_ins)
+    with transaction.atomic():
+        for product in products:
+            for field, value in places[(product.location_id, product.current_location_id)].items():
+                setattr(product, field, value)
+        bulk_insert(Product, products)
+        audit.record_created(
+            actor=actor,
+            action="products.product.created",
+            items=((p, p.location, audit.snapshot(p, FIELDS)) for p in products),
+        )
 
 
 def update_product(*, actor, product: Product, **values) -> tuple[Product, bool]:

@@ -1,5 +1,5 @@
-"""Shared shape of `import_*` commands: PATH [--dry-run] [--map "Heading=key,…"]; errors as `row N: COLUMN: message`,
-exit 1; warnings as `row N: COLUMN: warning: message`; summary last."""
+"""Shared shape of `import_*` commands: PATH [--dry-run] [--map "Heading=key,…"] [--skip-invalid] [--errors-to FILE];
+errors as `row N: COLUMN: message`; warnings as `row N: COLUMN: warning: message`; summary last."""
 
 import sys
 from pathlib import Path
@@ -8,9 +8,23 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.imports import ImportErrors, MappingError, parse_mapping
 
+EXIT_CODES = (
+    "Exit status: 0 = imported (or validated, with --dry-run), nothing skipped; 1 = refused, nothing written (an "
+    "invalid row without --skip-invalid, a file or heading error, a wrong PATH or --map); 3 = --skip-invalid "
+    "skipped rows, the valid rows were written (the skipped ones are printed as 'row N: COLUMN: message'); "
+    "2 = unknown options."
+)
+EXIT_REFUSED = 1
+EXIT_SKIPPED = 3
+
 
 class ImportCommand(BaseCommand):
-    importer = None  # a function(source, *, actor, dry_run, filename, mapping) -> result with .summary
+    importer = None  # function(source, *, actor, dry_run, filename, mapping, skip_invalid, errors_to) -> result
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.epilog = EXIT_CODES
+        return parser
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="CSV (UTF-8) or XLSX file")
@@ -22,24 +36,69 @@ class ImportCommand(BaseCommand):
             help='read a heading of the file as a column key, e.g. "Hạng sao=stars,Tên HTX=producer"; '
             "'HEADING=-' (or =ignore) ignores that column",
         )
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="write the valid rows (one transaction) and skip the invalid ones, which are printed; exit 3 when "
+            "rows were skipped. A file or heading error still refuses the whole file.",
+        )
+        parser.add_argument(
+            "--errors-to",
+            metavar="FILE.xlsx",
+            help="when there is any error or warning, write the file's rows there with a 'Lỗi / Cảnh báo' column "
+            "and the bad cells highlighted",
+        )
 
-    def handle(self, *args, path, dry_run, mapping_text=None, **options):
+    def handle(self, *args, path, dry_run, mapping_text=None, skip_invalid=False, errors_to=None, **options):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"{path}: không có tệp này.")
+        workbook = Path(errors_to) if errors_to else None
+        if workbook is not None and workbook.suffix.lower() != ".xlsx":
+            raise CommandError(f"--errors-to {errors_to}: tệp lỗi phải có đuôi .xlsx.")
+        out = None
         try:
             mapping = parse_mapping(mapping_text) if mapping_text else None
-            result = type(self).importer(file, actor=None, dry_run=dry_run, filename=file.name, mapping=mapping)
+            out = workbook.open("w+b") if workbook is not None else None
+            result = type(self).importer(
+                file,
+                actor=None,
+                dry_run=dry_run,
+                filename=file.name,
+                mapping=mapping,
+                skip_invalid=skip_invalid,
+                errors_to=out,
+            )
         except MappingError as exc:
+            self._close(out, workbook)
             raise CommandError(exc.message) from exc
         except ImportErrors as exc:
             problems = sorted([*exc.errors, *exc.warnings], key=lambda p: (p.row, p.column))
             for problem in problems:
                 self.stdout.write(str(problem))
+            self._close(out, workbook)
             self.stdout.flush()
-            sys.exit(1)
-        for warning in getattr(result, "warnings", None) or []:  # imported all the same: `row N: COL: warning: …`
-            self.stdout.write(str(warning))
+            sys.exit(EXIT_REFUSED)
+        problems = sorted([*result.errors, *result.warnings], key=lambda p: (p.row, p.column))
+        for problem in problems:  # skipped rows' errors, and warnings (imported all the same)
+            self.stdout.write(str(problem))
+        self._close(out, workbook)
         if dry_run:
             self.stdout.write("dry run: nothing was written")
+        if result.skipped:
+            self.stdout.write(f"skipped rows={len(result.skipped)} of {result.rows_total}")
         self.stdout.write(result.summary)
+        if result.skipped:
+            self.stdout.flush()
+            sys.exit(EXIT_SKIPPED)
+
+    def _close(self, out, workbook):
+        """Keep the error workbook only when something was written into it, and say where it is."""
+        if out is None:
+            return
+        written = out.tell() > 0
+        out.close()
+        if written:
+            self.stdout.write(f"errors written to {workbook}")
+        else:
+            workbook.unlink(missing_ok=True)
