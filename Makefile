@@ -27,9 +27,13 @@ setup: $(VENV)/.stamp-deps node_modules/.stamp-assets
 	$(MANAGE) load_reference_data
 	$(MANAGE) load_demo
 
+# The background worker (imports) runs beside the web server; Ctrl+C stops both (the worker does not reload on code
+# changes: restart `make run`).
 run: setup
 	$(MANAGE) demo_logins
-	$(MANAGE) runserver 127.0.0.1:8000
+	@$(MANAGE) db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(MANAGE) runserver 127.0.0.1:8000
 
 lint: $(VENV)/.stamp-deps
 	$(VENV)/bin/ruff check .

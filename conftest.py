@@ -4,6 +4,11 @@ Personas (new-scheme areas): province_officer (Tỉnh Điện Biên), commune_of
 other_commune_officer (Phường Mường Thanh), other_province_officer (Tỉnh Sơn La), council_member, producer, anonymous.
 """
 
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
@@ -18,6 +23,21 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run inside the test (imports' worker test switches to the database backend on purpose).
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # Uploaded files and import jobs' progress/cancel files go to a directory of this run only: job ids repeat from one
+    # test database to the next (and between the SQLite and PostgreSQL runs of CI), so a cancel file left under var/
+    # would cancel a later test's job; and a test run leaves nothing behind in var/.
+    scratch = Path(tempfile.mkdtemp(prefix="ocop-tests-"))
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    settings.VAR_DIR = scratch
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": scratch / "media"},
+        },
+    }
 
 
 @pytest.fixture(scope="session")

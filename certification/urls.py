@@ -5,7 +5,6 @@ from certification import document_views, views
 app_name = "register"
 urlpatterns = [
     path("import/", views.import_upload, name="import"),
-    path("import/confirm/", views.import_confirm, name="import_confirm"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision"),
     path("certificates/<slug:code>.pdf", document_views.certificate_pdf, name="certificate_pdf"),
     path("products/<int:pk>/supervision/", views.supervision, name="supervision"),

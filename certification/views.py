@@ -1,7 +1,3 @@
-import uuid
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,7 +5,6 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from certification import services
 from certification.choices import IssuingLevel
@@ -21,7 +16,6 @@ from core import audit
 from core.errors import DomainError
 from core.forms import add_domain_error
 from core.htmx import page_or_partial
-from core.imports import ImportErrors
 from core.models import AuditEntry
 from core.scoping import get_in_scope_or_404
 from core.templatetags.ui import vdate
@@ -29,7 +23,6 @@ from evaluation import process
 from products.queries import products_for
 
 IMPORTERS = {"register": import_register, "revocations": import_revocations}
-UPLOAD_DIR = settings.VAR_DIR / "imports"
 
 
 def _require_manage(request):
@@ -39,57 +32,22 @@ def _require_manage(request):
 
 @login_required
 def import_upload(request):
-    """Upload → dry run → preview of every row (or every error) → confirm. Nothing is written before confirming."""
+    """Upload → a background dry run (imports app: progress, mapping step, errors, then the write on request)."""
     _require_manage(request)
     form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        from imports import services as imports_services
+        from imports.views import upload_redirect
+
+        job = imports_services.start_import(
+            actor=request.user, kind_key=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+        )
+        return upload_redirect(request, job)
     context = {
         "form": form,
         "layouts": [(_("Sổ công nhận"), REGISTER_COLUMNS), (_("Quyết định thu hồi"), REVOCATION_COLUMNS)],
     }
-    if request.method == "POST" and form.is_valid():
-        upload, kind = form.cleaned_data["file"], form.cleaned_data["kind"]
-        UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-        token = uuid.uuid4().hex
-        stored = UPLOAD_DIR / f"{token}{Path(upload.name).suffix.lower()}"
-        with stored.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        try:
-            result = IMPORTERS[kind](stored, actor=request.user, dry_run=True, filename=upload.name)
-        except ImportErrors as exc:
-            stored.unlink(missing_ok=True)
-            context.update(errors=exc.errors, filename=upload.name)
-        else:
-            request.session.setdefault("imports", {})[token] = {"path": stored.name, "kind": kind, "name": upload.name}
-            request.session.modified = True
-            context.update(result=result, token=token, filename=upload.name, kind=kind)
     return render(request, "certification/import.html", context)
-
-
-@login_required
-@require_POST
-def import_confirm(request):
-    _require_manage(request)
-    pending = request.session.get("imports", {}).pop(request.POST.get("token", ""), None)
-    request.session.modified = True
-    if pending is None:
-        messages.error(request, _("Phiên nhập đã hết hạn hoặc đã được xác nhận. Hãy tải tệp lên lại."))
-        return redirect("register:import")
-    stored = UPLOAD_DIR / pending["path"]
-    try:
-        result = IMPORTERS[pending["kind"]](stored, actor=request.user, dry_run=False, filename=pending["name"])
-    except ImportErrors as exc:
-        # The data changed between preview and confirmation: say so, write nothing.
-        messages.error(
-            request,
-            _("Không nhập được, dữ liệu đã thay đổi từ lúc xem trước: %(e)s")
-            % {"e": "; ".join(str(e) for e in exc.errors[:5])},
-        )
-        return redirect("register:import")
-    finally:
-        stored.unlink(missing_ok=True)
-    messages.success(request, _("Đã nhập %(f)s: %(s)s") % {"f": pending["name"], "s": result.display})
-    return redirect("products:list")
 
 
 @login_required

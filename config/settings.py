@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
     "notifications",
     "ntm",
     "reports",
+    "django_tasks_db",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -179,7 +182,40 @@ STORAGES = {
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Background work (long imports) runs in `manage.py db_worker` (django-tasks-db: tasks stored in the database);
+# TASKS_BACKEND=immediate runs each task inside the request instead (the test suite does, see conftest.py).
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if os.environ.get("TASKS_BACKEND") == "immediate"
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
+# Spreadsheet imports run as background jobs (imports app): what each kind calls, which columns it reads, who may run
+# it (the permission action, also the area scope of its jobs), its name and its upload page. core names no domain app.
+IMPORT_KINDS = {
+    "register": {
+        "importer": "certification.imports.import_register",
+        "columns": "certification.imports.REGISTER_COLUMNS",
+        "action": "certification.manage",
+        "label": gettext_lazy("Sổ công nhận sản phẩm OCOP"),
+        "upload": "register:import",
+    },
+    "revocations": {
+        "importer": "certification.imports.import_revocations",
+        "columns": "certification.imports.REVOCATION_COLUMNS",
+        "action": "certification.manage",
+        "label": gettext_lazy("Quyết định thu hồi"),
+        "upload": "register:import",
+    },
+    "ntm": {
+        "importer": "ntm.imports.import_ntm",
+        "columns": "imports.kinds.ntm_columns",
+        "action": "ntm.manage",
+        "label": gettext_lazy("Kết quả nông thôn mới"),
+        "upload": "ntm:import",
+    },
+}
 
 # Content Security Policy (Django 6 built-in): only our own origin; htmx needs no inline script.
 SECURE_CSP = {

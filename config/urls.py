@@ -18,6 +18,7 @@ urlpatterns = [
     path("verify/", include("certification.verify_urls")),
     path("ntm/", include("ntm.urls")),
     path("reports/", include("reports.urls")),
+    path("imports/", include("imports.urls")),
     path("notifications/", include("notifications.urls")),
     path("audit/", include("core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

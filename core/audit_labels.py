@@ -88,6 +88,8 @@ ACTION_LABELS = {
     "evaluation.sheet.details_changed": _("Sửa thông tin phiếu chấm"),
     "evaluation.sheet.replaced": _("Thay phiếu chấm"),
     "evaluation.sheet.submitted": _("Nộp phiếu chấm"),
+    "imports.job.undone": _("Hoàn tác một lần nhập bảng tính"),
+    "imports.mapping.saved": _("Lưu cách ghép cột khi nhập"),
     "ntm.assessment.approved": _("Duyệt phiếu tự đánh giá NTM"),
     "ntm.assessment.created": _("Tạo phiếu tự đánh giá NTM"),
     "ntm.assessment.imported": _("Nhập kết quả NTM"),

@@ -22,5 +22,4 @@ urlpatterns = [
     path("recognitions/", views.recognitions, name="recognitions"),
     path("recognitions/<int:pk>/revoke/", views.recognition_revoke, name="recognition_revoke"),
     path("import/", views.import_upload, name="import"),
-    path("import/confirm/", views.import_confirm, name="import_confirm"),
 ]

@@ -1,8 +1,5 @@
 import datetime
-import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,7 +18,6 @@ from core.actions import perform
 from core.errors import DomainError
 from core.forms import add_domain_error
 from core.htmx import page_or_partial
-from core.imports import ImportErrors
 from core.scoping import get_in_scope_or_404
 from ntm import queries, services
 from ntm.choices import AssessmentStatus, year_end
@@ -36,11 +32,9 @@ from ntm.forms import (
     ReportForm,
     RevocationForm,
 )
-from ntm.imports import BASE_COLUMNS, TAIL_COLUMNS, import_ntm
+from ntm.imports import BASE_COLUMNS, TAIL_COLUMNS
 from ntm.models import Assessment, ClosedPeriod, CommuneGroupAssignment, Recognition
 from ntm.reporting import criterion_rows, figure_rows, narrative, rule_notes, workbook
-
-UPLOAD_DIR = settings.VAR_DIR / "imports"
 
 
 def _need(request, action):
@@ -510,52 +504,13 @@ def recognitions(request):
 
 @login_required
 def import_upload(request):
-    """Upload → dry run → preview of every row (or every error) → confirm. Nothing is written before confirming."""
+    """Upload → a background dry run (imports app: progress, mapping step, errors, then the write on request)."""
     _need(request, "ntm.manage")
     form = NtmImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "columns": [*BASE_COLUMNS, *TAIL_COLUMNS]}
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-        token = uuid.uuid4().hex
-        stored = UPLOAD_DIR / f"ntm-{token}{Path(upload.name).suffix.lower()}"
-        with stored.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        try:
-            result = import_ntm(stored, actor=request.user, dry_run=True, filename=upload.name)
-        except ImportErrors as exc:
-            stored.unlink(missing_ok=True)
-            context.update(errors=exc.errors, filename=upload.name)
-        else:
-            request.session.setdefault("ntm_imports", {})[token] = {"path": stored.name, "name": upload.name}
-            request.session.modified = True
-            context.update(result=result, token=token, filename=upload.name)
-    return render(request, "ntm/import.html", context)
+        from imports import services as imports_services
+        from imports.views import upload_redirect
 
-
-@login_required
-@require_POST
-def import_confirm(request):
-    _need(request, "ntm.manage")
-    pending = request.session.get("ntm_imports", {}).pop(request.POST.get("token", ""), None)
-    request.session.modified = True
-    if pending is None:
-        messages.error(request, _("Phiên nhập đã hết hạn hoặc đã được xác nhận. Hãy tải tệp lên lại."))
-        return redirect("ntm:import")
-    stored = UPLOAD_DIR / pending["path"]
-    try:
-        result = import_ntm(stored, actor=request.user, dry_run=False, filename=pending["name"])
-    except ImportErrors as exc:
-        messages.error(
-            request,
-            _("Không nhập được, dữ liệu đã thay đổi từ lúc xem trước: %(e)s")
-            % {"e": "; ".join(str(e) for e in exc.errors[:5])},
-        )
-        return redirect("ntm:import")
-    finally:
-        stored.unlink(missing_ok=True)
-    messages.success(request, _("Đã nhập %(f)s: %(s)s") % {"f": pending["name"], "s": result.display})
-    for warning in result.warnings[:20]:
-        messages.warning(request, str(warning))
-    return redirect("ntm:dashboard")
+        job = imports_services.start_import(actor=request.user, kind_key="ntm", upload=form.cleaned_data["file"])
+        return upload_redirect(request, job)
+    return render(request, "ntm/import.html", {"form": form, "columns": [*BASE_COLUMNS, *TAIL_COLUMNS]})

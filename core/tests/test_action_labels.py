@@ -6,7 +6,18 @@ from pathlib import Path
 from core.audit_labels import ACTION_LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("accounts", "areas", "certification", "evaluation", "ntm", "producers", "products", "notifications", "core")
+APPS = (
+    "accounts",
+    "areas",
+    "certification",
+    "evaluation",
+    "imports",
+    "ntm",
+    "producers",
+    "products",
+    "notifications",
+    "core",
+)
 # action="app.object.verb", or an action string handed to a recording helper: _record_idea(actor, "products.idea.x", …)
 WRITTEN = re.compile(r"""["']((?:""" + "|".join(APPS) + r""")\.[a-z0-9_]+\.[a-z0-9_]+)["']""")
 NOT_ACTIONS = re.compile(r"\.(todo|loader|scope|views_errors|templatetags|tasks|queries|services|imports)\.")
