@@ -281,22 +281,35 @@ def idea_resubmit(request, pk: int):
     return render(request, "products/ideas/resubmit.html", {"form": form, "idea": idea})
 
 
+def _act_with_reason(request, act, *, then, pk, refused, success):
+    """A step that needs a reason (return an idea or a dossier, ask for completion): a refusal about the reason comes
+    back on the form, where the person typed it (`refused(form)` renders the page); any other refusal is a message."""
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        act(form.cleaned_data.get("reason", ""))
+    except DomainError as exc:
+        if exc.field != "reason":
+            messages.error(request, exc.message)
+            return redirect(then, pk=pk)
+        add_domain_error(form, exc)
+        return refused(form)
+    messages.success(request, success)
+    return redirect(then, pk=pk)
+
+
 @login_required
 @require_POST
 def idea_return(request, pk: int):
     idea = _idea(request, pk)
-    form = ReasonForm(request.POST)
-    form.is_valid()
-    try:
-        workflow.return_idea(actor=request.user, idea=idea, reason=form.cleaned_data.get("reason", ""))
-    except DomainError as exc:
-        if exc.field != "reason":
-            messages.error(request, exc.message)
-            return redirect("ideas:detail", pk=idea.pk)
-        add_domain_error(form, exc)
-        return _render_idea(request, idea, reason_form=form, status=400)
-    messages.success(request, _("Đã trả lại ý tưởng cho chủ thể."))
-    return redirect("ideas:detail", pk=idea.pk)
+    return _act_with_reason(
+        request,
+        lambda reason: workflow.return_idea(actor=request.user, idea=idea, reason=reason),
+        then="ideas:detail",
+        pk=idea.pk,
+        refused=lambda form: _render_idea(request, idea, reason_form=form, status=400),
+        success=_("Đã trả lại ý tưởng cho chủ thể."),
+    )
 
 
 @login_required
@@ -460,18 +473,14 @@ def dossier_submit(request, pk: int):
 @require_POST
 def dossier_return(request, pk: int):
     dossier = _dossier(request, pk)
-    form = ReasonForm(request.POST)
-    form.is_valid()
-    try:
-        workflow.return_dossier(actor=request.user, dossier=dossier, reason=form.cleaned_data.get("reason", ""))
-    except DomainError as exc:
-        if exc.field != "reason":
-            messages.error(request, exc.message)
-            return redirect("ideas:dossier", pk=dossier.pk)
-        add_domain_error(form, exc)
-        return _render_dossier(request, dossier, reason_form=form, status=400)
-    messages.success(request, _("Đã trả lại hồ sơ cho chủ thể."))
-    return redirect("ideas:dossier", pk=dossier.pk)
+    return _act_with_reason(
+        request,
+        lambda reason: workflow.return_dossier(actor=request.user, dossier=dossier, reason=reason),
+        then="ideas:dossier",
+        pk=dossier.pk,
+        refused=lambda form: _render_dossier(request, dossier, reason_form=form, status=400),
+        success=_("Đã trả lại hồ sơ cho chủ thể."),
+    )
 
 
 @login_required
@@ -479,21 +488,14 @@ def dossier_return(request, pk: int):
 def dossier_province_return(request, pk: int):
     """The province office asks the commune and the producer to complete a forwarded dossier (Điều 7.3.a)."""
     dossier = _dossier(request, pk)
-    form = ReasonForm(request.POST)
-    form.is_valid()
-    try:
-        workflow.return_to_commune(actor=request.user, dossier=dossier, reason=form.cleaned_data.get("reason", ""))
-    except DomainError as exc:
-        if exc.field != "reason":
-            messages.error(request, exc.message)
-            return redirect("ideas:dossier", pk=dossier.pk)
-        add_domain_error(form, exc)
-        return _render_dossier(request, dossier, province_reason_form=form, status=400)
-    messages.success(
+    return _act_with_reason(
         request,
-        _("Đã yêu cầu hoàn thiện hồ sơ. Chủ thể bổ sung và nộp lại cho xã; xã kiểm tra rồi chuyển tỉnh lại."),
+        lambda reason: workflow.return_to_commune(actor=request.user, dossier=dossier, reason=reason),
+        then="ideas:dossier",
+        pk=dossier.pk,
+        refused=lambda form: _render_dossier(request, dossier, province_reason_form=form, status=400),
+        success=_("Đã yêu cầu hoàn thiện hồ sơ. Chủ thể bổ sung và nộp lại cho xã; xã kiểm tra rồi chuyển tỉnh lại."),
     )
-    return redirect("ideas:dossier", pk=dossier.pk)
 
 
 @login_required
