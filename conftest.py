@@ -46,6 +46,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_all_reference_data()
 
 
+@pytest.fixture
+def reference_data(db):
+    """For transactional tests: the database is emptied after each one, so the reference data may be gone."""
+    from areas.models import AdministrativeUnit
+
+    if not AdministrativeUnit.objects.exists():
+        load_all_reference_data()
+
+
 def make_user(username, role=None, area_id=None):
     user = services.create_user(actor=None, username=username, password="pw-" + username, full_name=username)
     if role:

@@ -254,7 +254,7 @@ def test_ntm_and_revocations_run_as_jobs_too(client, province_officer):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_database_worker_runs_a_queued_job(province_officer, settings):
+def test_the_database_worker_runs_a_queued_job(reference_data, province_officer, settings):
     """The real backend: the upload only queues; `db_worker --batch` runs the dry run, then the write."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     from django_tasks_db.models import DBTaskResult
