@@ -149,6 +149,11 @@ def completeness(request):
     _need(request, "ntm.view")
     form = _report_form(request)
     scope, query = _scope_from(request, form)
+    if scope is not None and not area_scope(request.user, "ntm.view").contains(scope.area):
+        # who has or has not reported, and forms not yet approved, are the area's own business (the public figures
+        # count approved forms only)
+        form.add_error("area", _("%(area)s nằm ngoài phạm vi bạn được giao.") % {"area": scope.area.name})
+        scope, query = None, ""
     context = {"form": form, "scope": scope, "query": query}
     if scope is not None:
         rows = list(queries.completeness(scope.area, scope.year))

@@ -138,3 +138,16 @@ def test_a_commune_officer_reaches_their_commune_page_from_the_report(client, co
     html = client.get(reverse("ntm:dashboard"), {"year": 2025}).content.decode()
     assert area_box(html) == pick_label(unit("2025:03328"))
     assert re.search(r'href="/ntm/commune/2025:03328/\?year=2025" data-testid="commune-page"', html)
+
+
+def test_completeness_is_limited_to_the_persons_areas(officer_client, commune_officer, other_province_officer, unit):
+    """Who has reported and which forms wait for approval stay within the areas a person is assigned."""
+    assessment, _ = services.start_assessment(actor=commune_officer, commune=unit("2025:03328"), year=2026)
+    services.submit_assessment(actor=commune_officer, assessment=assessment)
+    url = reverse("ntm:completeness")
+    own = officer_client.get(url, {"year": 2026, "area": "2025:11"}).content.decode()
+    assert "Đã gửi, chờ duyệt" in own
+    officer_client.force_login(other_province_officer)
+    foreign = officer_client.get(url, {"year": 2026, "area": "2025:11"}).content.decode()
+    assert "nằm ngoài phạm vi bạn được giao" in foreign
+    assert "Đã gửi, chờ duyệt" not in foreign and "2025:03328" not in foreign
