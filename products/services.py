@@ -134,6 +134,28 @@ def update_product(*, actor, product: Product, **values) -> tuple[Product, bool]
     return product, True
 
 
+def classify(*, actor, product: Product, subgroup) -> Product:
+    """Sets the product's sub-group as the producer registered it (Mẫu 01 of a dossier), audited like any edit. The
+    caller has checked that the actor may file for the product (products.workflow), which a producer may without
+    `products.change`."""
+    if product.subgroup_id == subgroup.pk:
+        return product
+    before = audit.snapshot(product, FIELDS)
+    if subgroup.maps_to_id != product.group_id:
+        raise DomainError(_("Bộ sản phẩm không thuộc nhóm sản phẩm đã chọn."), field="subgroup")
+    product.subgroup = subgroup
+    product.save(update_fields=["subgroup"])
+    audit.record(
+        actor=actor,
+        action="products.product.updated",
+        obj=product,
+        area=product.location,
+        before=before,
+        after=audit.snapshot(product, FIELDS),
+    )
+    return product
+
+
 def find_product(*, producer, name: str) -> Product | None:
     return Product.objects.filter(producer=producer, search_name=fold(name)).first()
 

@@ -896,7 +896,6 @@ def _classify_from_registration(actor, dossier):
     sub-group, so the council round finds the sheet to score it on. A sub-group of an earlier set (1048) gives way: the
     product is now classified under the law in force; the audit entry keeps the earlier one."""
     from products.models import ProductCategory
-    from products.services import FIELDS as PRODUCT_FIELDS
 
     code = (dossier.registration_form or {}).get("phan_nhom") or ""
     product = dossier.product
@@ -909,17 +908,7 @@ def _classify_from_registration(actor, dossier):
     ).first()
     if subgroup is None:
         return
-    before = audit.snapshot(product, PRODUCT_FIELDS)
-    product.subgroup = subgroup
-    product.save(update_fields=["subgroup"])
-    audit.record(
-        actor=actor,
-        action="products.product.updated",
-        obj=product,
-        area=product.location,
-        before=before,
-        after=audit.snapshot(product, PRODUCT_FIELDS),
-    )
+    product_services.classify(actor=actor, product=product, subgroup=subgroup)
 
 
 def save_self_assessment(*, actor, dossier, data) -> Dossier:
