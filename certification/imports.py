@@ -18,6 +18,7 @@ from certification import services as certificates
 from certification.choices import DecisionKind, IssuingLevel
 from certification.rules import default_valid_until, recognising_level, revocation_issuer
 from core.errors import DomainError
+from core.import_checks import max_length, out_of_scope, too_long
 from core.imports import (
     Column,
     ImportErrors,
@@ -72,6 +73,7 @@ REVOCATION_COLUMNS = [
     Column("address", "Địa chỉ"),
 ]
 COLUMNS_BY_KEY = {c.key: c for c in REGISTER_COLUMNS + REVOCATION_COLUMNS}
+MANAGE = "certification.manage"  # what the import pages require; rows are checked against its scope
 
 ACTION_LABELS = {
     "create": "tạo sản phẩm mới, công nhận",
@@ -250,6 +252,21 @@ class _RegisterRow:
     type_inferred: bool = False  # read from the producer's name: a producer already on record keeps its own type
 
 
+def _column_limits() -> dict[str, int]:
+    """Column key → the length of the model field its text is stored in (or looked up against)."""
+    from certification.models import Decision
+    from producers.models import Producer
+    from products.models import Product
+
+    fields = {"product": (Product, "name"), "producer": (Producer, "name"), "decision_no": (Decision, "number")}
+    return {key: max_length(model, name) for key, (model, name) in fields.items()}
+
+
+def _check_lengths(errors, row: Row, limits: dict[str, int], texts: dict[str, str]) -> None:
+    for key, text in texts.items():
+        too_long(errors, row, key, text, COLUMNS_BY_KEY[key].label, limits[key])
+
+
 def _cell(errors, row: Row, key: str, parse):
     try:
         return parse(row.values.get(key))
@@ -393,8 +410,9 @@ def _register_columns_missing(table) -> set[str]:
     return table.missing
 
 
-def _parse_register(table, resolver, tick) -> tuple[list[_RegisterRow], list[RowError], list[RowWarning]]:
+def _parse_register(table, resolver, tick, actor=None) -> tuple[list[_RegisterRow], list[RowError], list[RowWarning]]:
     missing = _register_columns_missing(table)
+    limits = _column_limits()
     errors, warnings = list(table.errors), list(table.warnings)
     groups, shown = _group_index()
     memo = {}  # group cell text → its entries
@@ -414,6 +432,7 @@ def _parse_register(table, resolver, tick) -> tuple[list[_RegisterRow], list[Row
             if score is not None and not (0 <= score <= 100):
                 errors.append(RowError(row.number, "score", f"điểm {row.text('score')} phải từ 0 đến 100."))
         decision_no, decision_date = _decision(errors, row, missing)
+        _check_lengths(errors, row, limits, {"product": product, "producer": producer, "decision_no": decision_no})
         if decision_date and row.text("recognition_year"):
             year = _cell(errors, row, "recognition_year", parse_year)
             if year and year != decision_date.year:
@@ -433,6 +452,9 @@ def _parse_register(table, resolver, tick) -> tuple[list[_RegisterRow], list[Row
         province = commune = None
         if decision_date and not missing & {"province", "commune"}:
             commune = _resolve(errors, warnings, row, places, resolver, decision_date)
+            column = places.source.get("commune", "commune")
+            if commune is not None and out_of_scope(errors, row, column, commune, actor, MANAGE):
+                commune = None
             if commune is not None:
                 province, _notes = resolver.resolve(province=places.get("province"), on_date=decision_date)
         if len(errors) == before:
@@ -512,6 +534,7 @@ class _RegisterWrites:
         self.corrections = []  # (certificate on record, stars, score, valid_until)
         self.touched: dict[int, object] = {}  # id(product) → product that gets a new certificate
         self.scope_checked: set[int] = set()
+        self.certification_checked: set[int] = set()
         self.planned: dict[tuple, object] = {}  # (id(product), id(decision)) → the new certificate
         self._read(rows)
 
@@ -556,6 +579,13 @@ class _RegisterWrites:
             require(self.actor, "products.change", product.location, "Địa bàn này nằm ngoài phạm vi bạn được giao.")
             self.scope_checked.add(product.location_id)
 
+    def _check_certification_scope(self, product):
+        """bulk_record_certificates' and record_certificate's check on a product on record, made when planning: the
+        row names a commune in scope, but the product of that name may lie elsewhere (its own commune decides)."""
+        if product.location_id not in self.certification_checked:
+            certificates.check_product_scope(self.actor, product)
+            self.certification_checked.add(product.location_id)
+
     def plan(self, r: _RegisterRow, result: ImportResult) -> str:
         """One row's writes, checked; nothing is kept when it raises DomainError (the row is then an error)."""
         from certification.models import Certificate, Decision
@@ -589,6 +619,8 @@ class _RegisterWrites:
                 status=ProductStatus.PRODUCING,  # a registered product is on the market, as one recognised
             )
         else:
+            if product.pk is not None:
+                self._check_certification_scope(product)
             if product.group_id != r.group.id:
                 changes["group"] = r.group
             if r.subgroup is not None and product.subgroup_id != r.subgroup.id:
@@ -772,7 +804,7 @@ def import_register(
     run = ImportRun(skip_invalid=skip_invalid, progress=progress, errors_to=errors_to)
     table = run.read(source, REGISTER_COLUMNS, filename, kind="register", mapping=mapping)
     resolver = _PeriodResolver()
-    rows, errors, warnings = _parse_register(table, resolver, run.progress)
+    rows, errors, warnings = _parse_register(table, resolver, run.progress, actor)
     run.check(errors, warnings)  # raises unless the errors are rows' and may be skipped
 
     def write():
@@ -840,6 +872,7 @@ def import_revocations(
     missing = table.missing
     errors, warnings = list(table.errors), list(table.warnings)
     resolver = CachedResolver()
+    limits = _column_limits()
     parsed = []
     run.progress("validate", 0, len(table.rows), force=True)
     for done, row in enumerate(table.rows):
@@ -847,6 +880,10 @@ def import_revocations(
         before = len(errors)
         values = {k: _required(errors, row, k, missing) for k in ("product", "producer")}
         number, date = _decision(errors, row, missing)
+        checked = len(errors)
+        _check_lengths(errors, row, limits, values)
+        names_fit = len(errors) == checked  # an over-long name is not looked up (it cannot be on record)
+        _check_lengths(errors, row, limits, {"decision_no": number})
         level = parse_issuing_level(row.text("issuing_level"))
         if level is None:
             errors.append(
@@ -857,7 +894,10 @@ def import_revocations(
         province = product = None
         if date and "province" not in missing:
             province = _resolve(errors, warnings, row, places, resolver, date, commune=False)
-        if province and values["producer"] and values["product"]:
+            column = places.source.get("province", "province")
+            if province is not None and out_of_scope(errors, row, column, province, actor, MANAGE):
+                province = None  # nothing is looked up there
+        if province and values["producer"] and values["product"] and names_fit:
             producer = producers.find_producer(name=values["producer"], unit=province)
             if producer is None:
                 errors.append(

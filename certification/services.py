@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import require
+from accounts.scope import area_scope, require
 from areas.choices import REFORM_DATE, Level, Scheme
 from areas.queries import current_province
 from certification import notices
@@ -47,6 +47,40 @@ INSPECTION_FIELDS = [
 MANAGE = "certification.manage"
 
 
+def _product_refusal() -> str:
+    return _("Sản phẩm này nằm ngoài địa bàn bạn được giao.")
+
+
+def _decision_refusal(province) -> str:
+    return _("Quyết định của %(p)s nằm ngoài địa bàn bạn được giao.") % {"p": province.name}
+
+
+def check_product_scope(actor, product) -> None:
+    """Every write about a product's certificates (recognition, correction, revocation, inspection) is refused
+    outside the actor's `certification.manage` area, here in the service, so no page, API, import or proposal skips
+    it. The product's area is its commune of record (`location`), the one its certificates are read by
+    (Certificate.scope_area_field). `actor=None` (the system: commands, loaders) is allowed."""
+    require(actor, MANAGE, product.location, _product_refusal())
+
+
+def check_decision_scope(actor, province) -> None:
+    """A decision belongs to its province's records: only those who manage certification there create or use it."""
+    if actor is not None:
+        require(actor, MANAGE, province, _decision_refusal(province))
+
+
+def _check_each(actor, items, area_field: str, refusal) -> None:
+    """One check per distinct area of `items` (objects with `<area_field>_id`): no query per row in bulk writes, the
+    area loaded once per distinct id and area_scope cached per user and action."""
+    if actor is None:
+        return
+    scope = area_scope(actor, MANAGE)
+    for item in {getattr(i, f"{area_field}_id"): i for i in items}.values():
+        area = getattr(item, area_field)
+        if not scope.contains(area):
+            raise PermissionRefused(refusal(area))
+
+
 def _fmt(day: datetime.date) -> str:
     return day.strftime("%d/%m/%Y")
 
@@ -54,6 +88,7 @@ def _fmt(day: datetime.date) -> str:
 def get_or_create_decision(
     *, actor, number: str, date: datetime.date, kind: str, issuing_level: str, province, issuer: str = ""
 ):
+    check_decision_scope(actor, province)
     number = " ".join((number or "").split())
     if not number:
         raise DomainError(_("Chưa ghi số quyết định."), field="decision_no")
@@ -122,6 +157,7 @@ def bulk_create_decisions(*, actor, decisions: list[Decision]) -> None:
     """Save new decisions an import has checked (no namesake on record), with get_or_create_decision's audit."""
     if not decisions:
         return
+    _check_each(actor, decisions, "province", _decision_refusal)
     with transaction.atomic():
         bulk_insert(Decision, decisions)
         audit.record_created(
@@ -137,6 +173,8 @@ def bulk_record_certificates(*, actor, certificates: list[Certificate], chains: 
     old and new) in bulk, and write record_certificate's audit entries."""
     if not certificates:
         return
+    _check_each(actor, [c.product for c in certificates], "location", lambda _unit: _product_refusal())
+    _check_each(actor, [c.decision for c in certificates], "province", _decision_refusal)
     with transaction.atomic():
         changed = [c for chain in chains for c in chain_changes(chain)]  # the new ones are saved with their end
         bulk_insert(Certificate, certificates)
@@ -157,6 +195,8 @@ def record_certificate(
     """Create the product's certificate under `decision`, or confirm it.
 
     Returns (certificate, "created" | "updated" | "unchanged")."""
+    check_product_scope(actor, product)
+    check_decision_scope(actor, decision.province)
     if stars not in (3, 4, 5):
         raise DomainError(_("Chỉ sản phẩm 3, 4 hoặc 5 sao được cấp giấy chứng nhận OCOP."), field="stars")
     valid_until = valid_until or default_valid_until(decision.date)
@@ -279,7 +319,8 @@ def revoke(
     Refused when the decision's level has no authority over the certificate's stars on its date (Điều 8 khoản 2).
     The producer's accounts and the commune officers are notified (Điều 8 khoản 3 điểm c).
     Returns (certificate, "revoked" | "unchanged")."""
-    require(actor, MANAGE, product.location, _("Sản phẩm này nằm ngoài địa bàn bạn được giao."))
+    check_product_scope(actor, product)
+    check_decision_scope(actor, decision.province)
     if decision.kind != DecisionKind.REVOCATION:
         raise DomainError(
             _("Quyết định %(n)s không phải quyết định thu hồi.") % {"n": decision.number}, field="decision_no"
@@ -376,7 +417,7 @@ def record_revocation(
     """The province office records a revocation decision about `product`: its province's own, or the ministry's
     (for 5★, Điều 8 khoản 2 điểm b: the office enters the decision the ministry sent, with the ministry as issuer).
     The decision and the revocation are written together or not at all. Returns what `revoke` returns."""
-    require(actor, MANAGE, product.location, _("Sản phẩm này nằm ngoài địa bàn bạn được giao."))
+    check_product_scope(actor, product)
     if issuing_level not in (IssuingLevel.PROVINCE, IssuingLevel.MINISTRY):
         raise DomainError(_("Cấp ban hành quyết định thu hồi không hợp lệ."), field="issuing_level")
     if ground == RevocationGround.OTHER and not (reason or "").strip():
@@ -431,7 +472,7 @@ def record_inspection(
     was rated on and the use of the OCOP mark (Điều 9 khoản 3). Only a product holding a valid certificate on the
     inspection day is inspected as an OCOP product (Điều 9 khoản 1). Proposing revocation needs a ground of Điều 8
     khoản 1; the 15 days of Điều 8 khoản 4 then run from the conclusion."""
-    require(actor, MANAGE, product.location, _("Sản phẩm này nằm ngoài địa bàn bạn được giao."))
+    check_product_scope(actor, product)
     today = timezone.localdate()
     conclusion = (conclusion or "").strip()
     if date > today:
@@ -486,7 +527,6 @@ def record_inspection(
             area=product.location,
             after={**audit.snapshot(inspection, INSPECTION_FIELDS), "revocation_deadline": _deadline(inspection)},
         )
-        require(actor, MANAGE, inspection.product.location, _("Sản phẩm này nằm ngoài địa bàn bạn được giao."))
     return inspection
 
 

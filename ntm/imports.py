@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from areas.choices import Scheme
 from areas.queries import CachedResolver, scheme_on
 from core.errors import DomainError
+from core.import_checks import max_length, out_of_scope, too_long
 from core.imports import (
     Column,
     ImportRun,
@@ -28,7 +29,7 @@ from core.imports import (
 from core.text import fold
 from ntm import services
 from ntm.choices import COMMUNE_LEVELS, RecognitionKind, RecognitionLevel, Source, year_end
-from ntm.models import CriteriaSet
+from ntm.models import CriteriaSet, Recognition
 from ntm.queries import MAX_YEAR, MIN_YEAR
 
 BASE_COLUMNS = [
@@ -45,6 +46,7 @@ TAIL_COLUMNS = [
     Column("decision_date", "Ngày quyết định"),
     Column("decision_kind", "Loại quyết định"),
 ]
+DECISION_NO = TAIL_COLUMNS[1]
 MET = {"1", "x", "dat", "co", "yes", "true"}
 NOT_MET = {"", "0", "chua dat", "khong dat", "khong", "no", "false", "-"}
 RECOGNITION_WORDS = {
@@ -173,12 +175,13 @@ class _Parsed:
     kind: str = RecognitionKind.CONG_NHAN
 
 
-def _parse(table, sets: dict, resolver, tick) -> tuple[list[_Parsed], list[RowError], list[RowWarning]]:
+def _parse(table, sets: dict, resolver, tick, actor=None) -> tuple[list[_Parsed], list[RowError], list[RowWarning]]:
     for column in BASE_COLUMNS:  # the commune and province may come from an address: one error if it has none
         if column.alternatives:
             missing_column(table, column, lambda r, key=column.key: bool(place_names(r).get(key)))
     errors, warnings = list(table.errors), list(table.warnings)
     present = set(table.rows[0].values) if table.rows else set()
+    number_limit = max_length(Recognition, "decision_no")
     missing_reported = set()
     parsed, seen = [], {}
     tick("validate", 0, len(table.rows), force=True)
@@ -248,6 +251,7 @@ def _parse(table, sets: dict, resolver, tick) -> tuple[list[_Parsed], list[RowEr
         except DomainError as exc:
             errors.append(RowError(row.number, "decision_kind", exc.message))
         decision_no, decision_date = _decision(errors, warnings, row, year, recognition)
+        too_long(errors, row, "decision_no", decision_no, DECISION_NO.label, number_limit)
         commune = None
         places = place_names(row)
         warnings.extend(places.warnings)
@@ -280,7 +284,10 @@ def _parse(table, sets: dict, resolver, tick) -> tuple[list[_Parsed], list[RowEr
                 errors.append(RowError(row.number, places.source.get(key, key), exc.message))
             else:
                 warnings.extend(RowWarning(row.number, places.source.get(k, k), m) for k, m in notes)
-                if not commune.is_rural_commune:
+                column = places.source.get("commune", "commune")
+                if out_of_scope(errors, row, column, commune, actor, "ntm.manage"):
+                    commune = None  # another province's commune: nothing more is said about it
+                elif not commune.is_rural_commune:
                     errors.append(
                         RowError(
                             row.number,
@@ -439,7 +446,7 @@ def import_ntm(
     run = ImportRun(skip_invalid=skip_invalid, progress=progress, errors_to=errors_to)
     sets = {s.code: s for s in CriteriaSet.objects.prefetch_related("criteria")}
     table = run.read(source, columns(sets.values()), filename, kind="ntm", mapping=mapping)
-    rows, errors, warnings = _parse(table, sets, CachedResolver(), run.progress)
+    rows, errors, warnings = _parse(table, sets, CachedResolver(), run.progress, actor)
     run.check(errors, warnings)
 
     def write():

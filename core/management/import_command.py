@@ -1,12 +1,18 @@
-"""Shared shape of `import_*` commands: PATH [--dry-run] [--map "Heading=key,…"] [--skip-invalid] [--errors-to FILE];
-errors as `row N: COLUMN: message`; warnings as `row N: COLUMN: warning: message`; summary last."""
+"""Shared shape of `import_*` commands: PATH [--dry-run] [--map "Heading=key,…"] [--skip-invalid] [--errors-to FILE]
+[--as USERNAME]; errors as `row N: COLUMN: message`; warnings as `row N: COLUMN: warning: message`; summary last.
+
+Without --as a command acts as the system (actor=None: no scope limit, recorded as `system` in the audit log), as the
+reference-data loaders do. With --as it acts as that person: their roles and areas limit what it may write (a row
+outside them is a row error) and the audit entries name them."""
 
 import sys
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from core.imports import ImportErrors, MappingError, parse_mapping
+from core.errors import DomainError
+from core.imports import ImportErrors, parse_mapping
 
 EXIT_CODES = (
     "Exit status: 0 = imported (or validated, with --dry-run), nothing skipped; 1 = refused, nothing written (an "
@@ -16,10 +22,37 @@ EXIT_CODES = (
 )
 EXIT_REFUSED = 1
 EXIT_SKIPPED = 3
+AS_HELP = (
+    "run the import as this person: with their permissions (a row outside their areas is refused as a row error) "
+    "and recorded under their name in the audit log. An unknown or inactive username is refused. Without --as the "
+    "import runs as the system: no area limit, recorded as 'system'."
+)
+
+
+def add_as_argument(parser) -> None:
+    parser.add_argument("--as", dest="as_username", metavar="USERNAME", help=AS_HELP)
+
+
+def acting_user(username: str | None, action: str | None = None):
+    """The active user named by --as (None without it: the system); CommandError for an unknown or inactive
+    username, or one whose roles do not include `action` anywhere."""
+    if username is None:
+        return None
+    model = get_user_model()
+    try:
+        user = model._default_manager.get_by_natural_key(username)
+    except model.DoesNotExist:
+        raise CommandError(f"--as {username}: không có người dùng nào tên đăng nhập '{username}'.") from None
+    if not user.is_active:
+        raise CommandError(f"--as {username}: tài khoản '{username}' đã bị khóa (không hoạt động).")
+    if action and not user.has_perm(action):
+        raise CommandError(f"--as {username}: '{username}' không có quyền {action} ở địa bàn nào.")
+    return user
 
 
 class ImportCommand(BaseCommand):
     importer = None  # function(source, *, actor, dry_run, filename, mapping, skip_invalid, errors_to) -> result
+    action = None  # the action --as USERNAME must hold (the import page's), e.g. "certification.manage"
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
@@ -48,8 +81,12 @@ class ImportCommand(BaseCommand):
             help="when there is any error or warning, write the file's rows there with a 'Lỗi / Cảnh báo' column "
             "and the bad cells highlighted",
         )
+        add_as_argument(parser)
 
-    def handle(self, *args, path, dry_run, mapping_text=None, skip_invalid=False, errors_to=None, **options):
+    def handle(
+        self, *args, path, dry_run, mapping_text=None, skip_invalid=False, errors_to=None, as_username=None, **options
+    ):
+        actor = acting_user(as_username, self.action)
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"{path}: không có tệp này.")
@@ -62,14 +99,14 @@ class ImportCommand(BaseCommand):
             out = workbook.open("w+b") if workbook is not None else None
             result = type(self).importer(
                 file,
-                actor=None,
+                actor=actor,
                 dry_run=dry_run,
                 filename=file.name,
                 mapping=mapping,
                 skip_invalid=skip_invalid,
                 errors_to=out,
             )
-        except MappingError as exc:
+        except DomainError as exc:  # MappingError, or a service's refusal at write time (e.g. out of --as scope)
             self._close(out, workbook)
             raise CommandError(exc.message) from exc
         except ImportErrors as exc:

@@ -1,0 +1,51 @@
+"""Two row checks every spreadsheet importer makes (issue 14, item 1), kept apart from core.imports' reading:
+
+- `out_of_scope`: the row's area, resolved from the names it gives, against the acting person's scope, before the
+  importer looks anything up there. The error is the same whether or not a product, producer or commune record
+  exists, so a dry run reveals nothing about another province.
+- `too_long`: a cell longer than the model column it is stored in is the row's error, naming the column and the
+  limit (not a database error on PostgreSQL, nor a silent truncation on SQLite).
+"""
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from core.imports import RowError
+
+
+def out_of_scope(errors: list, row, column: str, unit, actor, action: str) -> bool:
+    """Append the row's error and return True when `unit` lies outside `actor`'s scope for `action`. `actor=None`
+    is the system (a command run without --as) and reaches everywhere."""
+    if actor is None:
+        return False
+    # the memberships live in a domain app; the settings name it (AREA_SCOPE), so core imports no domain app
+    if import_string(settings.AREA_SCOPE)(actor, action).contains(unit):
+        return False
+    errors.append(
+        RowError(
+            row.number,
+            column,
+            _("%(area)s nằm ngoài địa bàn bạn được giao: không nhập được dòng này.") % {"area": unit.name},
+        )
+    )
+    return True
+
+
+def too_long(errors: list, row, key: str, text: str, label: str, limit: int) -> bool:
+    """Append the row's error and return True when `text` is longer than `limit` characters."""
+    if len(text) <= limit:
+        return False
+    errors.append(
+        RowError(
+            row.number,
+            key,
+            _("“%(column)s” dài %(n)s ký tự, quá giới hạn %(limit)s ký tự.")
+            % {"column": label, "n": len(text), "limit": limit},
+        )
+    )
+    return True
+
+
+def max_length(model, field_name: str) -> int:
+    return model._meta.get_field(field_name).max_length
