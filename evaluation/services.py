@@ -133,6 +133,7 @@ def save_sets(
     `reference`: the specs are the files shipped in evaluation/criteria/ (`load_reference_data`): a set or a sheet
     last loaded by an administrator from another source is left as it is, never overwritten by a deployment.
     """
+    _require_criteria_admin(actor)
     result = SaveResult()
     with transaction.atomic():
         categories = _categories()
