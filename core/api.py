@@ -4,6 +4,7 @@ from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from api.auth import AUTH
+from core import audit_privacy
 from core.models import AuditEntry
 from core.scoping import get_in_scope_or_404
 
@@ -22,6 +23,9 @@ class AuditOut(Schema):
     before: dict | None
     after: dict | None
     request_id: str
+    # True when part of before/after is withheld for now (settings.AUDIT_REDACTORS), e.g. a council member's total
+    # until the chair locks the sheets; the withheld values read as a sentence saying so.
+    redacted: bool = False
 
     @staticmethod
     def resolve_actor(obj):
@@ -32,12 +36,21 @@ class AuditOut(Schema):
         return str(obj.area.area_id) if obj.area_id else None
 
 
+class RedactedPagination(LimitOffsetPagination):
+    """The page of entries, masked by the redactors once the page is cut (one pass for the whole page)."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page[self.items_attribute] = audit_privacy.redact(page[self.items_attribute], request.auth)
+        return page
+
+
 def _entries(request):
     return AuditEntry.objects.for_user(request.auth, "audit.view").select_related("area")
 
 
 @router.get("/entries", response=list[AuditOut], summary="Audit entries in the caller's areas")
-@paginate(LimitOffsetPagination)
+@paginate(RedactedPagination)
 def list_entries(request, action: str | None = None, object_type: str | None = None, object_id: str | None = None):
     qs = _entries(request)
     if action:
@@ -51,4 +64,5 @@ def list_entries(request, action: str | None = None, object_type: str | None = N
 
 @router.get("/entries/{entry_id}", response=AuditOut, summary="One audit entry (404 outside the caller's areas)")
 def get_entry(request, entry_id: int):
-    return get_in_scope_or_404(_entries(request), pk=entry_id)
+    (entry,) = audit_privacy.redact([get_in_scope_or_404(_entries(request), pk=entry_id)], request.auth)
+    return entry

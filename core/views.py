@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.module_loading import import_string
 
+from core import audit_privacy
 from core.audit_labels import ACTION_LABELS
 from core.htmx import page_or_partial
 from core.models import AuditEntry
@@ -38,6 +39,7 @@ def audit_list(request):
     if action:
         qs = qs.filter(action__startswith=action)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page.object_list = audit_privacy.redact(page.object_list, request.user)  # one query for the page, not per row
     # the filter picks an action by its name; the code it sends stays out of sight
     actions = sorted(ACTION_LABELS.items(), key=lambda item: str(item[1]))
     return page_or_partial(
@@ -48,4 +50,5 @@ def audit_list(request):
 @login_required
 def audit_detail(request, pk: int):
     entry = get_in_scope_or_404(AuditEntry.objects.for_user(request.user, "audit.view").select_related("area"), pk=pk)
+    (entry,) = audit_privacy.redact([entry], request.user)
     return render(request, "core/audit_detail.html", {"entry": entry})

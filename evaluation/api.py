@@ -13,7 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from api.auth import AUTH
 from core.errors import DomainError, PermissionRefused
-from evaluation import council
+from evaluation import council, privacy
 from evaluation.council_models import (
     SCORING_ROLES,
     Answer,
@@ -59,6 +59,11 @@ class ItemOut(Schema):
     producer: str
     status: str
     rescore_round: int
+    # How far the council has got: counted members (no conflict) who submitted, out of those expected to; shown
+    # while the sheets are open, when `result` (any member's total, the mean, the flags) is withheld.
+    submitted: int
+    expected: int
+    progress: str
     result: ResultOut | None
 
 
@@ -156,7 +161,9 @@ def list_rounds(request):
 @router.get("/rounds/{round_id}/items", response=list[ItemOut], summary="A round's products; results when allowed")
 def list_items(request, round_id: int):
     evaluation_round = _round(request.user, round_id)
-    items = RoundItem.objects.filter(evaluation_round=evaluation_round).select_related("product__producer")
+    items = privacy.with_progress(
+        RoundItem.objects.filter(evaluation_round=evaluation_round).select_related("product__producer")
+    )
     return [
         {
             "id": item.pk,
@@ -165,6 +172,9 @@ def list_items(request, round_id: int):
             "producer": item.product.producer.name,
             "status": item.status,
             "rescore_round": item.rescore_round,
+            "submitted": item.n_submitted,
+            "expected": item.n_expected,
+            "progress": privacy.progress_label(item.n_submitted, item.n_expected),
             "result": _result(request.user, item),
         }
         for item in items.order_by("id")

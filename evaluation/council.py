@@ -7,6 +7,7 @@ saving while the chair locks, or two members submitting at once, lose nothing an
 
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -160,15 +161,9 @@ def add_member(*, actor, evaluation_round, user, role: str, presides_for_chair: 
             raise DomainError(_("%(u)s đã có trong hội đồng.") % {"u": user}, field="user")
         if role == MemberRole.CHAIR and evaluation_round.members.filter(role=MemberRole.CHAIR).exists():
             raise DomainError(_("Hội đồng đã có chủ tịch."), field="role")
-        if not area_scope(user, "evaluation.score").contains(evaluation_round.province):
-            raise DomainError(
-                _(
-                    "%(u)s không có vai trò thành viên hội đồng hoặc tổ tư vấn tại %(p)s: cán bộ tỉnh cấp vai trò "
-                    "đó cho tài khoản trước khi mời vào hội đồng."
-                )
-                % {"u": user.get_full_name() or user.username, "p": evaluation_round.province.name},
-                field="user",
-            )
+        refusal = seat_refusal(user, evaluation_round.province)
+        if refusal:
+            raise DomainError(refusal, field="user")
         deputy = evaluation_round.members.filter(presides_for_chair=True).first()
         if presides_for_chair and deputy is not None:
             raise DomainError(
@@ -193,6 +188,35 @@ def add_member(*, actor, evaluation_round, user, role: str, presides_for_chair: 
     return member
 
 
+SCORE = "evaluation.score"
+
+
+def seat_refusal(user, province) -> str | None:
+    """Why `user` may not sit on a council of `province` (None when they may), read from the database now and not
+    from the per-request scope cache: a membership revoked or an account locked a moment ago counts at once.
+
+    A seat needs an active account with the council or advisory role (evaluation.score) in the province, or
+    nationwide; a producer account (an active producer role anywhere) never sits: it would score its own kind."""
+    from accounts.models import Membership
+    from accounts.roles import Role
+
+    name = user.get_full_name() or user.username
+    fresh = get_user_model().objects.filter(pk=user.pk).first()  # request.user may be a lazy wrapper
+    if fresh is None or not fresh.is_active:
+        return _("Tài khoản %(u)s đã bị khoá: không ngồi hội đồng, không chấm hay ghi nhận được.") % {"u": name}
+    if Membership.objects.active().filter(user=fresh, role=Role.PRODUCER).exists():
+        return _(
+            "%(u)s là tài khoản của chủ thể OCOP: không được ngồi hội đồng đánh giá. Dùng một tài khoản cán bộ "
+            "khác, hoặc thu hồi vai trò chủ thể trước."
+        ) % {"u": name}
+    if not area_scope(fresh, SCORE).contains(province):
+        return _(
+            "%(u)s không có (hoặc đã bị thu hồi) vai trò thành viên hội đồng hoặc tổ tư vấn tại %(p)s: cán bộ tỉnh "
+            "cấp vai trò đó cho tài khoản trước khi mời vào hội đồng."
+        ) % {"u": name, "p": province.name}
+    return None
+
+
 def _record_producer_conflicts(items, members) -> None:
     """A member whose account is linked to the producer of a product in the round has a conflict of interest on it,
     recorded when they are seated or the product is added: they never score their own producer's product."""
@@ -214,6 +238,22 @@ def _record_producer_conflicts(items, members) -> None:
                     "reason": _("Tài khoản gắn với chủ thể %(p)s (ghi tự động).") % {"p": item.product.producer.name}
                 },
             )
+
+
+def record_link_conflicts(*, user, producer) -> int:
+    """An account just linked to `producer` (accounts.services.link_producer): its seats on councils with a product
+    of that producer before them get the conflict recorded, as if the link had existed at seating. Returns how many
+    conflicts were recorded. Called inside the caller's transaction."""
+    members = list(
+        CouncilMember.objects.filter(user=user, evaluation_round__items__product__producer=producer).distinct()
+    )
+    before = Conflict.objects.filter(member__in=members).count()
+    for member in members:
+        _record_producer_conflicts(
+            member.evaluation_round.items.filter(product__producer=producer).select_related("product__producer"),
+            [member],
+        )
+    return Conflict.objects.filter(member__in=members).count() - before
 
 
 def remove_member(*, actor, member: CouncilMember) -> None:
@@ -348,10 +388,27 @@ def add_product(*, actor, evaluation_round, product, sheet=None) -> RoundItem:
 
 
 def _seat(actor, item) -> CouncilMember:
-    member = CouncilMember.objects.filter(evaluation_round=item.evaluation_round_id, user=actor).first()
+    """The actor's seat on the item's council, checked at every write (not only at seating): a member whose role was
+    revoked, whose account was locked or who became a producer account since can no longer score or record."""
+    member = (
+        CouncilMember.objects.filter(evaluation_round=item.evaluation_round_id, user=actor)
+        .select_related("evaluation_round__province")
+        .first()
+    )
     if member is None:
         raise NotFound(_("Bạn không thuộc hội đồng của đợt đánh giá này."))
+    refusal = seat_refusal(actor, member.evaluation_round.province)
+    if refusal:
+        raise PermissionRefused(refusal)
     return member
+
+
+def _linked_producer(actor, item):
+    """The producer of the item's product when the actor's account is linked to it (else None): a link made after
+    seating is not yet a recorded conflict, but the member still never scores their own producer's product."""
+    from producers.models import Producer
+
+    return Producer.objects.filter(products__evaluations=item.pk, accounts=actor).first()
 
 
 def declare_conflict(*, actor, item, reason: str) -> Conflict:
@@ -385,6 +442,15 @@ def _open_sheet(actor, item) -> tuple[RoundItem, Scoresheet]:
         raise DomainError(_("Sản phẩm đã khoá phiếu; không sửa được phiếu chấm."))
     if Conflict.objects.filter(item=item, member=member).exists():
         raise PermissionRefused(_("Bạn đã khai báo xung đột lợi ích với sản phẩm này nên không chấm."))
+    linked = _linked_producer(actor, item)
+    if linked is not None:
+        raise PermissionRefused(
+            _(
+                "Tài khoản của bạn gắn với chủ thể %(p)s của sản phẩm này: bạn không chấm sản phẩm này (xung đột lợi "
+                "ích). Khai báo xung đột lợi ích để hội đồng ghi nhận."
+            )
+            % {"p": linked.name}
+        )
     from evaluation import advisory
 
     advisory.require_report(item, role=member.role)  # 26/2026: the advisory team reports before the council scores
@@ -729,10 +795,13 @@ def _status(item) -> str:
 
 
 def may_see_aggregate(user, item) -> bool:
-    member = CouncilMember.objects.filter(evaluation_round=item.evaluation_round_id, user=user).first()
-    if member is not None and Conflict.objects.filter(item=item, member=member).exists():
+    """The mean, stars and >10-point flags show after the lock only — to the chair too: before it a running result
+    (or a pair named as far apart) would let members steer toward each other's scores (evaluation.privacy). Never to
+    a member with a conflict on the product."""
+    if _status(item) == ItemStatus.SCORING:
         return False
-    return _status(item) != ItemStatus.SCORING or (member is not None and member.role == MemberRole.CHAIR)
+    member = CouncilMember.objects.filter(evaluation_round=item.evaluation_round_id, user=user).first()
+    return member is None or not Conflict.objects.filter(item=item, member=member).exists()
 
 
 def close_round(*, actor, evaluation_round) -> EvaluationRound:

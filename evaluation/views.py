@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from core.actions import perform
 from core.errors import DomainError
 from core.forms import BootstrapMixin, add_domain_error, picked_key
-from evaluation import council, documents, proposals
+from evaluation import council, documents, privacy, proposals
 from evaluation.council_models import (
     SCORING_ROLES,
     Answer,
@@ -358,13 +358,19 @@ def board(request, pk: int):
             state, label = _sheet_state(sheets.get((item.pk, member.pk)), (item.pk, member.pk) in conflicts, of)
             item.cells.append({"member": member, "state": state, "label": label})
         item.show_aggregate = council.may_see_aggregate(request.user, item)
-        item.presiding = council.presiding_member(
-            item, seated, {member_id for item_id, member_id in conflicts if item_id == item.pk}
-        )
+        conflicted = {member_id for item_id, member_id in conflicts if item_id == item.pk}
+        item.presiding = council.presiding_member(item, seated, conflicted)
         item.i_preside = seat is not None and item.presiding is not None and item.presiding.pk == seat.pk
         item.result = council.result_of(item)
-        item.flags = [(names.get(a, a), names.get(b, b), gap) for a, b, gap in item.result.flagged_pairs]
-        item.diverging = item.result.diverging[:3]
+        # Before the lock the board says how far the council has got, never who scored what (evaluation.privacy).
+        item.progress = privacy.progress_label(
+            *privacy.progress(seated, [s for (i, _m), s in sheets.items() if i == item.pk], conflicted)
+        )
+        if item.show_aggregate:
+            item.flags = [(names.get(a, a), names.get(b, b), gap) for a, b, gap in item.result.flagged_pairs]
+            item.diverging = item.result.diverging[:3]
+        else:
+            item.flags, item.diverging = [], []
         item.reason_form = ReasonForm(auto_id=f"id_reopen{item.pk}_%s")
     return TemplateResponse(
         request,

@@ -64,9 +64,11 @@ def test_results_only_where_the_aggregate_may_be_seen(client, setting, province_
         score(item, p[name], levels)
     client.force_login(p["tv1"])
     assert client.get(f"{API}/rounds/{rnd.pk}/items").json()[0]["result"] is None  # before the lock
-    client.force_login(p["chu.tich"])
-    assert client.get(f"{API}/rounds/{rnd.pk}/items").json()[0]["result"]["mean"] == "82.50"
+    client.force_login(p["chu.tich"])  # the chair too: scores are private until the lock (issue 14, item 3)
+    before = client.get(f"{API}/rounds/{rnd.pk}/items").json()[0]
+    assert before["result"] is None and before["progress"] == "4/4 thành viên đã nộp phiếu"
     council.lock_item(actor=p["chu.tich"], item=item)
+    assert client.get(f"{API}/rounds/{rnd.pk}/items").json()[0]["result"]["mean"] == "82.50"
     client.force_login(p["tv1"])
     result = client.get(f"{API}/rounds/{rnd.pk}/items").json()[0]["result"]
     assert result["final_stars"] == 4 and result["quorum_met"] and result["counted"] == 4
