@@ -47,15 +47,22 @@ def test_seating_refuses_producers_other_provinces_and_people_without_the_role(s
 def test_a_member_linked_to_the_producer_after_seating_does_not_score_it(setting):
     rnd, item, p = setting
     producer = item.product.producer
-    producer.accounts.add(p["tv1"])  # linked after seating: no conflict recorded yet
-    with pytest.raises(PermissionRefused, match=producer.name):
+    producer.accounts.add(p["tv1"])  # linked after seating: the conflict is recorded at once (evaluation.signals)
+    assert Conflict.objects.filter(item=item, member__user=p["tv1"]).exists()
+    with pytest.raises(DomainError):
         score(item, p["tv1"], (2, 2, 2))
     assert not item.sheets.filter(member__user=p["tv1"]).exists()
-    # the hook accounts.services.link_producer is to call records the conflict on every round with its products
-    assert council.record_link_conflicts(user=p["tv1"], producer=producer) == 1
-    assert Conflict.objects.filter(item=item, member__user=p["tv1"]).exists()
     assert council.record_link_conflicts(user=p["tv1"], producer=producer) == 0
     score(item, p["tv2"], (2, 2, 2))  # the others score as before
+
+
+def test_a_linked_member_is_refused_even_without_a_recorded_conflict(setting):
+    rnd, item, p = setting
+    producer = item.product.producer
+    producer.accounts.through.objects.create(producer=producer, user=p["tv1"])  # no signal: as a raw link would be
+    with pytest.raises(PermissionRefused, match=producer.name):
+        score(item, p["tv1"], (2, 2, 2))
+    assert council.record_link_conflicts(user=p["tv1"], producer=producer) == 1
 
 
 def test_a_member_whose_role_is_revoked_after_seating_can_no_longer_score(setting, province_officer):
