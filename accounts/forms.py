@@ -110,6 +110,8 @@ class PersonForm(BootstrapMixin, forms.Form):
     )
     phone = forms.CharField(label=_("Điện thoại"), max_length=20, required=False)
     email = forms.CharField(label=_("Thư điện tử"), max_length=254, required=False)
+    # The version the form was read at (core.concurrency): a save over someone else's later save is refused.
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class RoleForm(RoleAreaMixin, BootstrapMixin, forms.Form):

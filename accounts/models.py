@@ -19,6 +19,8 @@ class User(AbstractUser):
     organisation = models.CharField(_("cơ quan, đơn vị"), max_length=200, blank=True)
     # Folded full name, username and e-mail (core.text.fold), so people are found without typing diacritics.
     search_name = models.CharField(max_length=400, blank=True, db_index=True, editable=False)
+    # Optimistic concurrency (core.concurrency): edit forms carry it, the services refuse a save from an older one.
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("người dùng")
@@ -32,7 +34,14 @@ class User(AbstractUser):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"full_name", "username", "email"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "search_name"}
+        # set_password() leaves the raw password here until the save (Django clears it for hash upgrades at login),
+        # so every path that sets a new password passes here: change page, one-time link, admin, `changepassword`.
+        new_password = self._password is not None and self.pk is not None
         super().save(*args, **kwargs)
+        if new_password:
+            from accounts.services import revoke_tokens_on_password_change
+
+            revoke_tokens_on_password_change(self)
 
     def folded_search_name(self) -> str:
         from core.text import fold

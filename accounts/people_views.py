@@ -113,8 +113,15 @@ def _person_page(request, person, *, status=200, **forms):
 
         context["email_configured"] = email_configured()
         context["person_form"] = forms.get("person_form") or PersonForm(
-            initial={"full_name": person.full_name, "phone": person.phone, "email": person.email}
+            initial={
+                "full_name": person.full_name,
+                "phone": person.phone,
+                "email": person.email,
+                "expected_version": person.version,
+            }
         )
+        context["may_grant"] = not services.may_not_grant_self(actor, person)
+        context["self_grant_message"] = services.self_grant_message()
         context["role_form"] = forms.get("role_form") or RoleForm(actor=actor)
         role_area = context["role_form"].cleaned_data.get("area") if context["role_form"].is_bound else None
         context["unit_options"] = _unit_options(actor, selected=role_area)

@@ -24,6 +24,7 @@ from accounts.models import ApiToken, Membership, User
 from accounts.roles import NATIONWIDE_ROLES, Role
 from accounts.scope import area_scope, require
 from core import audit
+from core.concurrency import check_version
 from core.errors import DomainError, NotFound, PermissionRefused
 
 logger = logging.getLogger(__name__)
@@ -68,6 +69,8 @@ def grant_membership(*, actor, user: User, role: str, area=None) -> Membership:
         raise DomainError(_("Vai trò này cần gắn với một địa bàn."), field="area")
     if role == Role.SYSTEM_ADMIN and actor is not None and not area_scope(actor, "areas.manage").everywhere:
         raise PermissionRefused(_("Chỉ quản trị hệ thống mới giao được vai trò quản trị hệ thống."))
+    if may_not_grant_self(actor, user):
+        raise PermissionRefused(self_grant_message())
     with transaction.atomic():
         _require_manage(actor, area)
         existing = Membership.objects.active().filter(user=user, role=role, area=area).first()
@@ -87,6 +90,17 @@ def grant_membership(*, actor, user: User, role: str, area=None) -> Membership:
             after=audit.snapshot(membership, MEMBERSHIP_FIELDS),
         )
     return membership
+
+
+def self_grant_message() -> str:
+    return _("Bạn không tự giao vai trò cho chính mình được: hãy đề nghị cán bộ quản lý khác hoặc quản trị hệ thống.")
+
+
+def may_not_grant_self(actor, user: User) -> bool:
+    """Nobody widens their own powers: granting oneself a role is for the nationwide system administrator only."""
+    return (
+        actor is not None and getattr(actor, "pk", None) == user.pk and not area_scope(actor, "areas.manage").everywhere
+    )
 
 
 def revoke_membership(*, actor, membership: Membership) -> Membership:
@@ -160,7 +174,30 @@ def authenticate_token(key: str) -> User | None:
 
 
 def password_changed(*, actor: User) -> None:
+    """Audits a password change; the user's API tokens were revoked by the save (revoke_tokens_on_password_change)."""
     audit.record(actor=actor, action="accounts.user.password_changed", obj=actor)
+
+
+def revoke_tokens_on_password_change(user: User) -> int:
+    """Called by User.save() whenever a new password is saved (change page, one-time link, admin, `changepassword`):
+    a token obtained by someone who knew the old password stops working with it. Hash upgrades at login do not count."""
+    now = timezone.now()
+    with transaction.atomic():
+        tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+        if not tokens:
+            return 0
+        ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked_at=now)
+        audit.record_many(
+            audit.build(
+                actor=None,
+                action="accounts.token.revoked",
+                obj=token,
+                label=f"{token.name} ({token.key_prefix}…)",
+                after={"revoked_at": str(now), "reason": "password_changed"},
+            )
+            for token in tokens
+        )
+    return len(tokens)
 
 
 # --- accounts managed by a province office (issue 12): create, edit, deactivate, set-password links, producers -----
@@ -264,15 +301,20 @@ def create_account(
     return user
 
 
-def update_account(*, actor, user: User, full_name: str, phone: str = "", email: str = "") -> User:
+def update_account(
+    *, actor, user: User, full_name: str, phone: str = "", email: str = "", expected_version=None
+) -> User:
+    """`expected_version`: the version the form was read at; a save from an older one is refused (StaleEdit, 409)."""
     person = _clean_person(full_name=full_name, phone=phone, email=email, exclude_pk=user.pk)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         _require_manage_user(actor, user)
+        check_version(user, expected_version)
         before = audit.snapshot(user, ACCOUNT_FIELDS)
         for name, value in person.items():
             setattr(user, name, value)
-        user.save(update_fields=list(person))
+        user.version += 1
+        user.save(update_fields=[*person, "version"])
         from accounts.queries import main_area
 
         audit.record(

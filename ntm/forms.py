@@ -59,9 +59,14 @@ class NtmImportForm(ImportForm):
 class AssessmentForm(BootstrapMixin, forms.Form):
     """One checkbox and one evidence note per criterion, one value per indicator, a note for the whole."""
 
+    # The version the form was read at (core.concurrency): a save over someone else's later save is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, assessment, criteria, disabled=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
+        self.assessment = assessment
+        self.fields["version"].initial = assessment.version
         results = {r.criterion_id: r for r in assessment.results.all()}
         values = {v.indicator_id: v.value for v in assessment.indicator_values.all()}
         self.rows = []
@@ -121,6 +126,20 @@ class AssessmentForm(BootstrapMixin, forms.Form):
         for field in self.fields.values():
             css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+    def clean(self):
+        # Checked here against the row the page read, and again by save_assessment on the locked row when the
+        # view passes `expected_version`.
+        from core.concurrency import stale_message
+
+        data = super().clean()
+        version = data.get("version")
+        if version is not None and version != self.assessment.version:
+            raise forms.ValidationError(stale_message(self.assessment), code="stale")
+        return data
+
+    def expected_version(self):
+        return self.cleaned_data.get("version")
 
     def bound_rows(self):
         for criterion, met, evidence, indicators in self.rows:

@@ -161,6 +161,8 @@ class Assessment(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Optimistic concurrency (core.concurrency): edit forms carry it, the services refuse a save from an older one.
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
 
     objects = AssessmentQuerySet.as_manager()
     scope_area_field = "commune"

@@ -15,6 +15,7 @@ from areas.choices import Level
 from areas.filters import with_counterparts
 from areas.models import Succession
 from core import audit
+from core.concurrency import check_version
 from core.errors import DomainError
 from ntm.choices import (
     COMMUNE_LEVELS,
@@ -216,15 +217,23 @@ def start_assessment(*, actor, commune, year: int) -> tuple[Assessment, bool]:
 
 
 def save_assessment(
-    *, actor, assessment: Assessment, results: dict, indicator_values: dict | None = None, note: str = ""
+    *,
+    actor,
+    assessment: Assessment,
+    results: dict,
+    indicator_values: dict | None = None,
+    note: str = "",
+    expected_version=None,
 ) -> Assessment:
-    """results: {criterion code: (met, evidence)}; indicator_values: {indicator id: value text}."""
+    """results: {criterion code: (met, evidence)}; indicator_values: {indicator id: value text}. `expected_version`:
+    the version the form was read at; a save from an older one is refused (StaleEdit, 409), not merged."""
     require(actor, "ntm.assess", assessment.commune, _("Bạn chỉ nhập đánh giá cho xã mình phụ trách."))
     with transaction.atomic():
         assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
         _refuse_if_locked(assessment)
         if assessment.status != AssessmentStatus.DRAFT:
             raise DomainError(_("Kết quả đã gửi tỉnh: chờ tỉnh duyệt hoặc trả lại để sửa."), code="submitted")
+        check_version(assessment, expected_version)
         before = _assessment_snapshot(assessment)
         stored = {r.criterion.code: r for r in assessment.results.select_related("criterion")}
         unknown = set(results) - set(stored)
@@ -238,12 +247,14 @@ def save_assessment(
                 result.met, result.evidence = bool(met), evidence
                 changed.append(result)
         CriterionResult.objects.bulk_update(changed, ["met", "evidence"])
-        _save_indicator_values(assessment, indicator_values or {})
+        values_changed = _save_indicator_values(assessment, indicator_values or {})
         assessment.criteria_met = sum(1 for r in stored.values() if r.met)
         assessment.note = (note or "").strip()
         assessment.updated_at = timezone.now()
-        assessment.save(update_fields=["criteria_met", "note", "updated_at"])
         after = _assessment_snapshot(assessment)
+        if after != before or changed or values_changed:  # evidence and indicator values are not in the snapshot
+            assessment.version += 1
+        assessment.save(update_fields=["criteria_met", "note", "updated_at", "version"])
         if after != before:
             audit.record(
                 actor=actor,
@@ -256,15 +267,17 @@ def save_assessment(
     return assessment
 
 
-def _save_indicator_values(assessment, values: dict):
+def _save_indicator_values(assessment, values: dict) -> bool:
+    """Whether any value changed."""
     if not values:
-        return
+        return False
     from ntm.models import Indicator
 
     indicators = {
         i.pk: i for i in Indicator.objects.filter(criterion__criteria_set=assessment.criteria_set, pk__in=list(values))
     }
     stored = {v.indicator_id: v for v in assessment.indicator_values.all()}
+    changed = False
     for indicator_id, value in values.items():
         if indicator_id not in indicators:
             raise DomainError(_("Chỉ tiêu không thuộc bộ tiêu chí."))
@@ -272,9 +285,12 @@ def _save_indicator_values(assessment, values: dict):
         current = stored.get(indicator_id)
         if current is None and value:
             IndicatorValue.objects.create(assessment=assessment, indicator_id=indicator_id, value=value)
+            changed = True
         elif current is not None and current.value != value:
             current.value = value
             current.save(update_fields=["value"])
+            changed = True
+    return changed
 
 
 def _transition(
@@ -296,6 +312,7 @@ def _transition(
         for name, value in fields.items():
             setattr(assessment, name, value)
         assessment.updated_at = timezone.now()
+        assessment.version += 1  # a form opened before the step must not save over what followed it
         assessment.save()
         after = _assessment_snapshot(assessment)
         if reason:
@@ -434,6 +451,7 @@ def record_imported_assessment(*, actor, commune, year: int, criteria_set, met: 
         assessment.approved_by = _user(actor)
     assessment.source = Source.IMPORT
     assessment.updated_at = timezone.now()
+    assessment.version += 1
     assessment.save()
     audit.record(
         actor=actor,

@@ -43,6 +43,8 @@ class Producer(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("tài khoản của chủ thể"), blank=True, related_name="producers"
     )
     created_at = models.DateTimeField(_("ngày tạo"), default=timezone.now)
+    # Optimistic concurrency (core.concurrency): edit forms carry it, the services refuse a save from an older one.
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
 
     objects = ProducerQuerySet.as_manager()
     scope_area_field = "location"

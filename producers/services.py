@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from accounts.scope import require
 from areas.queries import current_province
 from core import audit
+from core.concurrency import check_version, refuse_duplicate
 from core.errors import DomainError
 from core.imports import bulk_insert
 from core.text import fold
@@ -83,6 +84,8 @@ def bulk_create_producers(*, actor, producers: list[Producer]) -> None:
     """Save prepared producers (imports) with the same audit entries as create_producer, in bulk."""
     if not producers:
         return
+    for first in {p.location_id: p for p in producers}.values():  # once per commune, not per row
+        _check_scope(actor, first.location)
     with transaction.atomic():
         bulk_insert(Producer, producers)
         audit.record_created(
@@ -92,10 +95,12 @@ def bulk_create_producers(*, actor, producers: list[Producer]) -> None:
         )
 
 
-def update_producer(*, actor, producer: Producer, **values) -> Producer:
+def update_producer(*, actor, producer: Producer, expected_version=None, **values) -> Producer:
+    """`expected_version`: the version the edit form was read at; a save from an older one is refused (StaleEdit)."""
     with transaction.atomic():
         producer = Producer.objects.select_for_update().get(pk=producer.pk)
         _check_scope(actor, producer.location)
+        check_version(producer, expected_version)
         before = audit.snapshot(producer, FIELDS)
         for key, value in values.items():
             setattr(producer, key, value)
@@ -104,8 +109,11 @@ def update_producer(*, actor, producer: Producer, **values) -> Producer:
         producer.home_province = current_province(producer.location)
         _check_scope(actor, producer.location)
         _validate(producer)
-        producer.save()
         after = audit.snapshot(producer, FIELDS)
+        if after != before:
+            producer.version += 1
+        with refuse_duplicate(_("Tỉnh này đã có chủ thể tên '%(n)s'.") % {"n": producer.name}, field="name"):
+            producer.save()  # a namesake saved by someone else since _validate looked
         if after != before:
             audit.record(
                 actor=actor,

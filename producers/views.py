@@ -47,19 +47,24 @@ def _edit(request, producer=None):
     if not request.user.has_perm("producers.change"):
         raise PermissionDenied
     form = ProducerForm(request.POST or None, instance=producer, user=request.user)
+    # The version the form was first read at travels with it (re-shown forms keep it), so a save over someone
+    # else's later change is refused instead of silently overwriting it.
+    version = (request.POST.get("version") if request.method == "POST" else None) or (producer and producer.version)
     if request.method == "POST" and form.is_valid():
         try:
             if producer is None:
                 producer = services.create_producer(actor=request.user, **form.service_values())
                 messages.success(request, _("Đã thêm chủ thể."))
             else:
-                services.update_producer(actor=request.user, producer=producer, **form.service_values())
+                services.update_producer(
+                    actor=request.user, producer=producer, expected_version=version, **form.service_values()
+                )
                 messages.success(request, _("Đã lưu."))
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
             return redirect(producer)
-    return render(request, "producers/form.html", {"form": form, "producer": producer})
+    return render(request, "producers/form.html", {"form": form, "producer": producer, "version": version})
 
 
 @login_required

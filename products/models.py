@@ -103,6 +103,8 @@ class Product(models.Model):
         _("tình trạng sản xuất"), max_length=20, choices=ProductStatus.choices, default=ProductStatus.DEVELOPING
     )
     created_at = models.DateTimeField(_("ngày tạo"), default=timezone.now)
+    # Optimistic concurrency (core.concurrency): edit forms carry it, the services refuse a save from an older one.
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
 
     objects = ProductQuerySet.as_manager()
     scope_area_field = "location"

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from accounts.scope import require
 from areas.choices import Level, Scheme
 from core import audit
+from core.concurrency import check_version, refuse_duplicate
 from core.errors import DomainError
 from core.imports import bulk_insert
 from core.text import fold
@@ -91,6 +92,8 @@ def bulk_create_products(*, actor, products: list[Product]) -> None:
 
     if not products:
         return
+    for first in {p.location_id: p for p in products}.values():  # once per commune, not per row
+        _check_scope(actor, first.location)
     # Places depend on the communes only: computed once per distinct (commune, current commune), in a few queries.
     pairs = {(p.location_id, p.current_location_id) for p in products}
     stand_ins = [SimpleNamespace(pk=pair, location_id=pair[0], current_location_id=pair[1]) for pair in pairs]
@@ -107,11 +110,13 @@ def bulk_create_products(*, actor, products: list[Product]) -> None:
         )
 
 
-def update_product(*, actor, product: Product, **values) -> tuple[Product, bool]:
-    """Returns the product and whether anything changed."""
+def update_product(*, actor, product: Product, expected_version=None, **values) -> tuple[Product, bool]:
+    """Returns the product and whether anything changed. `expected_version`: the version the edit form was read at;
+    a save from an older one is refused (StaleEdit, 409) rather than overwrite someone else's change."""
     with transaction.atomic():
         product = Product.objects.select_for_update().select_related("location").get(pk=product.pk)
         _check_scope(actor, product.location)
+        check_version(product, expected_version)
         before = audit.snapshot(product, FIELDS)
         for key, value in values.items():
             setattr(product, key, value)
@@ -122,7 +127,9 @@ def update_product(*, actor, product: Product, **values) -> tuple[Product, bool]
         after = audit.snapshot(product, FIELDS)
         if after == before:
             return product, False
-        product.save()
+        product.version += 1
+        with refuse_duplicate(_("Chủ thể này đã có sản phẩm tên '%(n)s'.") % {"n": product.name}, field="name"):
+            product.save()  # a namesake saved by someone else since _validate looked
         audit.record(
             actor=actor,
             action="products.product.updated",
@@ -144,7 +151,8 @@ def classify(*, actor, product: Product, subgroup) -> Product:
     if subgroup.maps_to_id != product.group_id:
         raise DomainError(_("Bộ sản phẩm không thuộc nhóm sản phẩm đã chọn."), field="subgroup")
     product.subgroup = subgroup
-    product.save(update_fields=["subgroup"])
+    product.version += 1  # an edit form opened before this must not put the old sub-group back
+    product.save(update_fields=["subgroup", "version"])
     audit.record(
         actor=actor,
         action="products.product.updated",

@@ -78,6 +78,7 @@ def product_detail(request, pk: int):
         "products/detail.html",
         {
             "product": product,
+            "photos": list(product.photos.order_by("uploaded_at", "pk")),
             "dossiers": dossiers,
             "open_dossier_form": OpenDossierForm() if workflow.may_open_dossier(request.user, product) else None,
             "holding": holding,
@@ -117,19 +118,24 @@ def _edit(request, product=None):
     if product is None and request.GET.get("producer", "").isdigit():
         initial["producer"] = int(request.GET["producer"])  # "Thêm sản phẩm" from a producer's page
     form = ProductForm(request.POST or None, instance=product, initial=initial, user=request.user)
+    # The version the form was first read at travels with it (re-shown forms keep it), so a save over someone
+    # else's later change is refused instead of silently overwriting it.
+    version = (request.POST.get("version") if request.method == "POST" else None) or (product and product.version)
     if request.method == "POST" and form.is_valid():
         try:
             if product is None:
                 product = services.create_product(actor=request.user, **form.service_values())
                 messages.success(request, _("Đã thêm sản phẩm."))
             else:
-                services.update_product(actor=request.user, product=product, **form.service_values())
+                services.update_product(
+                    actor=request.user, product=product, expected_version=version, **form.service_values()
+                )
                 messages.success(request, _("Đã lưu."))
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
             return redirect(product)
-    return render(request, "products/form.html", {"form": form, "product": product})
+    return render(request, "products/form.html", {"form": form, "product": product, "version": version})
 
 
 @login_required

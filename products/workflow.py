@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from accounts.scope import acts_only_as_producer, area_scope, require
 from areas.choices import Level, Scheme
 from core import audit
+from core.concurrency import StaleEdit, refuse_duplicate, stale_message
 from core.errors import DomainError, PermissionRefused
 from core.text import fold
 from core.uploads import KINDS, check_upload, describe
@@ -440,6 +441,9 @@ def register_idea(
         raise DomainError(_("%(unit)s không còn hiệu lực.") % {"unit": location.name}, field="location")
     with transaction.atomic():
         _require_register(actor, producer, location)
+        # One registration at a time per producer: two simultaneous submissions of the same idea (a double click,
+        # two devices) would both pass the check below and both be saved; the second now waits and is refused.
+        list(type(producer).objects.select_for_update().filter(pk=producer.pk).values_list("pk", flat=True))
         now = timezone.now()
         idea = ProductIdea(
             producer=producer,
@@ -526,16 +530,19 @@ def accept_idea(*, actor, idea) -> ProductIdea:
         if idea.status != IdeaStatus.SUBMITTED:
             _refuse_state(_("Ý tưởng"), idea.get_status_display(), _("chỉ chấp nhận được ý tưởng đang chờ sàng lọc."))
         before = audit.snapshot(idea, IDEA_FIELDS)
+        # an officer saving a product of the same name at the same moment: a 409 refusal on the name, not a 500
+        duplicate = _("Chủ thể này đã có sản phẩm tên '%(n)s'.") % {"n": idea.product_name}
         try:
-            product = product_services.create_product(
-                actor=actor,
-                name=idea.product_name,
-                producer=idea.producer,
-                group=idea.group,
-                location=idea.location,
-                description=idea.description,
-                status=ProductStatus.DEVELOPING,
-            )
+            with refuse_duplicate(duplicate, field="product_name"):
+                product = product_services.create_product(
+                    actor=actor,
+                    name=idea.product_name,
+                    producer=idea.producer,
+                    group=idea.group,
+                    location=idea.location,
+                    description=idea.description,
+                    status=ProductStatus.DEVELOPING,
+                )
         except DomainError as exc:
             if exc.field in (None, "name", "__all__"):  # e.g. the producer already has a product of that name
                 exc.field = "product_name"
@@ -862,8 +869,23 @@ def _validated(code, dossier, data) -> dict:
     return form.to_json()
 
 
+def form_fingerprint(dossier, code) -> str:
+    """A short digest of a printed form as stored: the form page carries it (`based_on`), so a save made on a page
+    opened before someone else saved the same form is refused instead of overwriting it. Per form, so the producer
+    filling Mẫu 01 and the officer filling Mẫu 02 of the same dossier do not block each other."""
+    import hashlib
+    import json
+
+    stored = getattr(dossier, dossier_forms.FORM_FIELDS[code]) or {}
+    text = json.dumps(stored, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def _save_form(actor, dossier, code, data, action) -> Dossier:
     attribute = dossier_forms.FORM_FIELDS[code]
+    based_on = data.get("based_on") if hasattr(data, "get") else None
+    if based_on and based_on != form_fingerprint(dossier, code):  # `dossier` is the locked row
+        raise StaleEdit(stale_message(dossier), code="stale")
     stored = _validated(code, dossier, data)
     before = getattr(dossier, attribute)
     if stored == before:

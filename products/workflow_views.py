@@ -610,6 +610,10 @@ def dossier_form(request, pk: int, code: str):
         messages.error(request, _("Không sửa được biểu mẫu này của hồ sơ lúc này."))
         return redirect("ideas:dossier", pk=dossier.pk)
     form_class = dossier_forms.FORMS[code]
+    # The form as stored when the page was first opened (kept when it is shown again), so the service can refuse
+    # a save over someone else's later save of the same form.
+    based_on = request.POST.get("based_on") if request.method == "POST" else None
+    based_on = based_on or workflow.form_fingerprint(dossier, code)
     if request.method == "POST":
         form = form_class(request.POST, dossier=dossier)
         if form.is_valid():
@@ -627,7 +631,7 @@ def dossier_form(request, pk: int, code: str):
     return render(
         request,
         "products/ideas/dossier_form.html",
-        {"dossier": dossier, "product": dossier.product, "form": form, "code": code},
+        {"dossier": dossier, "product": dossier.product, "form": form, "code": code, "based_on": based_on},
         status=status,
     )
 
