@@ -10,7 +10,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from certification.models import Certificate, Decision, Inspection
 from certification.queries import holding_on
 from certification.rules import default_valid_until, ground_from_text, revocation_issuer
 from core import audit
+from core.concurrency import refuse_duplicate
 from core.errors import DomainError, PermissionRefused
 from core.imports import bulk_insert
 from evaluation import process
@@ -93,30 +94,37 @@ def get_or_create_decision(
     if not number:
         raise DomainError(_("Chưa ghi số quyết định."), field="decision_no")
     decision = Decision.objects.filter(province=province, number=number, date=date).first()
-    if decision is not None:
-        if (decision.kind == DecisionKind.REVOCATION) != (kind == DecisionKind.REVOCATION):
-            raise DomainError(
-                _("Quyết định %(n)s ngày %(d)s đã được ghi là quyết định %(k)s.")
-                % {"n": number, "d": date.strftime("%d/%m/%Y"), "k": decision.get_kind_display().lower()},
-                field="decision_no",
+    if decision is None:
+        try:
+            with transaction.atomic():  # a savepoint: another request may record the same decision at this moment
+                decision = Decision.objects.create(
+                    number=number,
+                    date=date,
+                    kind=kind,
+                    issuing_level=issuing_level,
+                    province=province,
+                    issuer=" ".join((issuer or "").split()),
+                )
+        except IntegrityError:
+            decision = Decision.objects.filter(province=province, number=number, date=date).first()
+            if decision is None:
+                raise
+        else:
+            audit.record(
+                actor=actor,
+                action="certification.decision.created",
+                obj=decision,
+                area=province,
+                after=audit.snapshot(decision, DECISION_FIELDS),
             )
-        return decision, False
-    decision = Decision.objects.create(
-        number=number,
-        date=date,
-        kind=kind,
-        issuing_level=issuing_level,
-        province=province,
-        issuer=" ".join((issuer or "").split()),
-    )
-    audit.record(
-        actor=actor,
-        action="certification.decision.created",
-        obj=decision,
-        area=province,
-        after=audit.snapshot(decision, DECISION_FIELDS),
-    )
-    return decision, True
+            return decision, True
+    if (decision.kind == DecisionKind.REVOCATION) != (kind == DecisionKind.REVOCATION):
+        raise DomainError(
+            _("Quyết định %(n)s ngày %(d)s đã được ghi là quyết định %(k)s.")
+            % {"n": number, "d": date.strftime("%d/%m/%Y"), "k": decision.get_kind_display().lower()},
+            field="decision_no",
+        )
+    return decision, False
 
 
 def rebuild_chain(product, certificates=None) -> None:
@@ -214,15 +222,17 @@ def record_certificate(
             kind = DecisionKind.RECOGNITION
             if earlier is not None:
                 kind = DecisionKind.UPGRADE if stars > earlier.stars else DecisionKind.RE_RECOGNITION
-            certificate = Certificate.objects.create(
-                product=product,
-                decision=decision,
-                stars=stars,
-                score=score,
-                kind=kind,
-                valid_from=decision.date,
-                valid_until=valid_until,
-            )
+            taken = _("Sản phẩm đã có giấy chứng nhận theo quyết định %(n)s: tải lại trang để xem.")
+            with refuse_duplicate(taken % {"n": decision.number}):
+                certificate = Certificate.objects.create(
+                    product=product,
+                    decision=decision,
+                    stars=stars,
+                    score=score,
+                    kind=kind,
+                    valid_from=decision.date,
+                    valid_until=valid_until,
+                )
             rebuild_chain(product, certificates + [certificate])
             _mark_in_production(actor, product)
             audit.record(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.scope import area_scope, require
 from areas.choices import REFORM_DATE
 from core import audit
+from core.concurrency import refuse_duplicate
 from core.errors import DomainError, NotFound, PermissionRefused
 from evaluation import engine, process, queries
 from evaluation.choices import SetStatus
@@ -171,9 +172,11 @@ def add_member(*, actor, evaluation_round, user, role: str, presides_for_chair: 
             )
         if presides_for_chair is None:
             presides_for_chair = role == MemberRole.VICE_CHAIR and deputy is None
-        member = CouncilMember.objects.create(
-            evaluation_round=evaluation_round, user=user, role=role, presides_for_chair=presides_for_chair
-        )
+        taken = _("%(u)s đã có trong hội đồng, hoặc hội đồng đã có chủ tịch.") % {"u": user}
+        with refuse_duplicate(taken, field="user"):
+            member = CouncilMember.objects.create(
+                evaluation_round=evaluation_round, user=user, role=role, presides_for_chair=presides_for_chair
+            )
         audit.record(
             actor=actor,
             action="evaluation.member.added",

@@ -56,7 +56,8 @@ def create_producer(*, actor, **values) -> Producer:
         producer.home_province = current_province(producer.location)
         _check_scope(actor, producer.location)
         _validate(producer)
-        producer.save()
+        with refuse_duplicate(_("Tỉnh này đã có chủ thể tên '%(n)s'.") % {"n": producer.name}, field="name"):
+            producer.save()
         audit.record(
             actor=actor,
             action="producers.producer.created",

@@ -62,7 +62,8 @@ def create_product(*, actor, **values) -> Product:
         product.search_name = fold(product.name)
         _check_scope(actor, product.location)
         _validate(product)
-        product.save()
+        with refuse_duplicate(_("Chủ thể này đã có sản phẩm tên '%(n)s'.") % {"n": product.name}, field="name"):
+            product.save()
         audit.record(
             actor=actor,
             action="products.product.created",
