@@ -9,6 +9,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_filter = ["action"]
     search_fields = ["object_label", "action", "actor_label"]
     list_select_related = ["area"]
+    readonly_fields = ["previous_hash", "entry_hash"]  # not editable, so shown only when named here
 
     def has_add_permission(self, request):
         return False

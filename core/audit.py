@@ -6,11 +6,11 @@ import functools
 import json
 import uuid
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.db.backends.postgresql.psycopg_any import is_psycopg3
 
 from core.middleware import current_request_id
-from core.models import AuditEntry
+from core.models import AuditEntry, chain, chain_head, link
 
 
 def object_type(obj) -> str:
@@ -64,20 +64,22 @@ def record(**kwargs) -> AuditEntry:
 def record_many(entries) -> int:
     """Bulk form for loaders and imports: the entries come from `build`. On PostgreSQL (psycopg 3) they are
     streamed with COPY, several times faster than INSERT for the tens of thousands of entries of a large import
-    (the entries' pk then stay unset); elsewhere bulk_create."""
+    (the entries' pk then stay unset); elsewhere bulk_create. Either way they are hash-chained in one pass."""
     entries = list(entries)
-    connection = connections[router.db_for_write(AuditEntry)]
+    using = router.db_for_write(AuditEntry)
+    connection = connections[using]
     if not entries:
         return 0
     if connection.vendor != "postgresql":
-        return len(AuditEntry.objects.bulk_create(entries, batch_size=2000))
+        return len(AuditEntry.objects.bulk_create(entries, batch_size=2000))  # chained by bulk_create
     fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
+    with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
         raw = cursor.cursor
         if not hasattr(raw, "copy"):  # psycopg 2
             return len(AuditEntry.objects.bulk_create(entries, batch_size=2000))
+        chain(entries, using)
         with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for entry in entries:
                 copy.write_row([f.get_db_prep_save(f.pre_save(entry, True), connection) for f in fields])
@@ -89,7 +91,8 @@ def record_created(*, actor, action: str, items) -> int:
     entries as `record(actor=…, action=…, obj=obj, area=area, after=after)` each; on PostgreSQL written by COPY
     straight from these values (no model instance per entry: tens of thousands of them in a large import)."""
     items = list(items)
-    connection = connections[router.db_for_write(AuditEntry)]
+    using = router.db_for_write(AuditEntry)
+    connection = connections[using]
     if not items:
         return 0
     if connection.vendor != "postgresql" or not is_psycopg3:
@@ -111,17 +114,21 @@ def record_created(*, actor, action: str, items) -> int:
     dumps = functools.partial(json.dumps, cls=encoder)
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for obj, area, after in items:
-            values = {
-                **constant,
-                "area_id": area.pk if area is not None else None,
-                "object_type": object_type(obj),
-                "object_id": str(obj.pk),
-                "object_label": str(obj)[:255],
-                "after": Jsonb(after, dumps=dumps) if after is not None else None,
-            }
-            copy.write_row([values[f.attname] for f in fields])
+    with transaction.atomic(using=using, savepoint=False):
+        head = chain_head(using)  # before COPY: no other statement may run while it streams
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for obj, area, after in items:
+                values = {
+                    **constant,
+                    "area_id": area.pk if area is not None else None,
+                    "object_type": object_type(obj),
+                    "object_id": str(obj.pk),
+                    "object_label": str(obj)[:255],
+                    "after": after,
+                }
+                head = link(values, head)
+                values["after"] = Jsonb(after, dumps=dumps) if after is not None else None
+                copy.write_row([values[f.attname] for f in fields])
     return len(items)
 
 

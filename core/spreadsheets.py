@@ -1,10 +1,10 @@
 """Cells of the workbooks the system writes.
 
-A text that begins with `=`, `+`, `-` or `@` (or a tab or carriage return) is read by a spreadsheet program as a formula
-when the file is opened or the cell edited (OWASP "CSV injection"); openpyxl even stores a text that begins with `=` as a
-formula. Every writer passes its values through `cell_value`, which puts an apostrophe before such a text, as the
-programs do themselves for text typed that way; the importers take it off again (`unescape`), so a workbook the system
-wrote can be imported back unchanged.
+A text that begins with `=`, `+`, `-` or `@` (or a tab or carriage return) is read by a spreadsheet program as a
+formula when the file is opened or the cell edited (OWASP "CSV injection"); openpyxl even stores a text that begins
+with `=` as a formula. Every writer passes its values through `cell_value`, which puts an apostrophe before such a
+text, as the programs do themselves for text typed that way; the importers take it off again (`unescape`), so a
+workbook the system wrote can be imported back unchanged.
 """
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
