@@ -22,9 +22,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import yaml
-from django.db import transaction
+from django.db import OperationalError, transaction
 
 from core.errors import DomainError
+from core.spreadsheets import cell_value, unescape
 from core.text import fold
 
 HEADINGS_PATH = Path(__file__).parent / "data" / "import_headings.yaml"
@@ -365,41 +366,250 @@ def read_table(
 
 
 def _read_raw(source, filename: str, progress=None) -> list[list]:
+    """Every row of the file, within the import limits (`import_limits`): a file over them, damaged, or crafted to
+    exhaust memory is refused with one file-level error, before or while it is read, never half-read."""
     name = filename.lower()
     data = source.read_bytes() if isinstance(source, Path) else source.read()
+    limits = import_limits()
+    if len(data) > limits.upload_bytes:
+        raise _file_error(
+            "tệp quá lớn (%s); tối đa %s." % (_size(len(data)), _size(limits.upload_bytes))  # noqa: UP031
+        )
     tick = Progress(progress)
     tick("read", 0, 0, force=True)
     if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
+        archive = check_xlsx(data, limits)  # before any XML is parsed, by us or by openpyxl
         try:
-            rows = xlsx_rows(data, tick)
+            rows = xlsx_rows(data, tick, archive=archive, limits=limits)
+        except ImportErrors:
+            raise
         except Exception:  # anything unusual: openpyxl reads it, or says why it cannot
             rows = None
-        if rows is not None:
-            tick("read", len(rows), len(rows), force=True)
-            return rows
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises several types for a damaged file
-            raise ImportErrors([RowError(1, "file", f"không đọc được tệp XLSX ({exc.__class__.__name__}).")]) from exc
-        sheet = workbook.worksheets[0]
-        total = sheet.max_row or 0  # from the sheet's stated dimension: a hint for the progress bar
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(list(row))
-            tick("read", len(rows), max(total, len(rows)))
-        workbook.close()
+        if rows is None:
+            rows = _openpyxl_rows(data, tick, limits)
     elif name.endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportErrors([RowError(1, "file", "tệp CSV phải mã hoá UTF-8.")]) from exc
-        rows = [row for row in csv.reader(io.StringIO(text))]
+        rows = _csv_rows(data, limits)
     else:
         raise ImportErrors([RowError(1, "file", "chỉ nhận tệp .csv hoặc .xlsx.")])
     tick("read", len(rows), len(rows), force=True)
     return rows
+
+
+def _openpyxl_rows(data: bytes, tick, limits) -> list[list]:
+    """The fallback reader, given only a file that passed `check_xlsx`; the sheet's stated size is checked before
+    openpyxl pads every row to it."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several types for a damaged file
+        raise _file_error(f"không đọc được tệp XLSX ({exc.__class__.__name__}).") from exc
+    try:
+        if not workbook.worksheets:
+            raise _file_error("tệp XLSX không có trang tính nào.")
+        sheet = workbook.worksheets[0]
+        try:
+            total, width = sheet.max_row or 0, sheet.max_column or 0  # from the sheet's stated dimension
+        except Exception as exc:
+            raise _file_error(f"không đọc được tệp XLSX ({exc.__class__.__name__}).") from exc
+        _check_dimension(total, width, limits)
+        rows = []
+        try:
+            for row in sheet.iter_rows(values_only=True):
+                cells = [unescape(v) for v in row]
+                while cells and cells[-1] is None:
+                    cells.pop()
+                rows.append(cells)
+                _check_row(len(rows), len(cells), limits)
+                for position, value in enumerate(cells):
+                    if isinstance(value, str) and len(value) > limits.cell_chars:
+                        raise _long_cell(len(rows), position, len(value), limits)
+                tick("read", len(rows), max(total, len(rows)))
+        except ImportErrors:
+            raise
+        except Exception as exc:
+            raise _file_error(f"không đọc được tệp XLSX ({exc.__class__.__name__}).") from exc
+    finally:
+        workbook.close()
+    return rows
+
+
+def _csv_rows(data: bytes, limits) -> list[list]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _file_error("tệp CSV phải mã hoá UTF-8.") from exc
+    if "\x00" in text:
+        raise _file_error(
+            "tệp CSV chứa ký tự NUL (tệp nhị phân, không phải văn bản CSV); hãy xuất lại tệp dạng CSV UTF-8."
+        )
+    rows = []
+    try:
+        for cells in csv.reader(io.StringIO(text)):
+            rows.append([unescape(c) for c in cells])
+            _check_row(len(rows), len(cells), limits)
+            for position, value in enumerate(cells):
+                if len(value) > limits.cell_chars:
+                    raise _long_cell(len(rows), position, len(value), limits)
+    except csv.Error as exc:
+        raise _file_error(f"tệp CSV sai định dạng ở dòng {len(rows) + 1} ({exc}).") from exc
+    return rows
+
+
+# --- limits: a crafted file is refused quickly, not read until the machine runs out of memory (issue 14) ----------
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    upload_bytes: int  # the file as uploaded
+    uncompressed_bytes: int  # an XLSX's parts once unzipped, all together
+    compression_ratio: int  # uncompressed / compressed, for a part bigger than RATIO_FLOOR (zip bombs)
+    zip_entries: int
+    rows: int
+    columns: int
+    cell_chars: int
+
+
+RATIO_FLOOR = MB  # small parts may compress very well (a sheet of empty rows): the ratio matters only above this
+XML_PARTS = (".xml", ".rels", ".vml")  # the parts a reader parses as XML
+FORBIDDEN_XML = (b"<!DOCTYPE", b"<!ENTITY")  # no spreadsheet needs a DTD; entities are how "billion laughs" works
+ELEMENTS_WITHOUT_ROW = 100_000  # XML elements read with no row ending: more is not a worksheet
+CHUNK = MB
+
+
+def import_limits() -> ImportLimits:
+    from django.conf import settings
+
+    def get(name, default):
+        return int(getattr(settings, name, default))
+
+    return ImportLimits(
+        upload_bytes=get("IMPORT_MAX_UPLOAD_BYTES", 20 * MB),
+        uncompressed_bytes=get("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * MB),
+        compression_ratio=get("IMPORT_MAX_COMPRESSION_RATIO", 100),
+        zip_entries=get("IMPORT_MAX_ZIP_ENTRIES", 1000),
+        rows=get("IMPORT_MAX_ROWS", 100_000),
+        columns=get("IMPORT_MAX_COLUMNS", 300),
+        cell_chars=get("IMPORT_MAX_CELL_CHARS", 5000),
+    )
+
+
+def _size(n: int) -> str:
+    return f"{n / MB:.1f} MB".replace(".", ",") if n >= MB else f"{n // 1024} KB"
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _file_error(message: str) -> ImportErrors:
+    return ImportErrors([RowError(1, "file", message)])
+
+
+def _column_letters(position: int) -> str:
+    letters = ""
+    position += 1
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _check_row(number: int, width: int, limits: ImportLimits) -> None:
+    if number > limits.rows:
+        raise _file_error(
+            f"tệp có hơn {_number(limits.rows)} dòng, vượt giới hạn của một lần nhập; hãy chia thành nhiều tệp."
+        )
+    if width > limits.columns:
+        raise _file_error(
+            f"dòng {number} có {_number(width)} cột, vượt giới hạn {_number(limits.columns)} cột; "
+            "hãy xoá các cột thừa ở bên phải bảng."
+        )
+
+
+def _long_cell(row: int, position: int, length: int, limits: ImportLimits) -> ImportErrors:
+    return _file_error(
+        f"ô {_column_letters(position)}{row} dài {_number(length)} ký tự, vượt giới hạn "
+        f"{_number(limits.cell_chars)} ký tự một ô."
+    )
+
+
+def _check_dimension(rows: int, columns: int, limits: ImportLimits, ref: str = "") -> None:
+    if rows > limits.rows or columns > limits.columns:
+        stated = f" {ref}" if ref else ""
+        raise _file_error(
+            f"trang tính khai báo vùng dữ liệu{stated} gồm {_number(rows)} dòng × {_number(columns)} cột, vượt giới "
+            f"hạn {_number(limits.rows)} dòng × {_number(limits.columns)} cột; hãy chép phần dữ liệu sang một tệp mới."
+        )
+
+
+def check_xlsx(data: bytes, limits: ImportLimits | None = None):
+    """The archive, once it is known to be a workbook that is safe to parse: few enough parts, small enough once
+    unzipped (as declared and as actually inflated: a declared size may lie), not compressed like a zip bomb, and no
+    XML part with a DTD or entity declarations. Raises ImportErrors (a file-level error) otherwise."""
+    import zipfile
+    import zlib
+
+    limits = limits or import_limits()
+    damaged = "không đọc được tệp XLSX: tệp bị hỏng hoặc không phải bảng tính Excel; hãy mở bằng Excel và lưu lại."
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise _file_error(damaged) from exc
+    if len(entries) > limits.zip_entries:
+        raise _file_error(
+            f"tệp XLSX gồm {_number(len(entries))} phần, vượt giới hạn {_number(limits.zip_entries)}; "
+            "đây không phải một bảng tính thông thường."
+        )
+    declared = sum(info.file_size for info in entries)
+    too_big = (
+        f"khi giải nén, tệp XLSX lớn hơn {_size(limits.uncompressed_bytes)} (giới hạn của một lần nhập); "
+        "hãy chia thành nhiều tệp."
+    )
+    if declared > limits.uncompressed_bytes:
+        raise _file_error(too_big)
+    for info in entries:
+        if info.file_size > RATIO_FLOOR and info.file_size > limits.compression_ratio * max(info.compress_size, 1):
+            raise _file_error(
+                f"phần '{info.filename[:80]}' của tệp XLSX nén bất thường ({_size(info.file_size)} từ "
+                f"{_size(info.compress_size)}); tệp bị từ chối."
+            )
+    if "xl/workbook.xml" not in archive.namelist():
+        raise _file_error(damaged)
+    inflated = 0
+    try:
+        for info in entries:
+            if info.is_dir():
+                continue
+            xml = info.filename.lower().endswith(XML_PARTS)
+            part_bytes, tail = 0, b""
+            with archive.open(info) as part:
+                while chunk := part.read(CHUNK):
+                    part_bytes += len(chunk)
+                    inflated += len(chunk)
+                    if part_bytes > info.file_size or inflated > limits.uncompressed_bytes:
+                        raise _file_error(too_big)
+                    if not xml:
+                        continue
+                    if part_bytes == len(chunk) and b"\x00" in chunk[:4]:
+                        raise _file_error(
+                            f"phần '{info.filename[:80]}' của tệp XLSX không mã hoá UTF-8; tệp bị từ chối."
+                        )
+                    window = tail + chunk
+                    if any(marker in window for marker in FORBIDDEN_XML):
+                        raise _file_error(
+                            f"phần '{info.filename[:80]}' của tệp XLSX khai báo DOCTYPE/ENTITY (có thể là tệp "
+                            "được tạo để làm treo hệ thống); tệp bị từ chối."
+                        )
+                    tail = window[-16:]
+    except ImportErrors:
+        raise
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise _file_error(damaged) from exc
+    return archive
 
 
 _X = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -414,20 +624,37 @@ def _column_index(ref: str) -> int:
     return index - 1
 
 
-def xlsx_rows(data: bytes, tick=lambda *a, **k: None) -> list[list]:
+def _dimension(ref: str) -> tuple[int, int]:
+    """(rows, columns) of a sheet's stated dimension: 'A1:XFD1048576' → (1048576, 16384); 'A1' → (1, 1)."""
+    last = ref.split(":")[-1].replace("$", "").upper()
+    match = re.match(r"^([A-Z]+)(\d+)$", last)
+    if not match:
+        return 0, 0
+    return int(match.group(2)), _column_index(match.group(1)) + 1
+
+
+def xlsx_rows(
+    data: bytes, tick=lambda *a, **k: None, *, archive=None, limits: ImportLimits | None = None
+) -> list[list]:
     """The first sheet's cell values, as openpyxl's read-only `values_only` gives them (shared and inline strings,
     int or float numbers, dates from date-formatted cells, booleans, error texts, cached formula results), read with
     the C XML parser: several times faster than openpyxl on a 20,000-row register. Rows may be shorter than the
-    widest; missing rows are empty lists. Raises on anything it does not know (the caller then uses openpyxl)."""
+    widest; missing rows are empty lists; a text the system escaped as a formula (core.spreadsheets) is read back
+    as written. Within the import limits: a file over them raises ImportErrors (`archive` is one `check_xlsx`
+    passed; without it the check runs here). Raises anything else on what it does not know (the caller then uses
+    openpyxl)."""
     import xml.etree.ElementTree as ET
-    import zipfile
 
     from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
-    archive = zipfile.ZipFile(io.BytesIO(data))
+    limits = limits or import_limits()
+    if archive is None:
+        archive = check_xlsx(data, limits)
     workbook = ET.fromstring(archive.read("xl/workbook.xml"))
     first = workbook.find(f"{_X}sheets/{_X}sheet")
+    if first is None:
+        raise _file_error("tệp XLSX không có trang tính nào.")
     properties = workbook.find(f"{_X}workbookPr")
     epoch = CALENDAR_WINDOWS_1900
     if properties is not None and properties.get("date1904", "0").lower() in ("1", "true"):
@@ -437,12 +664,14 @@ def xlsx_rows(data: bytes, tick=lambda *a, **k: None) -> list[list]:
     target = targets[first.get(f"{_R}id")]
     sheet_path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
     names = set(archive.namelist())
+    if sheet_path not in names:
+        raise _file_error("tệp XLSX bị hỏng: không có trang tính đầu tiên mà tệp khai báo.")
     shared = []
     if "xl/sharedStrings.xml" in names:
         for _event, item in ET.iterparse(archive.open("xl/sharedStrings.xml")):
             if item.tag == f"{_X}si":  # the item's own text, or its runs' (not phonetic hints)
                 runs = [item.find(f"{_X}t")] if item.find(f"{_X}t") is not None else item.findall(f"{_X}r/{_X}t")
-                shared.append("".join(t.text or "" for t in runs).replace("x005F_", ""))  # as openpyxl does
+                shared.append(unescape("".join(t.text or "" for t in runs).replace("x005F_", "")))  # as openpyxl does
                 item.clear()
     kinds = []  # per cell style: None, "date" or "timedelta"
     if "xl/styles.xml" in names:
@@ -454,14 +683,32 @@ def xlsx_rows(data: bytes, tick=lambda *a, **k: None) -> list[list]:
             code = formats.get(int(xf.get("numFmtId", 0)), "General")
             kinds.append("timedelta" if is_timedelta_format(code) else "date" if is_date_format(code) else None)
     rows: list[list] = []
+    row_tag, cell_tag, dimension_tag = f"{_X}row", f"{_X}c", f"{_X}dimension"
+    pending = cells_in_row = 0  # elements since the last row ended, cells of the row being read
     for _event, element in ET.iterparse(archive.open(sheet_path)):
-        if element.tag != f"{_X}row":
+        tag = element.tag
+        if tag != row_tag:
+            pending += 1
+            if tag == cell_tag:
+                cells_in_row += 1
+                if cells_in_row > limits.columns:
+                    _check_row(len(rows) + 1, cells_in_row, limits)
+            elif tag == dimension_tag:
+                ref = element.get("ref", "")
+                _check_dimension(*_dimension(ref), limits, ref)
+            if pending > ELEMENTS_WITHOUT_ROW:
+                raise _file_error(
+                    "trang tính có cấu trúc bất thường (quá nhiều phần tử ngoài các dòng); tệp bị từ chối."
+                )
             continue
         number = int(element.get("r", len(rows) + 1))
+        _check_row(number, 0, limits)
+        if number <= len(rows):  # rows out of order: openpyxl knows what to do
+            raise ValueError(f"row {number} after row {len(rows)}")
         while len(rows) < number - 1:
             rows.append([])
         cells: list = []
-        for cell in element.iterfind(f"{_X}c"):
+        for cell in element.iterfind(cell_tag):
             ref = cell.get("r")
             position = _column_index(ref) if ref else len(cells)
             kind = cell.get("t", "n")
@@ -470,9 +717,9 @@ def xlsx_rows(data: bytes, tick=lambda *a, **k: None) -> list[list]:
                 value = shared[int(raw)] if raw is not None else None
             elif kind == "inlineStr":
                 inline = cell.find(f"{_X}is")
-                value = None if inline is None else "".join(t.text or "" for t in inline.iter(f"{_X}t"))
+                value = None if inline is None else unescape("".join(t.text or "" for t in inline.iter(f"{_X}t")))
             elif kind in ("str", "e"):
-                value = raw
+                value = unescape(raw)
             elif kind == "b":
                 value = None if raw is None else raw not in ("0", "false")
             elif kind == "d":
@@ -486,11 +733,17 @@ def xlsx_rows(data: bytes, tick=lambda *a, **k: None) -> list[list]:
                         value = from_excel(value, epoch, timedelta=kinds[style] == "timedelta")
             else:
                 raise ValueError(f"cell type {kind}")
+            if value is None:
+                continue  # an empty (perhaps only formatted) cell: rows are not padded to it
+            if isinstance(value, str) and len(value) > limits.cell_chars:
+                raise _long_cell(number, position, len(value), limits)
             if position >= len(cells):
+                _check_row(number, position + 1, limits)
                 cells.extend([None] * (position - len(cells) + 1))
             cells[position] = value
         rows.append(cells)
         element.clear()
+        pending = cells_in_row = 0
         tick("read", len(rows), len(rows))
     return rows
 
@@ -815,16 +1068,49 @@ def bulk_insert(model, objects: list, batch_size: int = 1000) -> None:
         obj._state.db = connection.alias
 
 
+SQLITE_ATTEMPTS = 2  # a deferred try, then one that holds the write lock from its start (at most twice the work)
+
+
 def run_import(write: Callable[[], object], *, dry_run: bool):
-    """Run `write` in one transaction; roll it back when dry_run or when it raises ImportErrors."""
+    """Run `write` in one transaction; roll it back when dry_run or when it raises ImportErrors.
+
+    On SQLite (one writer at a time, `transaction_mode` IMMEDIATE) a transaction holds the write lock from BEGIN, so
+    an import that spends minutes reading and planning its rows would make every other write (a login) wait and fail
+    after the busy timeout (issue 14). The import's transaction therefore begins DEFERRED: it reads without the lock
+    and takes it at its first write. If someone else committed meanwhile, SQLite refuses that first write ("database
+    is locked"): the whole transaction has rolled back, so `write` runs again on fresh data, this time beginning
+    IMMEDIATE as everything else does (holding the lock throughout: with steady write traffic the gain is lost, see
+    bench/import_concurrency.py). All or nothing either way."""
+    connection = transaction.get_connection()
+    deferred = connection.vendor == "sqlite" and not connection.in_atomic_block
+    attempts = SQLITE_ATTEMPTS if deferred else 1
+    for attempt in range(1, attempts + 1):
+        try:
+            return _run_once(write, dry_run=dry_run, deferred=deferred and attempt < attempts)
+        except OperationalError as exc:
+            if attempt == attempts or "locked" not in str(exc):
+                raise
+    raise AssertionError("unreachable")
+
+
+def _run_once(write, *, dry_run: bool, deferred: bool):
+    connection = transaction.get_connection()
+    mode = connection.transaction_mode if deferred else None
     result = None
     try:
+        if deferred:
+            connection.transaction_mode = None  # a plain BEGIN: the lock waits for the first write
         with transaction.atomic():
+            if deferred:
+                connection.transaction_mode = mode  # only this BEGIN; savepoints and later transactions as usual
             result = write()
             if dry_run:
                 raise _DryRun
     except _DryRun:
         pass
+    finally:
+        if deferred:
+            connection.transaction_mode = mode
     return result
 
 
@@ -893,7 +1179,8 @@ def write_error_workbook(raw_rows, heading_rows, column_of_key: dict, errors, wa
     for number in range(1, last_row + 1):
         values = list(raw_rows[number - 1]) if number <= len(raw_rows) else []
         values += [None] * (width - len(values))
-        values = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
+        # as every workbook the system writes: a text read as a formula is escaped (the import reading undoes it)
+        values = [cell_value(ILLEGAL_CHARACTERS_RE.sub("", v)) if isinstance(v, str) else v for v in values]
         problems = by_row.get(number, [])
         texts = [_problem_text(p, names) for p in problems]
         if number == first_heading:
@@ -910,7 +1197,7 @@ def write_error_workbook(raw_rows, heading_rows, column_of_key: dict, errors, wa
                 marked[position] = kind
         for position, kind in marked.items():
             cells[position].fill = fills[kind]
-        last = WriteOnlyCell(sheet, value="\n".join(texts))
+        last = WriteOnlyCell(sheet, value=cell_value(ILLEGAL_CHARACTERS_RE.sub("", "\n".join(texts))))
         last.alignment = Alignment(wrap_text=True, vertical="top")
         if number == first_heading:
             last.font = Font(bold=True)

@@ -113,7 +113,65 @@ def check_upload(uploaded, kinds, *, field: str = "file") -> CheckedUpload:
             % {"name": name, "kind": kind.label},
             field=field,
         )
+    if kind.code in IMAGE_KINDS:
+        _check_image(uploaded, name, kind.code, field)
     return CheckedUpload(kind=kind.code, content_type=kind.content_type, size=size, original_name=name[:255])
+
+
+IMAGE_KINDS = ("jpeg", "png")
+DEFAULT_MAX_IMAGE_PIXELS = 50_000_000  # a 50-megapixel photo (8660 × 5773); phones take 12 to 50
+
+
+def max_image_pixels() -> int:
+    return int(getattr(settings, "UPLOAD_MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS))
+
+
+def _check_image(uploaded, name: str, code: str, field: str) -> None:
+    """An image must decode, and its stated size must be reasonable: a PNG of a few KB can state 20000 × 20000 pixels
+    and take gigabytes to decode (a decompression bomb). Only the header is read for the size; then `verify()` (a
+    PNG's chunks and checksums to the end) and, for a JPEG, a decode at 1/8 scale, which finds a truncated file
+    without the memory of a full decode."""
+    import warnings
+
+    from PIL import Image
+
+    limit = max_image_pixels()
+    damaged = DomainError(
+        _("Tệp ảnh '%(name)s' bị hỏng hoặc không đầy đủ, không đọc được.") % {"name": name}, field=field
+    )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(uploaded) as image:
+                width, height = image.size
+                if width * height > limit:
+                    raise _too_many_pixels(name, width, height, limit, field)
+                image.verify()
+            if code == "jpeg":
+                uploaded.seek(0)
+                with Image.open(uploaded) as image:
+                    image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+                    image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise DomainError(
+            _("Ảnh '%(name)s' có kích thước khai báo quá lớn; tối đa %(limit)s triệu điểm ảnh.")
+            % {"name": name, "limit": limit // 1_000_000},
+            field=field,
+        ) from exc
+    except DomainError:
+        raise
+    except Exception as exc:  # UnidentifiedImageError, OSError, SyntaxError, and whatever else a decoder raises
+        raise damaged from exc
+    finally:
+        uploaded.seek(0)
+
+
+def _too_many_pixels(name, width, height, limit, field) -> DomainError:
+    return DomainError(
+        _("Ảnh '%(name)s' quá lớn (%(width)s × %(height)s điểm ảnh); tối đa %(limit)s triệu điểm ảnh.")
+        % {"name": name, "width": width, "height": height, "limit": limit // 1_000_000},
+        field=field,
+    )
 
 
 def _zip_holds(uploaded, member: str) -> bool:

@@ -107,6 +107,12 @@ def _locked(job, *statuses):
     return current
 
 
+def _require_file(job):
+    """A job whose uploaded file was deleted (imports.purge) cannot run again."""
+    if not job.file:
+        raise DomainError(_("Tệp của lần nhập này đã được xóa vì quá thời hạn lưu; hãy tải tệp lên lại."))
+
+
 def apply_mapping(*, actor, job, choices: dict[str, str], save: bool) -> ImportJob:
     """`choices`: file heading → key, or "-" to ignore it. Only what differs from how the file was read is kept,
     over the mapping already used; then the dry run runs again with it."""
@@ -117,6 +123,7 @@ def apply_mapping(*, actor, job, choices: dict[str, str], save: bool) -> ImportJ
         job = _locked(job, Status.NEEDS_MAPPING, Status.VALIDATED, Status.FAILED, Status.CANCELLED)
         if job.mode != Mode.DRY_RUN:
             raise DomainError(_("Lần nhập này đã ghi; muốn đổi cách ghép cột thì tải tệp lên lại."))
+        _require_file(job)
         chosen = dict(job.mapping)
         for heading in job.headings:
             choice = (choices.get(heading["text"]) or "").strip()
@@ -157,6 +164,7 @@ def request_write(*, actor, job, skip_invalid: bool) -> ImportJob:
         job = _locked(job, Status.VALIDATED)
         if job.mode != Mode.DRY_RUN:
             raise DomainError(_("Lần nhập này đã được ghi."))
+        _require_file(job)
         if job.valid_rows == 0:
             raise DomainError(_("Tệp không có dòng hợp lệ nào để ghi; sửa tệp và tải lên lại."))
         if job.invalid_rows and not skip_invalid:
