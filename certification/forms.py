@@ -1,10 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from certification.choices import InspectingBody, InspectionKind, IssuingLevel, RevocationGround
 from core.forms import BootstrapMixin
-
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 class ImportForm(BootstrapMixin, forms.Form):
@@ -22,8 +21,9 @@ class ImportForm(BootstrapMixin, forms.Form):
         name = upload.name.lower()
         if not name.endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Chỉ nhận tệp .csv hoặc .xlsx."))
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("Tệp lớn hơn 20 MB."))
+        if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+            limit = settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)
+            raise forms.ValidationError(_("Tệp lớn hơn %(n)s MB.") % {"n": limit})
         head = upload.read(4)
         upload.seek(0)
         if name.endswith(".xlsx") and head != b"PK\x03\x04":
