@@ -2,8 +2,12 @@ import contextvars
 import uuid
 
 from django.conf import settings
+from django.http import HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
+
+from core import ratelimit
 
 current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("current_request_id", default="")
 
@@ -45,3 +49,42 @@ class VietnameseFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class RateLimitMiddleware:
+    """Refuses (429, Retry-After) a client that asks a limited path too often (core.ratelimit, settings.RATE_LIMITS).
+
+    A signed-in user is counted by account, so colleagues behind one office address do not share a budget; anyone
+    else by client address (core.ratelimit.client_ip, which a forged X-Forwarded-For does not change). Sits after the
+    authentication middleware for that reason; the session is only read for the limited paths.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if ratelimit.rules():
+            path = request.path_info
+            if any(rule.pattern.match(path) for rule in ratelimit.rules()):
+                user = getattr(request, "user", None)
+                who = (
+                    f"user:{user.pk}"
+                    if user is not None and user.is_authenticated
+                    else f"ip:{ratelimit.client_ip(request)}"
+                )
+                wait = ratelimit.hit(path, who)
+                if wait:
+                    return _too_many_requests(request, wait)
+        return self.get_response(request)
+
+
+def _too_many_requests(request, wait: int):
+    message = gettext("Quá nhiều yêu cầu trong thời gian ngắn. Vui lòng thử lại sau %(seconds)s giây.") % {
+        "seconds": wait
+    }
+    if request.path_info.startswith("/api/"):
+        response = JsonResponse({"detail": message}, status=429)
+    else:
+        response = HttpResponse(message, content_type="text/plain; charset=utf-8", status=429)
+    response["Retry-After"] = str(wait)
+    return response

@@ -22,6 +22,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from certification.documents import committee_of
+from core.spreadsheets import row_values
 from evaluation import council, engine
 from evaluation.council_models import (
     COUNTED_ROLES,
@@ -226,13 +227,13 @@ def results_workbook(evaluation_round) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Kết quả đánh giá")[:31]
-    ws.append([evaluation_round.title])
+    ws.append(row_values([evaluation_round.title]))
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([])
     header = [_("STT"), _("Tên sản phẩm"), _("Chủ thể"), _("Nhóm sản phẩm")]
     header += [m.user.get_full_name() or m.user.username for m in members]
     header += [_("Điểm bình quân"), _("Hạng sao"), _("Tình trạng")]
-    ws.append(header)
+    ws.append(row_values(header))  # member names are people's input too
     for cell in ws[3]:
         cell.font = Font(bold=True)
     items = (
@@ -251,7 +252,7 @@ def results_workbook(evaluation_round) -> bytes:
             row += [float(totals[m.id]) if m.id in counted else None for m in members]
             row += [float(result.mean) if result.mean is not None else None, result.final_stars]
         row.append(str(item.get_status_display()))
-        ws.append(row)
+        ws.append(row_values(row))
     for i, width in enumerate([6, 36, 32, 22] + [14] * len(members) + [14, 10, 22], start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     for row in ws.iter_rows(min_row=4, min_col=5, max_col=5 + len(members)):

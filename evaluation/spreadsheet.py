@@ -15,6 +15,7 @@ from pathlib import Path
 
 from core.errors import DomainError
 from core.imports import Column, ImportErrors, RowError, read_table, run_import
+from core.spreadsheets import row_values, unescape
 from core.text import fold
 from evaluation import loader, services
 from evaluation.models import CriteriaSet
@@ -126,6 +127,10 @@ def parse_sheets(table) -> tuple[list[SetSpec], list[RowError]]:
     seen: dict[tuple, int] = {}
     for row in table.rows:
         n = row.number
+        # The template writer protects texts that look like formulas with an apostrophe: take it off (idempotent,
+        # so harmless if the reader already did).
+        row.values = {key: unescape(value) for key, value in row.values.items()}
+        row.texts.clear()
 
         def err(column, message, n=n):
             errors.append(RowError(n, column, message))
@@ -331,7 +336,8 @@ def _number(value):
 
 def write_template(path: Path, criteria_set: CriteriaSet | None = None) -> int:
     """The template (header with explanations), with the rows of `criteria_set`'s sheets if given. Returns rows."""
-    rows = template_rows(criteria_set)
+    # Criterion and option texts are people's input: written as text, never as formulas (parse_sheets unescapes).
+    rows = [row_values(row) for row in template_rows(criteria_set)]
     header = [c.label for c in COLUMNS]
     if path.suffix.lower() == ".csv":
         buffer = io.StringIO()

@@ -3,6 +3,7 @@
 import csv
 import io
 
+from core.spreadsheets import unescape
 from core.text import fold
 
 PREVIEW_ROWS = 5
@@ -44,7 +45,8 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())[:80]
+    # As the importer will read it: a text the system's own export protected with an apostrophe shows without it.
+    return " ".join(unescape(str(value)).split())[:80]
 
 
 def _raw_rows(data: bytes, filename: str, limit: int) -> list[list]:

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from core.spreadsheets import row_values
 from core.templatetags.ui import num
 from ntm.choices import CommuneStatus, RecognitionLevel
 
@@ -203,6 +204,11 @@ def rule_notes(report: dict) -> list[str]:
     return [str(n) for n in notes]
 
 
+def _append(ws, values) -> None:
+    """Every row goes through cell_value: area, criterion and set names are people's input."""
+    ws.append(row_values(values))
+
+
 def _value(value):
     return value if value is not None else ""
 
@@ -212,66 +218,69 @@ def workbook(report: dict, criteria, other_sets=None) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Nông thôn mới")[:31]
-    ws.append([_("Kết quả thực hiện Bộ tiêu chí nông thôn mới")])
+    _append(ws, [_("Kết quả thực hiện Bộ tiêu chí nông thôn mới")])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([_("Năm"), report["year"]])
-    ws.append([_("Địa bàn"), report["area"]["name"], report["area"]["id"]])
-    ws.append([_("Bộ tiêu chí"), report["criteria_set"]])
-    ws.append([narrative(report)])
+    _append(ws, [_("Năm"), report["year"]])
+    _append(ws, [_("Địa bàn"), report["area"]["name"], report["area"]["id"]])
+    _append(ws, [_("Bộ tiêu chí"), report["criteria_set"]])
+    _append(ws, [narrative(report)])
     for note in rule_notes(report):
-        ws.append([note])
-    ws.append([])
-    ws.append([_("Chỉ số"), _("Giá trị")])
+        _append(ws, [note])
+    _append(ws, [])
+    _append(ws, [_("Chỉ số"), _("Giá trị")])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for row in figure_rows(report):
-        ws.append([("    " if row.indent else "") + row.label, _value(row.value)])
+        _append(ws, [("    " if row.indent else "") + row.label, _value(row.value)])
         if isinstance(row.value, float):
             ws.cell(ws.max_row, 2).number_format = "0.00"
-    ws.append([])
-    ws.append([_("Số xã theo mức công nhận cao nhất (mỗi xã tính một lần)"), _("Số xã")])
+    _append(ws, [])
+    _append(ws, [_("Số xã theo mức công nhận cao nhất (mỗi xã tính một lần)"), _("Số xã")])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for row in highest_level_rows(report):
-        ws.append([row.label, row.value])
-    ws.append([])
-    ws.append([_("Tiêu chí"), _("Số xã đạt")])
+        _append(ws, [row.label, row.value])
+    _append(ws, [])
+    _append(ws, [_("Tiêu chí"), _("Số xã đạt")])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for row in criterion_rows(report, criteria):
-        ws.append([row.label, row.value])
+        _append(ws, [row.label, row.value])
     for block in other_sets or []:
-        ws.append([])
-        ws.append([f"{block['set'].title} ({block['set'].code})"])
+        _append(ws, [])
+        _append(ws, [f"{block['set'].title} ({block['set'].code})"])
         ws.cell(ws.max_row, 1).font = Font(bold=True)
-        ws.append([_("Số xã có số liệu"), block["assessed"]])
-        ws.append([_("Bình quân tiêu chí/xã"), _value(block["average_criteria"])])
-        ws.append([_("Số xã đạt đủ %(n)s tiêu chí") % {"n": block["criteria"]}, block["meeting_all"]])
+        _append(ws, [_("Số xã có số liệu"), block["assessed"]])
+        _append(ws, [_("Bình quân tiêu chí/xã"), _value(block["average_criteria"])])
+        _append(ws, [_("Số xã đạt đủ %(n)s tiêu chí") % {"n": block["criteria"]}, block["meeting_all"]])
     if report["children"]:
-        ws.append([])
+        _append(ws, [])
         first = report["children"][0]
         if "status" in first:
-            ws.append([_("Mã"), _("Đơn vị"), _("Số tiêu chí đạt"), _("Tình trạng")])
+            _append(ws, [_("Mã"), _("Đơn vị"), _("Số tiêu chí đạt"), _("Tình trạng")])
             for cell in ws[ws.max_row]:
                 cell.font = Font(bold=True)
             for child in report["children"]:
-                ws.append(
+                _append(
+                    ws,
                     [
                         child["id"],
                         child["name"],
                         _value(child["criteria_met"]),
                         str(CommuneStatus(child["status"]).label)
                         + (" " + _("(tạm giữ mức của các xã trước sắp xếp)") if child.get("inherited") else ""),
-                    ]
+                    ],
                 )
         else:
-            ws.append(
-                [_("Mã"), _("Đơn vị"), _("Số xã"), _("Đã đánh giá"), _("Đạt chuẩn"), _("Cơ bản đạt"), _("Bình quân")]
+            _append(
+                ws,
+                [_("Mã"), _("Đơn vị"), _("Số xã"), _("Đã đánh giá"), _("Đạt chuẩn"), _("Cơ bản đạt"), _("Bình quân")],
             )
             for cell in ws[ws.max_row]:
                 cell.font = Font(bold=True)
             for child in report["children"]:
-                ws.append(
+                _append(
+                    ws,
                     [
                         child["id"],
                         child["name"],
@@ -280,7 +289,7 @@ def workbook(report: dict, criteria, other_sets=None) -> bytes:
                         child["recognized"],
                         child["basically_meeting"],
                         _value(child["average_criteria"]),
-                    ]
+                    ],
                 )
     for i, width in enumerate([48, 40, 16, 16, 12, 12, 12], start=1):
         ws.column_dimensions[get_column_letter(i)].width = width

@@ -9,6 +9,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from certification.choices import CertificateState
+from core.spreadsheets import row_values
 
 
 def register_columns():
@@ -55,7 +56,7 @@ def register_workbook(rows, *, title: str, day) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Sổ sản phẩm OCOP")[:31]
-    ws.append([title])
+    ws.append(row_values([title]))
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([_("Tính đến ngày %(d)s") % {"d": formats.date_format(day, "SHORT_DATE_FORMAT")}])
     ws.append([])
@@ -63,7 +64,7 @@ def register_workbook(rows, *, title: str, day) -> bytes:
     for cell in ws[4]:
         cell.font = Font(bold=True)
     for n, row in enumerate(rows, start=1):
-        ws.append(register_values(n, row))
+        ws.append(row_values(register_values(n, row)))
     for row in ws.iter_rows(min_row=5):
         for cell in row:
             if hasattr(cell.value, "year"):

@@ -9,6 +9,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from areas.models import AdministrativeUnit
+from core.spreadsheets import row_values
 from products.models import ProductCategory
 from reports.dashboard import OcopDashboard, d
 from reports.queries import OcopReport, Selection
@@ -100,13 +101,13 @@ def dashboard_workbook(board: OcopDashboard) -> bytes:
             % {"day": d(board.as_of), "start": d(board.period.start), "end": d(board.period.end)}
         ]
     )
-    ws.append([board.narrative()])
+    ws.append(row_values([board.narrative()]))
     ws.append([])
     ws.append([_("Mục"), _("Chỉ tiêu"), _("Số lượng")])
     for cell in ws[5]:
         cell.font = Font(bold=True)
     for row in _sheet_rows(board):
-        ws.append(list(row))
+        ws.append(row_values(row))
     ws.append([])
     ws.append([_("Ghi chú"), board.potential_help])  # which text the potential 5★ rule comes from
     for col, width in ((1, 26), (2, 48), (3, 12)):
@@ -117,7 +118,7 @@ def dashboard_workbook(board: OcopDashboard) -> bytes:
     for cell in units[1]:
         cell.font = Font(bold=True)
     for child in board.figures["children"]:
-        units.append([child["id"], child["name"], child["products"], child["potential_5_star"]])
+        units.append(row_values([child["id"], child["name"], child["products"], child["potential_5_star"]]))
     if board.figures["children"] and (board.not_placed or board.potential_not_placed):
         units.append(["", _("Chưa xác định được đơn vị cấp dưới"), board.not_placed, board.potential_not_placed])
     units.append(["", _("Tổng"), board.total, board.potential])
