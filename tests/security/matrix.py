@@ -1,0 +1,389 @@
+"""The declared permission matrix: every page route (by URL name) and every API operation (by method and path) with the
+action it needs, how to name an object of Tỉnh Điện Biên ("own") and of Tỉnh Sơn La ("foreign") in its URL, and the
+methods tried. The expected answer of each cell is computed from accounts/roles.py (ROLE_ACTIONS) by
+test_permission_matrix.expected(); nothing here lists roles, except where a route needs more than an action (`seat`).
+
+Route kinds (`kind`):
+- "public": anyone, signed in or not, gets an answer that is not a server error (GET: 200 unless `public_ok` says).
+- "login":  any signed-in user; anonymous → the login page (pages) / 401 (API). Objects named in the URL are the
+            user's own (`personal=True`: a notification or token of theirs) and someone else's in Sơn La (→ 404).
+- "list":   a page or endpoint without an object in its URL. A role with the action → 200 (GET) or not refused for
+            lack of permission (POST); a role without it → 403 or 404, or (the house convention for scoped lists,
+            docs/architecture.md "Reads start from a scoped queryset") 200 with an empty list when `empty_ok`.
+- "object": the URL names one object. With the action: own → 200 (GET) / accepted or refused on its merits (POST,
+            never 403/404); foreign → 404 (scope does not leak), except for a nationwide role (system_admin) which
+            reaches both. Without the action → 403 or 404.
+Anyone, anywhere: never a 5xx.
+
+`action` is one action or a tuple (any of them). `seat` names the council seats that also reach the route (the
+council member chairs the own round, the advisory member sits on its advisory team): a role holding the action but
+without a seat in the round is then refused. `xfail` maps a cell (role, side, method) — any part may be "*" — to the
+reason of a known bug; the test marks those cells xfail(strict=True) so the mark goes as soon as the bug is fixed.
+"""
+
+from dataclasses import dataclass, field
+
+PUBLIC, LOGIN, LIST, OBJECT = "public", "login", "list", "object"
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: str
+    action: str | tuple = ""
+    args: object = None  # (side, world, role) → URL kwargs / path params
+    methods: tuple = ("GET",)
+    query: str = ""
+    empty_ok: bool = False  # list: a role without the action sees an empty list (200)
+    seat: tuple = ()  # roles reaching the route by their seat in the own round (see module docstring)
+    personal: bool = False  # login routes about the user's own records
+    public_ok: tuple = (200,)  # what a public GET may answer
+    get_ok: tuple = (200,)  # what a GET answers to a role that reaches the route (a redirect for some)
+    data: object = None  # (side, world, role) → the POST body (empty when None)
+    refused_get: bool = False  # a GET refused by a flash message and a redirect (dossier forms)
+    posted_area: bool = False  # the area is in the POST body: Sơn La's may be refused by a message instead of 404
+    xfail: dict = field(default_factory=dict)  # method ("*": all) → reason
+    note: str = ""
+
+    @property
+    def actions(self) -> tuple:
+        return self.action if isinstance(self.action, tuple) else (self.action,) if self.action else ()
+
+
+def pk(attr, name="pk"):
+    return lambda o, w, r: {name: getattr(o, attr).pk}
+
+
+def personal(attr, name):
+    """The principal's own notification or token (the province officer's for anonymous), or the Sơn La officer's."""
+
+    def build(o, w, r):
+        mine = w.personal.get(r) or w.personal["province_officer"]
+        return {name: getattr(mine if o is w.own else o, attr).pk}
+
+    return build
+
+
+def crit(attr, name="item", **extra):
+    """A criteria-set editing route: the nationwide set (no area: own and foreign are the same object)."""
+
+    def build(o, w, r):
+        kwargs = {"pk": w.criteria.set.pk}
+        if attr:
+            kwargs[name] = getattr(w.criteria, attr).pk
+        return kwargs
+
+    return build
+
+
+G, P, GP = ("GET",), ("POST",), ("GET", "POST")
+SEATS = ("council_member", "advisory_member")  # any seat of the own round (the advisory team scores too, 26/2026)
+CHAIR = ("council_member",)
+V_PROD = "products.view"
+REG = "products.register_idea"
+SCREEN = "products.screen"
+EV_M, EV_S, CRIT = "evaluation.manage", "evaluation.score", "evaluation.manage_criteria"
+NTM_V = "ntm.view"
+
+ROUTES: dict[str, Route] = {
+    # ── core, areas, accounts ───────────────────────────────────────────────────────────────────────────────────────
+    "home": Route(PUBLIC),
+    "set_language": Route(PUBLIC, methods=P),
+    "areas:index": Route(PUBLIC),
+    "areas:search": Route(PUBLIC, query="q=dien"),
+    "areas:pick": Route(PUBLIC, query="q=dien"),
+    "areas:unit": Route(PUBLIC, args=lambda o, w, r: {"area_id": o.area_id}),
+    "core:audit_list": Route(LIST, "audit.view", empty_ok=True),
+    "core:audit_detail": Route(OBJECT, "audit.view", pk("audit")),
+    "accounts:login": Route(PUBLIC, methods=GP, public_ok=(200, 302)),  # a signed-in user is sent on
+    "accounts:logout": Route(PUBLIC, methods=P, public_ok=(200, 302)),
+    "accounts:password_change": Route(LOGIN, methods=GP),
+    "accounts:password_reset": Route(PUBLIC, methods=GP),
+    "accounts:password_reset_sent": Route(PUBLIC),
+    "accounts:set_password": Route(PUBLIC, args=lambda o, w, r: {"uidb64": "MQ", "token": "bad-token"}, methods=GP),
+    "accounts:tokens": Route(LOGIN, methods=GP),
+    "accounts:revoke_token": Route(
+        LOGIN,
+        args=personal("token", "token_id"),
+        methods=P,
+        personal=True,
+    ),
+    "accounts:members": Route(LIST, "accounts.view_members", empty_ok=True),
+    "accounts:member": Route(OBJECT, "accounts.view_members", pk("membership")),
+    "accounts:revoke_member": Route(OBJECT, "accounts.manage_members", pk("membership"), methods=P),
+    "accounts:people": Route(LIST, "accounts.view_members", empty_ok=True),
+    "accounts:create_person": Route(LIST, "accounts.manage_members", methods=GP),
+    "accounts:person": Route(OBJECT, "accounts.view_members", pk("person")),
+    "accounts:edit_person": Route(OBJECT, "accounts.manage_members", pk("person"), methods=P),
+    "accounts:grant_role": Route(OBJECT, "accounts.manage_members", pk("person"), methods=P),
+    "accounts:password_link": Route(OBJECT, "accounts.manage_members", pk("person"), methods=P),
+    "accounts:deactivate_person": Route(OBJECT, "accounts.manage_members", pk("person"), methods=P),
+    "accounts:reactivate_person": Route(OBJECT, "accounts.manage_members", pk("person"), methods=P),
+    "accounts:link_producer": Route(OBJECT, "accounts.manage_members", pk("person"), methods=P),
+    "accounts:unlink_producer": Route(
+        OBJECT,
+        "accounts.manage_members",
+        lambda o, w, r: {"pk": o.linked_user.pk, "producer_pk": o.producer.pk},
+        methods=P,
+    ),
+    "accounts:pick_units": Route(LIST, "accounts.manage_members", query="q=thanh"),
+    "accounts:pick_producers": Route(LIST, "accounts.manage_members", query="q=MX"),
+    # ── producers, products ─────────────────────────────────────────────────────────────────────────────────────────
+    "producers:list": Route(LIST, "producers.view", empty_ok=True),
+    "producers:create": Route(LIST, "producers.change", methods=GP),
+    "producers:pick": Route(LIST, "producers.view", query="q=MX", empty_ok=True),
+    "producers:detail": Route(OBJECT, "producers.view", pk("producer")),
+    "producers:edit": Route(OBJECT, "producers.change", pk("producer"), methods=GP),
+    "products:list": Route(LIST, V_PROD, empty_ok=True),
+    "products:export": Route(LIST, V_PROD, empty_ok=True),
+    "products:create": Route(LIST, "products.change", methods=GP),
+    "products:detail": Route(OBJECT, V_PROD, pk("product")),
+    "products:edit": Route(OBJECT, "products.change", pk("product"), methods=GP),
+    "products:location": Route(OBJECT, "products.change", pk("product"), methods=P),
+    "products:photo_upload": Route(OBJECT, "products.change", pk("product"), methods=P),
+    "products:photo": Route(OBJECT, V_PROD, lambda o, w, r: {"pk": o.product.pk, "photo_id": o.photo.pk}),
+    # ── ideas and dossiers ──────────────────────────────────────────────────────────────────────────────────────────
+    "ideas:list": Route(LIST, V_PROD, empty_ok=True),
+    "ideas:register": Route(LIST, REG, methods=GP),
+    "ideas:detail": Route(OBJECT, V_PROD, pk("idea")),
+    "ideas:resubmit": Route(OBJECT, REG, pk("idea"), methods=P),
+    "ideas:return": Route(OBJECT, SCREEN, pk("idea"), methods=P),
+    "ideas:accept": Route(OBJECT, SCREEN, pk("idea"), methods=P),
+    "ideas:dossiers": Route(LIST, V_PROD, empty_ok=True),
+    "ideas:dossier": Route(OBJECT, V_PROD, pk("dossier")),
+    "ideas:dossier_plan": Route(OBJECT, REG, pk("dossier"), methods=P),
+    "ideas:dossier_upload": Route(OBJECT, REG, pk("dossier"), methods=P),
+    "ideas:dossier_submit": Route(OBJECT, REG, pk("dossier"), methods=P),
+    "ideas:dossier_receive": Route(OBJECT, SCREEN, pk("dossier"), methods=P),
+    "ideas:dossier_return": Route(OBJECT, SCREEN, pk("dossier"), methods=P),
+    "ideas:dossier_forward": Route(OBJECT, SCREEN, pk("dossier"), methods=P),
+    "ideas:dossier_province_return": Route(OBJECT, EV_M, pk("dossier"), methods=P),
+    "ideas:dossier_add_to_round": Route(OBJECT, EV_M, pk("dossier"), methods=P),
+    "ideas:dossier_form": Route(
+        OBJECT, REG, lambda o, w, r: {"pk": o.dossier.pk, "code": "mau-01"}, methods=GP, refused_get=True
+    ),
+    "ideas:dossier_form_pdf": Route(OBJECT, V_PROD, lambda o, w, r: {"pk": o.dossier.pk, "code": "mau-01"}),
+    "ideas:dossier_open": Route(OBJECT, REG, pk("product"), methods=P),
+    "ideas:document": Route(OBJECT, V_PROD, pk("document")),
+    "ideas:document_remove": Route(OBJECT, REG, pk("document"), methods=P),
+    # ── evaluation: rounds, councils, scoring, advisory, ministry ───────────────────────────────────────────────────
+    "evaluation:rounds": Route(LIST, (EV_M, EV_S), empty_ok=True),
+    "evaluation:round_create": Route(LIST, EV_M, methods=GP),
+    "evaluation:round": Route(OBJECT, EV_M, pk("round"), seat=("council_member", "advisory_member")),
+    "evaluation:member_add": Route(OBJECT, EV_M, pk("round"), methods=P),
+    "evaluation:meeting": Route(OBJECT, EV_M, pk("round"), methods=P),
+    "evaluation:pick_products": Route(OBJECT, EV_M, pk("round"), query="q=MX"),
+    "evaluation:pick_people": Route(OBJECT, EV_M, pk("round"), query="q=mx"),
+    "evaluation:member_deputy": Route(
+        OBJECT, EV_M, lambda o, w, r: {"pk": o.round.pk, "member_pk": o.member.pk}, methods=P
+    ),
+    "evaluation:member_remove": Route(
+        OBJECT, EV_M, lambda o, w, r: {"pk": o.round.pk, "member_pk": o.member.pk}, methods=P
+    ),
+    "evaluation:item_add": Route(OBJECT, EV_M, pk("round"), methods=P),
+    "evaluation:decision": Route(OBJECT, EV_M, pk("round"), methods=P),
+    "evaluation:board": Route(OBJECT, EV_M, pk("round"), seat=("council_member",)),
+    "evaluation:minutes": Route(OBJECT, EV_M, pk("round"), seat=("council_member",)),
+    "evaluation:results": Route(OBJECT, EV_M, pk("round"), seat=("council_member",)),
+    # The chair's own sheet, not yet submitted: private to its member (issue 14 item 3), the office included.
+    "evaluation:sheet_pdf": Route(OBJECT, "", lambda o, w, r: {"pk": o.item.pk, "sheet_id": o.sheet.pk}, seat=CHAIR),
+    # The office has no sheet: it is sent to the board.
+    "evaluation:score": Route(OBJECT, EV_M, pk("item"), seat=SEATS, get_ok=(200, 302)),
+    "evaluation:choose": Route(
+        OBJECT,
+        "",
+        pk("item"),
+        methods=P,
+        seat=SEATS,
+        data=lambda o, w, r: {"criterion": o.criterion.pk, "option": o.option.pk},
+    ),
+    "evaluation:submit": Route(OBJECT, "", pk("item"), methods=P, seat=SEATS),
+    "evaluation:conflict": Route(OBJECT, "", pk("item"), methods=P, seat=SEATS),
+    "evaluation:lock": Route(OBJECT, "", pk("item"), methods=P, seat=("council_member",)),
+    "evaluation:approve": Route(OBJECT, "", pk("item"), methods=P, seat=("council_member",)),
+    "evaluation:reopen": Route(OBJECT, "", pk("item"), methods=P, seat=("council_member",)),
+    "evaluation:minimums": Route(OBJECT, EV_M, pk("item"), seat=SEATS),
+    "evaluation:minimum_record": Route(
+        OBJECT, "", lambda o, w, r: {"pk": o.item.pk, "rule_id": o.rule.pk}, methods=P, seat=("council_member",)
+    ),
+    "evaluation:eliminate": Route(OBJECT, "", pk("item"), methods=P, seat=("council_member",)),
+    "evaluation:advisory_round": Route(OBJECT, EV_M, pk("round"), seat=SEATS),
+    "evaluation:advisory_item": Route(OBJECT, EV_M, pk("item"), seat=SEATS),
+    "evaluation:advisory_request": Route(OBJECT, EV_M, pk("item"), methods=P, seat=("advisory_member",)),
+    "evaluation:advisory_received": Route(
+        OBJECT,
+        EV_M,
+        lambda o, w, r: {"pk": o.item.pk, "request_id": o.addition.pk},
+        methods=P,
+        seat=("advisory_member",),
+    ),
+    "evaluation:advisory_survey": Route(OBJECT, EV_M, pk("item"), methods=P, seat=("advisory_member",)),
+    "evaluation:advisory_findings": Route(
+        OBJECT,
+        EV_M,
+        lambda o, w, r: {"pk": o.item.pk, "survey_id": o.survey.pk},
+        methods=P,
+        seat=("advisory_member",),
+    ),
+    "evaluation:advisory_report": Route(OBJECT, EV_M, pk("item"), methods=P, seat=("advisory_member",)),
+    "evaluation:ministry": Route(OBJECT, EV_M, pk("round"), seat=CHAIR),  # "the chair and the province office read"
+    "evaluation:ministry_propose": Route(OBJECT, EV_M, pk("round"), methods=P),
+    "evaluation:ministry_recognised": Route(OBJECT, EV_M, pk("proposal", "proposal_id"), methods=P),
+    "evaluation:ministry_below_90": Route(OBJECT, EV_M, pk("proposal", "proposal_id"), methods=P),
+    "evaluation:ministry_province_decision": Route(OBJECT, EV_M, pk("proposal", "proposal_id"), methods=P),
+    "evaluation:ministry_reevaluation": Route(OBJECT, EV_M, pk("proposal", "proposal_id"), methods=P),
+    # ── criteria sets (nationwide: no own/foreign, the same set on both sides) ──────────────────────────────────────
+    # Published sets are read by whoever organises or scores (criteria_views._require_viewer); the matrix's set is a
+    # draft, which only the criteria administrator sees (404 for the others).
+    "criteria:list": Route(LIST, (CRIT, EV_M, EV_S)),
+    "criteria:create": Route(LIST, CRIT, methods=GP),
+    "criteria:blank_template": Route(LIST, (CRIT, EV_M, EV_S)),
+    "criteria:in_force": Route(LIST, (EV_M, CRIT)),
+    "criteria:detail": Route(OBJECT, CRIT, crit(None)),
+    "criteria:edit": Route(OBJECT, CRIT, crit(None), methods=P),
+    "criteria:delete": Route(OBJECT, CRIT, crit(None), methods=P),
+    "criteria:validate": Route(OBJECT, CRIT, crit(None)),
+    "criteria:publish": Route(OBJECT, CRIT, crit(None), methods=P),
+    "criteria:template": Route(OBJECT, CRIT, crit(None)),
+    "criteria:upload": Route(OBJECT, CRIT, crit(None), methods=P),
+    "criteria:upload_save": Route(OBJECT, CRIT, crit(None), methods=P),
+    "criteria:part_add": Route(OBJECT, CRIT, crit(None), methods=P),
+    "criteria:part_edit": Route(OBJECT, CRIT, crit("part"), methods=P),
+    "criteria:part_delete": Route(OBJECT, CRIT, crit("part"), methods=P),
+    "criteria:section_add": Route(OBJECT, CRIT, crit(None), methods=P),
+    "criteria:section_edit": Route(OBJECT, CRIT, crit("section"), methods=P),
+    "criteria:section_delete": Route(OBJECT, CRIT, crit("section"), methods=P),
+    "criteria:sheet_add": Route(OBJECT, CRIT, crit(None), methods=P),
+    "criteria:sheet": Route(OBJECT, CRIT, crit("scope")),
+    "criteria:sheet_edit": Route(OBJECT, CRIT, crit("scope"), methods=P),
+    "criteria:sheet_delete": Route(OBJECT, CRIT, crit("scope"), methods=P),
+    "criteria:sheet_preview": Route(OBJECT, CRIT, crit("scope")),
+    "criteria:criterion_add": Route(OBJECT, CRIT, crit("scope", "scope"), methods=P),
+    "criteria:criterion_edit": Route(OBJECT, CRIT, crit("criterion"), methods=P),
+    "criteria:criterion_delete": Route(OBJECT, CRIT, crit("criterion"), methods=P),
+    "criteria:option_add": Route(OBJECT, CRIT, crit("criterion", "criterion"), methods=P),
+    "criteria:option_edit": Route(OBJECT, CRIT, crit("option"), methods=P),
+    "criteria:option_delete": Route(OBJECT, CRIT, crit("option"), methods=P),
+    # ── certification ───────────────────────────────────────────────────────────────────────────────────────────────
+    "register:import": Route(LIST, "certification.manage", methods=GP),
+    "register:decision": Route(OBJECT, "certification.view", pk("decision")),
+    "register:certificate_pdf": Route(OBJECT, "certification.view", lambda o, w, r: {"code": o.certificate.code}),
+    "register:supervision": Route(OBJECT, "certification.view", pk("product"), methods=G),
+    "register:supervision#post": Route(OBJECT, "certification.manage", pk("product"), methods=P),
+    "register:revoke": Route(OBJECT, "certification.manage", pk("product"), methods=GP),
+    "certificates:expiring": Route(LIST, "certification.view", empty_ok=True),
+    "verify:lookup": Route(PUBLIC, query="code=x", public_ok=(200, 404)),  # an unknown code: 404 page
+    "verify:certificate": Route(PUBLIC, args=lambda o, w, r: {"code": o.certificate.code}),
+    # ── NTM ─────────────────────────────────────────────────────────────────────────────────────────────────────────
+    "ntm:dashboard": Route(LIST, NTM_V),
+    "ntm:export": Route(LIST, NTM_V, query="area=2025:11"),
+    "ntm:figure": Route(LIST, NTM_V, query="area=2025:11"),
+    "ntm:priorities": Route(LIST, NTM_V),
+    "ntm:completeness": Route(LIST, NTM_V),
+    # The area is posted: Điện Biên (own) or Sơn La (foreign).
+    "ntm:remind": Route(
+        OBJECT, "ntm.approve", methods=P, data=lambda o, w, r: {"area": o.area_id, "year": 2026}, posted_area=True
+    ),
+    "ntm:period": Route(
+        OBJECT, "ntm.approve", methods=P, data=lambda o, w, r: {"province": o.area_id, "year": 2026}, posted_area=True
+    ),
+    "ntm:commune": Route(OBJECT, NTM_V, lambda o, w, r: {"area_id": o.commune_id}),
+    "ntm:start": Route(OBJECT, "ntm.assess", lambda o, w, r: {"area_id": o.commune_id}, methods=P),
+    "ntm:recognition_add": Route(OBJECT, "ntm.manage", lambda o, w, r: {"area_id": o.commune_id}, methods=P),
+    "ntm:acknowledgement_add": Route(OBJECT, "ntm.manage", lambda o, w, r: {"area_id": o.commune_id}, methods=P),
+    "ntm:group_set": Route(OBJECT, "ntm.manage", lambda o, w, r: {"area_id": o.commune_id}, methods=P),
+    "ntm:assessment": Route(OBJECT, NTM_V, pk("assessment")),
+    "ntm:transition": Route(
+        OBJECT, "ntm.approve", lambda o, w, r: {"pk": o.assessment.pk, "action": "approve"}, methods=P
+    ),
+    "ntm:recognitions": Route(LIST, NTM_V, empty_ok=True),
+    "ntm:recognition_revoke": Route(OBJECT, "ntm.manage", pk("recognition"), methods=P),
+    "ntm:import": Route(LIST, "ntm.manage", methods=GP),
+    # ── reports (public figures) ────────────────────────────────────────────────────────────────────────────────────
+    "reports:ocop": Route(PUBLIC, query="area=2025:11"),
+    "reports:ocop_records": Route(PUBLIC, query="area=2025:11"),
+    "reports:ocop_export": Route(PUBLIC, query="area=2025:11"),
+    "reports:ocop_pdf": Route(PUBLIC, query="area=2025:11"),
+    # ── imports ─────────────────────────────────────────────────────────────────────────────────────────────────────
+    "imports:history": Route(LIST, ("certification.manage", "ntm.manage")),
+    "imports:job": Route(OBJECT, "certification.manage", pk("import_job")),
+    "imports:mapping": Route(OBJECT, "certification.manage", pk("import_job"), methods=P),
+    "imports:write": Route(OBJECT, "certification.manage", pk("import_job"), methods=P),
+    "imports:cancel": Route(OBJECT, "certification.manage", pk("import_job"), methods=P),
+    "imports:undo": Route(OBJECT, "certification.manage", pk("import_job"), methods=P),
+    "imports:error_file": Route(OBJECT, "certification.manage", pk("import_job")),
+    # ── notifications (one's own) ───────────────────────────────────────────────────────────────────────────────────
+    "notifications:list": Route(LOGIN),
+    "notifications:read": Route(
+        LOGIN,
+        args=personal("notification", "pk"),
+        methods=P,
+        personal=True,
+    ),
+    "notifications:read_all": Route(LOGIN, methods=P),
+    # ── API: the documents themselves ───────────────────────────────────────────────────────────────────────────────
+    "api:openapi-json": Route(PUBLIC),
+    "api:openapi-view": Route(PUBLIC),
+    "api:api-root": Route(PUBLIC, public_ok=(200, 404)),
+}
+
+# API operations, by (method, path as in the OpenAPI schema). The operation's own URL name (api:<name>) is covered here,
+# not in ROUTES: the test checks that each API URL pattern belongs to an operation below.
+API: dict[tuple[str, str], Route] = {
+    ("GET", "/api/v1/areas/units"): Route(PUBLIC),
+    ("GET", "/api/v1/areas/units/{area_id}"): Route(PUBLIC, args=lambda o, w, r: {"area_id": o.area_id}),
+    ("GET", "/api/v1/areas/resolve"): Route(PUBLIC, query="province=Điện Biên", public_ok=(200, 400, 404)),
+    ("GET", "/api/v1/accounts/me"): Route(LOGIN),
+    ("GET", "/api/v1/accounts/memberships"): Route(LIST, "accounts.view_members", empty_ok=True),
+    ("GET", "/api/v1/accounts/memberships/{membership_id}"): Route(
+        OBJECT, "accounts.view_members", pk("membership", "membership_id")
+    ),
+    ("POST", "/api/v1/accounts/tokens"): Route(LOGIN, methods=P),
+    ("DELETE", "/api/v1/accounts/tokens/{token_id}"): Route(
+        LOGIN,
+        args=personal("token", "token_id"),
+        methods=("DELETE",),
+        personal=True,
+    ),
+    ("GET", "/api/v1/audit/entries"): Route(LIST, "audit.view", empty_ok=True),
+    ("GET", "/api/v1/audit/entries/{entry_id}"): Route(OBJECT, "audit.view", pk("audit", "entry_id")),
+    ("GET", "/api/v1/producers/"): Route(LIST, "producers.view", empty_ok=True),
+    ("GET", "/api/v1/producers/{producer_id}"): Route(OBJECT, "producers.view", pk("producer", "producer_id")),
+    ("GET", "/api/v1/products/"): Route(LIST, V_PROD, empty_ok=True),
+    ("GET", "/api/v1/products/{product_id}"): Route(OBJECT, V_PROD, pk("product", "product_id")),
+    ("GET", "/api/v1/verify/{code}"): Route(PUBLIC, args=lambda o, w, r: {"code": o.certificate.code}),
+    ("GET", "/api/v1/certification/products/{product_id}/inspections"): Route(
+        OBJECT, "certification.view", pk("product", "product_id")
+    ),
+    ("GET", "/api/v1/certification/inspections/{inspection_id}"): Route(
+        OBJECT, "certification.view", pk("inspection", "inspection_id")
+    ),
+    ("GET", "/api/v1/evaluation/rounds"): Route(LIST, (EV_M, EV_S), empty_ok=True),
+    ("GET", "/api/v1/evaluation/rounds/{round_id}/items"): Route(
+        OBJECT, EV_M, pk("round", "round_id"), seat=("council_member", "advisory_member")
+    ),
+    ("GET", "/api/v1/evaluation/items/{item_id}/scoresheet"): Route(OBJECT, "", pk("item", "item_id"), seat=SEATS),
+    ("POST", "/api/v1/evaluation/items/{item_id}/answers"): Route(
+        OBJECT, "", pk("item", "item_id"), methods=P, seat=SEATS
+    ),
+    ("POST", "/api/v1/evaluation/items/{item_id}/submit"): Route(
+        OBJECT, "", pk("item", "item_id"), methods=P, seat=SEATS
+    ),
+    ("GET", "/api/v1/evaluation/rounds/{round_id}/advisory"): Route(OBJECT, EV_M, pk("round", "round_id"), seat=SEATS),
+    ("GET", "/api/v1/evaluation/items/{item_id}/advisory"): Route(OBJECT, EV_M, pk("item", "item_id"), seat=SEATS),
+    # Every seat reads its round's proposals through the API (evaluation.api.rounds_for), while the page shows them to
+    # the chair and the office only: reported, not a leak outside the round.
+    ("GET", "/api/v1/evaluation/rounds/{round_id}/ministry-proposals"): Route(
+        OBJECT, EV_M, pk("round", "round_id"), seat=SEATS
+    ),
+    ("GET", "/api/v1/evaluation/ministry-proposals"): Route(LIST, (EV_M, EV_S), empty_ok=True),
+    # The published criteria sets are public reference (evaluation/criteria_api.py, auth=None).
+    ("GET", "/api/v1/criteria"): Route(PUBLIC),
+    ("GET", "/api/v1/criteria/{code}/sheets/{no}"): Route(PUBLIC, args=lambda o, w, r: {"code": "26-2026", "no": 1}),
+    ("GET", "/api/v1/reports/ocop"): Route(PUBLIC, query="area=2025:11&as_of=2026-01-01"),
+    ("GET", "/api/v1/reports/ntm"): Route(PUBLIC, query="area=2025:11&year=2026"),
+    ("GET", "/api/v1/ntm/criteria-sets"): Route(LOGIN),
+    ("GET", "/api/v1/ntm/assessments"): Route(LIST, NTM_V, query="year=2026", empty_ok=True),
+}
+
+# URL patterns that are not application routes.
+EXCLUDED_PREFIXES = ("admin/", "static/", "media/", "__debug__/")
