@@ -1,11 +1,12 @@
 import datetime
 
-from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from accounts import services
 from accounts.models import Membership
 from api.auth import AUTH
+from api.schemas import ERRORS, Paginated
 from core.scoping import get_in_scope_or_404
 
 router = Router(tags=["accounts"], auth=AUTH)
@@ -44,7 +45,7 @@ class MeOut(Schema):
     memberships: list[MembershipOut]
 
 
-@router.get("/me", response=MeOut, summary="The authenticated user and their roles")
+@router.get("/me", response={200: MeOut, **ERRORS}, summary="The authenticated user and their roles")
 def me(request):
     user = request.auth
     memberships = Membership.objects.active().filter(user=user).select_related("user", "area")
@@ -60,21 +61,27 @@ def _members(request):
     return Membership.objects.active().for_user(request.auth, "accounts.view_members").select_related("user", "area")
 
 
-@router.get("/memberships", response=list[MembershipOut], summary="Role assignments in the caller's areas")
-@paginate(LimitOffsetPagination)
-def list_memberships(request, role: str | None = None):
+@router.get(
+    "/memberships", response={200: list[MembershipOut], **ERRORS}, summary="Role assignments in the caller's areas"
+)
+@paginate(Paginated)
+def list_memberships(request, role: str | None = Query(None, max_length=30)):
     qs = _members(request).order_by("area__code", "user__username")
     return qs.filter(role=role) if role else qs
 
 
-@router.get("/memberships/{membership_id}", response=MembershipOut, summary="One assignment (404 outside scope)")
+@router.get(
+    "/memberships/{membership_id}",
+    response={200: MembershipOut, **ERRORS},
+    summary="One assignment (404 outside scope)",
+)
 def get_membership(request, membership_id: int):
     return get_in_scope_or_404(_members(request), pk=membership_id)
 
 
 class TokenIn(Schema):
-    name: str
-    days_valid: int | None = None
+    name: str = Field(max_length=100)  # ApiToken.name
+    days_valid: int | None = None  # 1–3650, checked by the service (its message names the field)
 
 
 class TokenOut(Schema):
@@ -90,12 +97,14 @@ class NewTokenOut(TokenOut):
     key: str
 
 
-@router.post("/tokens", response={201: NewTokenOut}, summary="Issue a token for the caller (the key is shown once)")
+@router.post(
+    "/tokens", response={201: NewTokenOut, **ERRORS}, summary="Issue a token for the caller (the key is shown once)"
+)
 def create_token(request, payload: TokenIn):
     token, key = services.issue_token(actor=request.auth, name=payload.name, days_valid=payload.days_valid)
     return Status(201, {**{f: getattr(token, f) for f in TokenOut.model_fields}, "key": key})
 
 
-@router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke one of the caller's tokens")
+@router.delete("/tokens/{token_id}", response={200: TokenOut, **ERRORS}, summary="Revoke one of the caller's tokens")
 def delete_token(request, token_id: int):
     return services.revoke_token(actor=request.auth, token_id=token_id)

@@ -24,6 +24,7 @@ from core import audit
 from core.errors import DomainError, NotFound
 from core.forms import add_domain_error
 from core.htmx import page_or_partial
+from core.ratelimit import client_ip
 from core.scoping import get_in_scope_or_404
 
 LINK_SESSION_KEY = "accounts.password_link"
@@ -302,7 +303,7 @@ def password_reset(request):
     if form is not None and request.method == "POST" and form.is_valid():
         # at most RESET_LIMIT mails an hour to one address from one client, so the form cannot flood a mailbox
         email = form.cleaned_data["email"].lower()
-        key = "accounts.reset:" + hashlib.sha256(f"{request.META.get('REMOTE_ADDR', '')}|{email}".encode()).hexdigest()
+        key = "accounts.reset:" + hashlib.sha256(f"{client_ip(request)}|{email}".encode()).hexdigest()
         count = cache.get_or_set(key, 0, 3600)
         if count < RESET_LIMIT:
             cache.set(key, count + 1, 3600)

@@ -1,14 +1,20 @@
 import datetime
 
 from django.db.models import Count
-from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Path, Query, Router, Schema
+from ninja.pagination import paginate
 
 from api.auth import PUBLIC
+from api.schemas import OPTIONAL_AUTH_ERRORS, Paginated
 from areas import queries
 from areas.models import AdministrativeUnit
+from core.errors import DomainError
+from core.forms import date_range_message, in_date_range
 
 router = Router(tags=["areas"], auth=PUBLIC)
+
+AREA_ID_MAX = 20  # "pre2025:12345" is 13
+TEXT_MAX = 200  # a name or a search
 
 
 class UnitRef(Schema):
@@ -74,10 +80,14 @@ def _succ(succession, unit):
     }
 
 
-@router.get("/units", response=list[UnitOut], summary="List or search units")
-@paginate(LimitOffsetPagination)
+@router.get("/units", response={200: list[UnitOut], **OPTIONAL_AUTH_ERRORS}, summary="List or search units")
+@paginate(Paginated)
 def list_units(
-    request, scheme: str | None = None, level: str | None = None, parent: str | None = None, q: str | None = None
+    request,
+    scheme: str | None = Query(None, max_length=10),
+    level: str | None = Query(None, max_length=10),
+    parent: str | None = Query(None, max_length=AREA_ID_MAX),
+    q: str | None = Query(None, max_length=TEXT_MAX),
 ):
     """Filter by scheme (`pre2025`, `2025`), level (`province`, `district`, `commune`), parent area id, or an
     accent-insensitive name search `q`."""
@@ -94,8 +104,12 @@ def list_units(
     return qs
 
 
-@router.get("/units/{area_id}", response=UnitDetailOut, summary="One unit with its predecessors and successors")
-def get_unit(request, area_id: str):
+@router.get(
+    "/units/{area_id}",
+    response={200: UnitDetailOut, **OPTIONAL_AUTH_ERRORS},
+    summary="One unit with its predecessors and successors",
+)
+def get_unit(request, area_id: str = Path(..., max_length=AREA_ID_MAX)):
     return queries.get_unit(area_id)
 
 
@@ -104,9 +118,19 @@ class ResolveOut(Schema):
     scheme: str
 
 
-@router.get("/resolve", response=ResolveOut, summary="Resolve names to a unit as of a date")
-def resolve(request, province: str, on_date: datetime.date, district: str | None = None, commune: str | None = None):
+@router.get(
+    "/resolve", response={200: ResolveOut, **OPTIONAL_AUTH_ERRORS}, summary="Resolve names to a unit as of a date"
+)
+def resolve(
+    request,
+    on_date: datetime.date,
+    province: str = Query(..., max_length=TEXT_MAX),
+    district: str | None = Query(None, max_length=TEXT_MAX),
+    commune: str | None = Query(None, max_length=TEXT_MAX),
+):
     """Exact match of normalised names (case, diacritics, đ, type words, apostrophes) within the parent, in the
     scheme valid on `on_date`. Unknown or ambiguous names answer 400 with what was tried."""
+    if not in_date_range(on_date):
+        raise DomainError(date_range_message(), field="on_date")
     unit = queries.resolve_unit(province=province, district=district, commune=commune, on_date=on_date)
     return {"unit": unit, "scheme": unit.scheme}

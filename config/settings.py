@@ -264,3 +264,96 @@ NTM_BASICALLY_MEETING = os.environ.get("NTM_BASICALLY_MEETING", "decision,all")
 # Unset, a certificate printed from the browser points at the address its request came in on.
 SITE_URL = os.environ.get("SITE_URL", "")
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+
+# Issue 14 (h6, sessions): a session ends after SESSION_IDLE_SECONDS (a working day) without activity. The expiry
+# slides: accounts.middleware re-saves a signed-in session at most once per SESSION_REFRESH_SECONDS of activity (not
+# SESSION_SAVE_EVERY_REQUEST, which would write the session on every page), so an officer at work stays signed in
+# and a session abandoned on a shared computer does not.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(8 * 60 * 60)))
+SESSION_REFRESH_SECONDS = int(os.environ.get("SESSION_REFRESH_SECONDS", "300"))
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
+MIDDLEWARE.append("accounts.middleware.SlidingSessionMiddleware")
+
+# Issue 14 (items 5 and 7, h4): rate limits that a forged X-Forwarded-For does not reset (core.ratelimit).
+# Our own reverse proxies (IPs or CIDR networks, comma-separated): only from them is X-Forwarded-For believed, read
+# from the right. Empty (the default): the client is REMOTE_ADDR. Behind nginx on this host: TRUSTED_PROXIES=127.0.0.1.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+# (regular expression matched at the start of the path, "N/s|m|h|d"): per signed-in account, else per client address;
+# a request counts against every rule it matches. PDFs are rendered on demand (WeasyPrint), hence the lowest limit.
+RATE_LIMITS = (
+    [
+        ("/api/v1/reports/", REPORTS_API_RATE),  # the public OCOP and NTM figures (/api/v1/reports/ocop, …/ntm)
+        ("/api/v1/verify/", os.environ.get("VERIFY_RATE", "60/m")),
+        ("/verify/", os.environ.get("VERIFY_RATE", "60/m")),
+        ("/api/v1/areas/resolve", os.environ.get("RESOLVE_RATE", "60/m")),
+        ("/reports/", os.environ.get("DASHBOARD_RATE", "120/m")),  # OCOP dashboard, its lists, Excel and PDF
+        ("/ntm/", os.environ.get("DASHBOARD_RATE", "120/m")),  # NTM dashboard, its lists and Excel
+        (r"/.+\.pdf$", os.environ.get("PDF_RATE", "20/m")),  # certificate, scoresheet, minutes, OCOP report
+    ]
+    if env_bool("RATE_LIMITS_ENABLED", True)
+    else []
+)
+# Counters live in their own cache so they neither evict nor are evicted by cached reports. LocMemCache counts per
+# process: with several workers the effective limit is N × workers; point it at a shared cache (Redis, Memcached) then.
+CACHES["ratelimit"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "ratelimit",
+    "OPTIONS": {"MAX_ENTRIES": 50000},
+}
+RATE_LIMIT_CACHE = "ratelimit"
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "core.middleware.RateLimitMiddleware",
+)
+# django-axes counts login failures per (username, client address) with the same rule, so rotating X-Forwarded-For
+# does not give an attacker fresh attempts.
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
+# Issue 14 (item 3, scores private until the lock): functions (entries, user) -> entries that mask what an audit
+# entry may not show yet (core.audit_privacy, used by the audit pages and /api/v1/audit; core imports no domain app).
+AUDIT_REDACTORS = ["evaluation.privacy.redact_entries"]
+# Issue 14 (item 6, h5: no 500 from bad input): NUL bytes, invalid UTF-8 and unpaired surrogates in the path, query
+# string, cookies or form fields answer 400 before any view (core.hostile); report and form dates must lie in
+# DATE_INPUT_MIN..MAX (pages, exports and API answer 400 with a message outside it); API lists take at most
+# API_MAX_LIMIT rows from an offset of at most API_MAX_OFFSET (api.pagination.Paginated; NINJA_PAGINATION_MAX_LIMIT
+# bounds the lists still on ninja's own LimitOffsetPagination).
+MIDDLEWARE.insert(MIDDLEWARE.index("core.middleware.RequestIdMiddleware") + 1, "core.hostile.HostileInputMiddleware")
+DATE_INPUT_MIN = "1945-01-01"  # ISO dates, inclusive; every date field of a page form (core.forms.BootstrapMixin)
+DATE_INPUT_MAX = "2100-12-31"
+API_MAX_LIMIT = 500
+API_MAX_OFFSET = 10_000_000
+NINJA_PAGINATION_MAX_LIMIT = API_MAX_LIMIT
+
+# Issue 14 (item 4, h3: imports and uploads cannot exhaust the machine). A request body over MAX_REQUEST_BYTES is
+# refused with 413 on its Content-Length, before anything reads it (core.limits; under ASGI wrap the app with
+# core.limits.limit_asgi, which also counts a chunked body as it streams). Form fields are capped by Django's
+# DATA_UPLOAD_MAX_MEMORY_SIZE; uploaded files over FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, not memory.
+MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", str(30 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FILE_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "core.limits.RequestSizeLimitMiddleware"
+)
+# Spreadsheet imports (core.imports): the file, its XLSX parts once unzipped, the compression ratio of a part over 1 MB,
+# the number of parts, rows, columns (and a sheet's stated dimension) and characters in one cell. A file over any of
+# them, damaged, or whose XML declares a DOCTYPE/ENTITY is refused with one file-level error before it is parsed.
+IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024)))
+IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", "100"))
+IMPORT_MAX_ZIP_ENTRIES = int(os.environ.get("IMPORT_MAX_ZIP_ENTRIES", "1000"))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "100000"))
+IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "300"))
+IMPORT_MAX_CELL_CHARS = int(os.environ.get("IMPORT_MAX_CELL_CHARS", "5000"))
+# Images (core.uploads): at most this many pixels as stated by the file's header (decompression bombs).
+UPLOAD_MAX_IMAGE_PIXELS = int(os.environ.get("UPLOAD_MAX_IMAGE_PIXELS", "50000000"))
+# Import jobs (imports.purge, `manage.py purge_imports` from cron and every 10 minutes in the worker): a job left
+# waiting longer than IMPORT_ABANDON_AFTER is cancelled and its file deleted; a running job without progress for
+# IMPORT_STALE_AFTER (its worker died) is marked failed; files of jobs ended IMPORT_FILE_RETENTION ago are deleted.
+# (Seconds.)
+IMPORT_ABANDON_AFTER = int(os.environ.get("IMPORT_ABANDON_AFTER_HOURS", "24")) * 3600
+IMPORT_STALE_AFTER = int(os.environ.get("IMPORT_STALE_AFTER_MINUTES", "30")) * 60
+IMPORT_FILE_RETENTION = int(os.environ.get("IMPORT_FILE_RETENTION_DAYS", "30")) * 86400
+# SQLite: a write waits this long for the write lock before "database is locked". An import's first try reads and plans
+# without the lock (core.imports.run_import begins it DEFERRED); a retry after a conflict holds it throughout.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"]["timeout"] = int(os.environ.get("SQLITE_BUSY_TIMEOUT", "30"))

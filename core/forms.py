@@ -1,6 +1,39 @@
+import datetime
+
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+
+
+def date_range() -> tuple[datetime.date, datetime.date]:
+    """The dates a user may type or ask for (settings.DATE_INPUT_MIN/MAX, inclusive). Outside them every date of the
+    programme is a typo, and 0001-01-01 or 9999-12-31 would overflow the date arithmetic of reports and services."""
+    return (
+        datetime.date.fromisoformat(settings.DATE_INPUT_MIN),
+        datetime.date.fromisoformat(settings.DATE_INPUT_MAX),
+    )
+
+
+def date_range_message() -> str:
+    low, high = date_range()
+    return _("Ngày phải nằm trong khoảng %(min)s – %(max)s.") % {
+        "min": date_format(low, "d/m/Y"),
+        "max": date_format(high, "d/m/Y"),
+    }
+
+
+def in_date_range(day) -> bool:
+    low, high = date_range()
+    return low <= day <= high
+
+
+def validate_date_range(value):
+    if value is not None and not in_date_range(value):
+        raise ValidationError(date_range_message(), code="date_range")
 
 
 def add_domain_error(form, exc: DomainError):
@@ -31,6 +64,8 @@ class BootstrapMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+            if isinstance(field, forms.DateField):  # each form has its own copy of its fields and their validators
+                field.validators.append(validate_date_range)
 
     def full_clean(self):
         super().full_clean()

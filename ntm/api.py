@@ -2,9 +2,10 @@
 
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from api.auth import AUTH
+from api.schemas import ERRORS, PUBLIC_ERRORS
 from ntm.models import Assessment, CriteriaSet
 from ntm.queries import ntm_report, parse_year
 
@@ -56,9 +57,14 @@ class NtmReportOut(Schema):
 
 
 @report_router.get(
-    "", auth=None, response=NtmReportOut, summary="Public: NTM figures of an area for a year (CONTRACT §7)"
+    "",
+    auth=None,
+    response={200: NtmReportOut, **PUBLIC_ERRORS},
+    summary="Public: NTM figures of an area for a year (CONTRACT §7)",
 )
-def ntm_report_endpoint(request, response: HttpResponse, year: str = "", area: str = ""):
+def ntm_report_endpoint(
+    request, response: HttpResponse, year: str = Query("", max_length=10), area: str = Query("", max_length=20)
+):
     report = ntm_report(year, area)
     patch_cache_control(response, max_age=300, public=True)
     return report
@@ -94,7 +100,9 @@ class CriteriaSetOut(Schema):
         return list(obj.criteria.all())
 
 
-@router.get("/criteria-sets", response=list[CriteriaSetOut], summary="NTM criteria sets with their criteria")
+@router.get(
+    "/criteria-sets", response={200: list[CriteriaSetOut], **ERRORS}, summary="NTM criteria sets with their criteria"
+)
 def criteria_sets(request):
     return CriteriaSet.objects.prefetch_related("criteria")
 
@@ -122,8 +130,10 @@ class AssessmentOut(Schema):
         return [r.criterion.code for r in obj.results.all() if r.met]
 
 
-@router.get("/assessments", response=list[AssessmentOut], summary="Assessments of a year in the caller's areas")
-def assessments(request, year: str):
+@router.get(
+    "/assessments", response={200: list[AssessmentOut], **ERRORS}, summary="Assessments of a year in the caller's areas"
+)
+def assessments(request, year: str = Query(..., max_length=10)):
     year = parse_year(year)
     return (
         Assessment.objects.for_user(request.auth, "ntm.view")

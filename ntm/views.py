@@ -173,12 +173,22 @@ def completeness(request):
     return render(request, "ntm/completeness.html", context)
 
 
+def _posted_area_and_year(request, key: str):
+    """The area and year a completeness button sends (hidden fields): a tampered value is a 400 saying which, not a
+    500."""
+    try:
+        return get_unit(request.POST.get(key, "")), queries.parse_year(request.POST.get("year")), None
+    except DomainError as exc:
+        return None, None, render(request, "400.html", {"message": exc.message}, status=400)
+
+
 @login_required
 @require_POST
 def remind(request):
     _need(request, "ntm.approve")
-    area = get_unit(request.POST.get("area", ""))
-    year = queries.parse_year(request.POST.get("year"))
+    area, year, refused = _posted_area_and_year(request, "area")
+    if refused:
+        return refused
     back = reverse("ntm:completeness") + "?" + urlencode({"year": year, "area": str(area.area_id)})
     try:
         sent = services.remind_missing(actor=request.user, area=area, year=year)
@@ -198,8 +208,9 @@ def remind(request):
 @require_POST
 def close_period(request):
     _need(request, "ntm.approve")
-    province = get_unit(request.POST.get("province", ""))
-    year = queries.parse_year(request.POST.get("year"))
+    province, year, refused = _posted_area_and_year(request, "province")
+    if refused:
+        return refused
     back = reverse("ntm:completeness") + "?" + urlencode({"year": year, "area": str(province.area_id)})
     if request.POST.get("reopen"):
         period = get_in_scope_or_404(

@@ -1,10 +1,11 @@
 import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
 from api.auth import AUTH
+from api.schemas import ERRORS, Paginated
 from core.errors import DomainError
 from producers.queries import ProducerFilter, producers_for
 
@@ -33,9 +34,9 @@ class ProducerOut(Schema):
 
 
 class ProducerFilterIn(Schema):
-    q: str = ""
-    producer_type: str = ""
-    area: str = ""
+    q: str = Field("", max_length=200)
+    producer_type: str = Field("", max_length=5)
+    area: str = Field("", max_length=20)
     women_led: bool = False
     ethnic_minority_led: bool = False
 
@@ -48,12 +49,16 @@ def filtered(request, params: dict, form_class, queryset):
     return form.apply(queryset)
 
 
-@router.get("/", response=list[ProducerOut], summary="Producers in the caller's areas (same filter as the page)")
-@paginate(LimitOffsetPagination)
+@router.get(
+    "/",
+    response={200: list[ProducerOut], **ERRORS},
+    summary="Producers in the caller's areas (same filter as the page)",
+)
+@paginate(Paginated)
 def list_producers(request, filters: Query[ProducerFilterIn]):
     return filtered(request, filters.dict(), ProducerFilter, producers_for(request.auth))
 
 
-@router.get("/{producer_id}", response=ProducerOut, summary="One producer (404 outside scope)")
+@router.get("/{producer_id}", response={200: ProducerOut, **ERRORS}, summary="One producer (404 outside scope)")
 def get_producer(request, producer_id: int):
     return get_object_or_404(producers_for(request.auth).select_related("location"), pk=producer_id)

@@ -2,9 +2,10 @@ import datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from api.auth import AUTH
+from api.schemas import ERRORS, Paginated
 from certification.queries import recognition_on
 from producers.api import filtered
 from products.queries import ProductFilter, products_for
@@ -92,24 +93,32 @@ class ProductOut(Schema):
 
 
 class ProductFilterIn(Schema):
-    q: str = ""
-    group: str = ""
-    stars: int | None = None
-    state: str = ""
-    producer_type: str = ""
-    area: str = ""
+    q: str = Field("", max_length=200)
+    group: str = Field("", max_length=40)  # ProductCategory.code
+    stars: int | None = Field(None, ge=1, le=5)
+    state: str = Field("", max_length=20)
+    producer_type: str = Field("", max_length=5)
+    area: str = Field("", max_length=20)
     as_of: datetime.date | None = None
 
 
-@router.get("/", response=list[ProductOut], summary="The product register (same filter as the page and the export)")
-@paginate(LimitOffsetPagination)
+@router.get(
+    "/",
+    response={200: list[ProductOut], **ERRORS},
+    summary="The product register (same filter as the page and the export)",
+)
+@paginate(Paginated)
 def list_products(request, filters: Query[ProductFilterIn]):
     params = filters.dict()
     request.as_of = params.get("as_of")
     return filtered(request, params, ProductFilter, products_for(request.auth))
 
 
-@router.get("/{product_id}", response=ProductOut, summary="One product with its certificate today (404 outside scope)")
+@router.get(
+    "/{product_id}",
+    response={200: ProductOut, **ERRORS},
+    summary="One product with its certificate today (404 outside scope)",
+)
 def get_product(request, product_id: int):
     qs = ProductFilter({}).apply(products_for(request.auth))
     return get_object_or_404(qs, pk=product_id)

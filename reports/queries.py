@@ -19,6 +19,7 @@ from areas.models import AdministrativeUnit
 from certification.choices import DecisionKind, EndReason
 from certification.models import Certificate, valid_on_q
 from core.errors import DomainError
+from core.forms import date_range_message, in_date_range
 from core.models import AuditEntry
 from evaluation.council_models import MinistryProposal
 from evaluation.proposals import pending_on_q, potential_five_star
@@ -46,11 +47,15 @@ class BadReportRequest(DomainError):
 
 def parse_as_of(text) -> datetime.date:
     if isinstance(text, datetime.date):
-        return text
-    try:
-        return datetime.date.fromisoformat((text or "").strip())
-    except ValueError:
-        raise BadReportRequest(f"Ngày '{text}' không hợp lệ: cần dạng YYYY-MM-DD, ví dụ 2022-03-31.") from None
+        day = text
+    else:
+        try:
+            day = datetime.date.fromisoformat((text or "").strip())
+        except ValueError:
+            raise BadReportRequest(f"Ngày '{text}' không hợp lệ: cần dạng YYYY-MM-DD, ví dụ 2022-03-31.") from None
+    if not in_date_range(day):  # 0001-01-01 or 9999-12-31 would overflow the year-before and period arithmetic
+        raise BadReportRequest(date_range_message(), field="as_of")
+    return day
 
 
 def year_before(day: datetime.date) -> datetime.date:
