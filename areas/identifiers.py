@@ -32,7 +32,7 @@ class AreaId:
                 f"Mã địa bàn '{text}' không hợp lệ: cần dạng <scheme>:<mã>, scheme là "
                 f"{' hoặc '.join(Scheme.values)} (ví dụ 2025:11)."
             )
-        if not code.isdigit() or len(code) not in _WIDTH_LEVEL:
+        if not (code.isascii() and code.isdigit()) or len(code) not in _WIDTH_LEVEL:
             raise MalformedAreaId(
                 f"Mã địa bàn '{text}' không hợp lệ: mã phải gồm 2 (tỉnh), 3 (huyện) hoặc 5 (xã) chữ số."
             )

@@ -11,11 +11,13 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Path, Router, Schema
+from ninja.pagination import paginate
 
 from accounts.scope import acts_only_as_producer
 from api.auth import AUTH, PUBLIC
+from api.pagination import Paginated
+from api.schemas import ERRORS, OPTIONAL_AUTH_ERRORS
 from certification import queries
 from certification.choices import CertificateState
 from certification.models import Inspection
@@ -125,8 +127,12 @@ def verification_out(found: queries.Verification, checked_at: datetime.datetime)
     }
 
 
-@verify_router.get("/{code}", response=VerifyOut, summary="Public: a certificate's state today, by its code")
-def verify(request, code: str, response: HttpResponse):
+@verify_router.get(
+    "/{code}",
+    response={200: VerifyOut, **OPTIONAL_AUTH_ERRORS},
+    summary="Public: a certificate's state today, by its code",
+)
+def verify(request, response: HttpResponse, code: str = Path(..., max_length=64)):
     now = timezone.now()
     found = queries.verify(code, timezone.localdate(now))
     if found is None:
@@ -202,15 +208,19 @@ def inspections_for(user):
 
 @router.get(
     "/products/{product_id}/inspections",
-    response=list[InspectionOut],
+    response={200: list[InspectionOut], **ERRORS},
     summary="A product's post-recognition inspections, newest first (404 outside scope)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Paginated)
 def product_inspections(request, product_id: int):
     product = get_object_or_404(products_for(request.auth, "certification.view"), pk=product_id)
     return inspections_for(request.auth).filter(product=product).order_by("-date", "-id")
 
 
-@router.get("/inspections/{inspection_id}", response=InspectionOut, summary="One inspection (404 outside scope)")
+@router.get(
+    "/inspections/{inspection_id}",
+    response={200: InspectionOut, **ERRORS},
+    summary="One inspection (404 outside scope)",
+)
 def get_inspection(request, inspection_id: int):
     return get_object_or_404(inspections_for(request.auth), pk=inspection_id)

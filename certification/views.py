@@ -19,6 +19,7 @@ from core.htmx import page_or_partial
 from core.models import AuditEntry
 from core.scoping import get_in_scope_or_404
 from core.templatetags.ui import vdate
+from core.text import is_id
 from evaluation import process
 from products.queries import products_for
 
@@ -210,7 +211,7 @@ def revoke(request, pk: int):
     product = _product_or_404(request, "certification.manage", pk)
     inspection = None
     inspection_id = request.POST.get("inspection") or request.GET.get("inspection")
-    if inspection_id and str(inspection_id).isdigit():
+    if inspection_id and is_id(inspection_id):
         inspection = Inspection.objects.filter(product=product, pk=int(inspection_id)).first()
     holding = holding_on(product, today)
     initial = {"decision_date": today}

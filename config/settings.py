@@ -255,7 +255,7 @@ DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "ocop-demo-2026")
 
 # OCOP rules that a province may tune (domain.md §7: notify at least 30 days before expiry).
 OCOP_EXPIRY_WARNING_DAYS = int(os.environ.get("OCOP_EXPIRY_WARNING_DAYS", "30"))
-# Requests per client address on the public report API (django-ninja throttle syntax: N/s, N/m, N/h, N/d).
+# Requests per client on the public report API ("N/s", "N/m", "N/h", "N/d"; core.ratelimit, RATE_LIMITS below).
 REPORTS_API_RATE = os.environ.get("REPORTS_API_RATE", "120/m")
 # "Cơ bản đạt chuẩn" (domain.md §8, CONTRACT §7): a comma list of "decision" (recognised so by decision, Điện Biên
 # practice), "all" (meets every criterion, not yet recognised) and "min:N" (at least N criteria); checked at start-up.

@@ -1,9 +1,11 @@
 import datetime
 
-from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
 
 from api.auth import AUTH
+from api.pagination import Paginated
+from api.schemas import ERRORS
 from core import audit_privacy
 from core.models import AuditEntry
 from core.scoping import get_in_scope_or_404
@@ -36,7 +38,7 @@ class AuditOut(Schema):
         return str(obj.area.area_id) if obj.area_id else None
 
 
-class RedactedPagination(LimitOffsetPagination):
+class RedactedPagination(Paginated):
     """The page of entries, masked by the redactors once the page is cut (one pass for the whole page)."""
 
     def paginate_queryset(self, queryset, pagination, request, **params):
@@ -49,9 +51,14 @@ def _entries(request):
     return AuditEntry.objects.for_user(request.auth, "audit.view").select_related("area")
 
 
-@router.get("/entries", response=list[AuditOut], summary="Audit entries in the caller's areas")
+@router.get("/entries", response={200: list[AuditOut], **ERRORS}, summary="Audit entries in the caller's areas")
 @paginate(RedactedPagination)
-def list_entries(request, action: str | None = None, object_type: str | None = None, object_id: str | None = None):
+def list_entries(
+    request,
+    action: str | None = Query(None, max_length=100),
+    object_type: str | None = Query(None, max_length=100),
+    object_id: str | None = Query(None, max_length=64),
+):
     qs = _entries(request)
     if action:
         qs = qs.filter(action__startswith=action)
@@ -62,7 +69,11 @@ def list_entries(request, action: str | None = None, object_type: str | None = N
     return qs
 
 
-@router.get("/entries/{entry_id}", response=AuditOut, summary="One audit entry (404 outside the caller's areas)")
+@router.get(
+    "/entries/{entry_id}",
+    response={200: AuditOut, **ERRORS},
+    summary="One audit entry (404 outside the caller's areas)",
+)
 def get_entry(request, entry_id: int):
     (entry,) = audit_privacy.redact([get_in_scope_or_404(_entries(request), pk=entry_id)], request.auth)
     return entry

@@ -23,3 +23,10 @@ def normalise_apostrophes(text: str) -> str:
     for ch in _APOSTROPHES:
         text = text.replace(ch, "'")
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def is_id(text) -> bool:
+    """`text` names a database id: ASCII digits only ("²".isdigit() is true and int() refuses it) and short enough for
+    a 64-bit integer (a longer number overflows SQLite's and PostgreSQL's integers: a 500 instead of 'not found')."""
+    text = str(text)
+    return text.isascii() and text.isdigit() and len(text) < 19

@@ -8,10 +8,12 @@ from decimal import Decimal
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
 from api.auth import AUTH
+from api.pagination import Paginated
+from api.schemas import ERRORS
 from core.errors import DomainError, PermissionRefused
 from evaluation import council, privacy
 from evaluation.council_models import (
@@ -93,9 +95,9 @@ class SheetOut(Schema):
 
 
 class AnswerIn(Schema):
-    criterion_code: str
+    criterion_code: str = Field(..., max_length=20)
     option_index: int
-    notes: str | None = None
+    notes: str | None = Field(None, max_length=4000)
 
 
 def rounds_for(user):
@@ -140,7 +142,7 @@ def _result(user, item) -> dict | None:
     }
 
 
-@router.get("/rounds", response=list[RoundOut], summary="Rounds the caller manages or sits on")
+@router.get("/rounds", response={200: list[RoundOut], **ERRORS}, summary="Rounds the caller manages or sits on")
 def list_rounds(request):
     seats = dict(CouncilMember.objects.filter(user=request.user).values_list("evaluation_round_id", "role"))
     return [
@@ -158,7 +160,11 @@ def list_rounds(request):
     ]
 
 
-@router.get("/rounds/{round_id}/items", response=list[ItemOut], summary="A round's products; results when allowed")
+@router.get(
+    "/rounds/{round_id}/items",
+    response={200: list[ItemOut], **ERRORS},
+    summary="A round's products; results when allowed",
+)
 def list_items(request, round_id: int):
     evaluation_round = _round(request.user, round_id)
     items = privacy.with_progress(
@@ -226,13 +232,17 @@ def _sheet_out(item, member) -> dict:
     }
 
 
-@router.get("/items/{item_id}/scoresheet", response=SheetOut, summary="The caller's own scoresheet for a product")
+@router.get(
+    "/items/{item_id}/scoresheet",
+    response={200: SheetOut, **ERRORS},
+    summary="The caller's own scoresheet for a product",
+)
 def my_scoresheet(request, item_id: int):
     item = _item(request.user, item_id)
     return _sheet_out(item, _seat_for_sheet(request.user, item))
 
 
-@router.post("/items/{item_id}/answers", response=SheetOut, summary="Save one answer (saved at once)")
+@router.post("/items/{item_id}/answers", response={200: SheetOut, **ERRORS}, summary="Save one answer (saved at once)")
 def answer(request, item_id: int, payload: AnswerIn):
     item = _item(request.user, item_id)
     member = _seat_for_sheet(request.user, item)
@@ -250,7 +260,7 @@ def answer(request, item_id: int, payload: AnswerIn):
     return _sheet_out(item, member)
 
 
-@router.post("/items/{item_id}/submit", response=SheetOut, summary="Submit the caller's scoresheet")
+@router.post("/items/{item_id}/submit", response={200: SheetOut, **ERRORS}, summary="Submit the caller's scoresheet")
 def submit(request, item_id: int):
     item = _item(request.user, item_id)
     member = _seat_for_sheet(request.user, item)
@@ -349,7 +359,9 @@ def _reviews_out(user, evaluation_round, items) -> list[dict]:
 
 
 @router.get(
-    "/rounds/{round_id}/advisory", response=list[ReviewOut], summary="The advisory team's review of each product"
+    "/rounds/{round_id}/advisory",
+    response={200: list[ReviewOut], **ERRORS},
+    summary="The advisory team's review of each product",
 )
 def round_reviews(request, round_id: int):
     evaluation_round = _round(request.user, round_id)
@@ -357,7 +369,11 @@ def round_reviews(request, round_id: int):
     return _reviews_out(request.user, evaluation_round, items)
 
 
-@router.get("/items/{item_id}/advisory", response=ReviewOut, summary="The advisory team's review of one product")
+@router.get(
+    "/items/{item_id}/advisory",
+    response={200: ReviewOut, **ERRORS},
+    summary="The advisory team's review of one product",
+)
 def item_review(request, item_id: int):
     item = _item(request.user, item_id)
     item = RoundItem.objects.select_related("product", "evaluation_round").get(pk=item.pk)
@@ -406,7 +422,7 @@ def _proposals_for(user):
 
 @router.get(
     "/rounds/{round_id}/ministry-proposals",
-    response=list[MinistryProposalOut],
+    response={200: list[MinistryProposalOut], **ERRORS},
     summary="A round's products proposed to the ministry (≥ 90, 5★) and the ministry's outcome",
 )
 def round_proposals(request, round_id: int):
@@ -416,11 +432,11 @@ def round_proposals(request, round_id: int):
 
 @router.get(
     "/ministry-proposals",
-    response=list[MinistryProposalOut],
+    response={200: list[MinistryProposalOut], **ERRORS},
     summary="Proposals to the ministry the caller may read; `pending_on`: those awaiting the ministry that day",
 )
-@paginate(LimitOffsetPagination)
-def list_proposals(request, status: str | None = None, pending_on: datetime.date | None = None):
+@paginate(Paginated)
+def list_proposals(request, status: str | None = Query(None, max_length=30), pending_on: datetime.date | None = None):
     from evaluation import proposals
     from evaluation.council_models import ProposalStatus
 

@@ -9,9 +9,12 @@ import datetime
 from django.db.models import Count, Prefetch, Q, Sum
 from django.http import Http404
 from django.utils import timezone
-from ninja import Router
+from ninja import Path, Query, Router
 
+from api.auth import PUBLIC
+from api.schemas import OPTIONAL_AUTH_ERRORS
 from core.errors import DomainError
+from core.forms import date_range_message, in_date_range
 from evaluation import queries
 from evaluation.models import CriteriaSet, Criterion, Option, SheetScope
 
@@ -22,9 +25,12 @@ def _day(on: str | None) -> datetime.date:
     if not on:
         return timezone.localdate()
     try:
-        return datetime.date.fromisoformat(on)
+        day = datetime.date.fromisoformat(on)
     except ValueError:
         raise DomainError(f"ngày '{on}' không hợp lệ: ghi YYYY-MM-DD.", field="on") from None
+    if not in_date_range(day):
+        raise DomainError(date_range_message(), field="on")
+    return day
 
 
 def _number(scope: SheetScope) -> int | str:
@@ -79,8 +85,13 @@ def set_summary(criteria_set: CriteriaSet) -> dict:
     }
 
 
-@router.get("", auth=None, summary="Bộ tiêu chí OCOP có hiệu lực vào một ngày")
-def criteria_in_force(request, on: str | None = None):
+@router.get(
+    "",
+    auth=PUBLIC,
+    response={200: dict, **OPTIONAL_AUTH_ERRORS},
+    summary="Bộ tiêu chí OCOP có hiệu lực vào một ngày",
+)
+def criteria_in_force(request, on: str | None = Query(None, max_length=20)):
     """The set in force on `on` (default today): published sets first; 404 when none is in force."""
     day = _day(on)
     found = CriteriaSet.objects.in_force(day).filter(status="published").order_by(
@@ -91,8 +102,13 @@ def criteria_in_force(request, on: str | None = None):
     return set_summary(found)
 
 
-@router.get("/{code}/sheets/{no}", auth=None, summary="Một phiếu chấm, đầy đủ")
-def sheet_detail(request, code: str, no: str):
+@router.get(
+    "/{code}/sheets/{no}",
+    auth=PUBLIC,
+    response={200: dict, **OPTIONAL_AUTH_ERRORS},
+    summary="Một phiếu chấm, đầy đủ",
+)
+def sheet_detail(request, code: str = Path(..., max_length=40), no: str = Path(..., max_length=10)):
     criteria_set = CriteriaSet.objects.filter(code=code).first()
     if criteria_set is None:
         raise Http404(f"không có bộ tiêu chí mã {code}.")

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from core.actions import perform
 from core.errors import DomainError
 from core.forms import BootstrapMixin, add_domain_error, picked_key
+from core.text import is_id
 from evaluation import council, documents, privacy, proposals
 from evaluation.council_models import (
     SCORING_ROLES,
@@ -724,7 +725,7 @@ def item_add(request, pk: int):
     def add():
         _require_valid(form)
         key = picked_key(form.cleaned_data["product"])
-        product = products_for(request.user).filter(pk=int(key)).first() if key.isdigit() else None
+        product = products_for(request.user).filter(pk=int(key)).first() if is_id(key) else None
         if product is None:
             raise DomainError(
                 _("Không tìm thấy sản phẩm “%(n)s” trong địa bàn của bạn: hãy chọn trong danh sách.")

@@ -4,8 +4,8 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from ninja import Field, Query, Router, Schema
 
-from api.auth import AUTH
-from api.schemas import ERRORS, PUBLIC_ERRORS
+from api.auth import AUTH, PUBLIC
+from api.schemas import ERRORS, OPTIONAL_AUTH_ERRORS
 from ntm.models import Assessment, CriteriaSet
 from ntm.queries import ntm_report, parse_year
 
@@ -58,8 +58,8 @@ class NtmReportOut(Schema):
 
 @report_router.get(
     "",
-    auth=None,
-    response={200: NtmReportOut, **PUBLIC_ERRORS},
+    auth=PUBLIC,
+    response={200: NtmReportOut, **OPTIONAL_AUTH_ERRORS},
     summary="Public: NTM figures of an area for a year (CONTRACT §7)",
 )
 def ntm_report_endpoint(

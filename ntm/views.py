@@ -347,6 +347,7 @@ def assessment(request, pk: int):
                     results=form.results(),
                     indicator_values=form.indicator_values(),
                     note=form.cleaned_data["note"],
+                    expected_version=form.expected_version(),
                 )
                 if request.POST.get("submit"):
                     services.submit_assessment(actor=request.user, assessment=obj)

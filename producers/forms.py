@@ -6,7 +6,7 @@ from accounts.scope import area_scope
 from areas.choices import Level, Scheme
 from areas.forms import AreaIdField
 from core.forms import BootstrapMixin, PickerInput, picked_key
-from core.text import fold
+from core.text import fold, is_id
 from producers.choices import ProducerType
 from producers.models import Producer
 from producers.queries import PICK_ACTIONS, producers_for
@@ -65,7 +65,7 @@ class ProducerField(forms.CharField):
             return None
         reachable = producers_for(self.user, self.action).select_related("location")
         key = picked_key(text)
-        if key.isdigit():
+        if is_id(key):
             found = reachable.filter(pk=int(key)).first()
         else:
             same_name = list(reachable.filter(search_name=fold(text))[:2])

@@ -12,6 +12,7 @@ from core.errors import DomainError
 from core.forms import add_domain_error
 from core.htmx import page_or_partial
 from core.scoping import get_in_scope_or_404
+from core.text import is_id
 from products import services
 from products.exports import register_workbook
 from products.forms import CurrentLocationForm, ProductForm
@@ -115,7 +116,7 @@ def product_location(request, pk: int):
 def _edit(request, product=None):
     """The product form, new or existing: the service decides, its refusal is shown on the field it names."""
     initial = {}
-    if product is None and request.GET.get("producer", "").isdigit():
+    if product is None and is_id(request.GET.get("producer", "")):
         initial["producer"] = int(request.GET["producer"])  # "Thêm sản phẩm" from a producer's page
     form = ProductForm(request.POST or None, instance=product, initial=initial, user=request.user)
     # The version the form was first read at travels with it (re-shown forms keep it), so a save over someone

@@ -24,6 +24,7 @@ from core.errors import DomainError
 from core.forms import BootstrapMixin, add_domain_error
 from core.htmx import page_or_partial
 from core.scoping import get_in_scope_or_404
+from core.text import is_id
 from core.uploads import accept_attribute, describe, max_upload_bytes
 from products import documents as pdfs
 from products import dossier_forms, workflow
@@ -683,7 +684,7 @@ def dossier_add_to_round(request, pk: int):
     key = request.POST.get("round", "")
     evaluation_round = (
         EvaluationRound.objects.for_user(request.user, workflow.ORGANISE).filter(pk=int(key)).first()
-        if key.isdigit() and len(key) < 19  # fits a database integer
+        if is_id(key)
         else None
     )
     if evaluation_round is None:

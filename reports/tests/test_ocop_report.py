@@ -5,7 +5,6 @@ import datetime
 import pytest
 
 from certification import services as certs
-from reports import api as reports_api
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -219,7 +218,14 @@ def test_answers_are_cached_until_the_data_changes(client, certify, django_asser
     assert report(client, D(2022, 3, 31), "2025:11")["products"]["total"] == 2
 
 
-def test_anonymous_callers_are_rate_limited(client, monkeypatch):
-    monkeypatch.setattr(reports_api.throttle, "num_requests", 2)
+def test_anonymous_callers_are_rate_limited(client, settings):
+    settings.RATE_LIMITS = [("/api/v1/reports/", "2/m")]
     codes = [client.get(URL, {"as_of": "2022-03-31", "area": "pre2025:11"}).status_code for _ in range(3)]
     assert codes == [200, 200, 429]
+
+
+@pytest.mark.parametrize("url", [URL, "/api/v1/reports/ntm", "/api/v1/criteria", "/api/v1/criteria/26-2026/sheets/1"])
+def test_a_wrong_token_on_a_public_endpoint_is_refused(client, url):
+    params = {"as_of": "2022-03-31", "area": "pre2025:11", "year": "2024"}
+    assert client.get(url, params).status_code == 200  # anonymous: public
+    assert client.get(url, params, HTTP_AUTHORIZATION="Bearer ocop_wrong").status_code == 401
