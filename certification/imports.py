@@ -18,7 +18,7 @@ from certification import services as certificates
 from certification.choices import DecisionKind, IssuingLevel
 from certification.rules import default_valid_until, recognising_level, revocation_issuer
 from core.errors import DomainError
-from core.import_checks import max_length, out_of_scope, too_long
+from core.import_checks import max_length, out_of_scope, place_out_of_scope, too_long
 from core.imports import (
     Column,
     ImportErrors,
@@ -452,8 +452,7 @@ def _parse_register(table, resolver, tick, actor=None) -> tuple[list[_RegisterRo
         province = commune = None
         if decision_date and not missing & {"province", "commune"}:
             commune = _resolve(errors, warnings, row, places, resolver, decision_date)
-            column = places.source.get("commune", "commune")
-            if commune is not None and out_of_scope(errors, row, column, commune, actor, MANAGE):
+            if commune is not None and place_out_of_scope(errors, row, places, commune, actor, MANAGE):
                 commune = None
             if commune is not None:
                 province, _notes = resolver.resolve(province=places.get("province"), on_date=decision_date)

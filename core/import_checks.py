@@ -32,6 +32,18 @@ def out_of_scope(errors: list, row, column: str, unit, actor, action: str) -> bo
     return True
 
 
+def place_out_of_scope(errors: list, row, places, commune, actor, action: str) -> bool:
+    """`out_of_scope` for a row placed in a commune: a commune of another province is reported on the province
+    column, naming the province (CONTRACT §5: `row N: province: …`); a commune outside a narrower scope within the
+    actor's province, on the commune column."""
+    if actor is None:
+        return False
+    province = commune.province if commune.province_id else None
+    if province is not None and not import_string(settings.AREA_SCOPE)(actor, action).contains(province):
+        return out_of_scope(errors, row, places.source.get("province", "province"), province, actor, action)
+    return out_of_scope(errors, row, places.source.get("commune", "commune"), commune, actor, action)
+
+
 def too_long(errors: list, row, key: str, text: str, label: str, limit: int) -> bool:
     """Append the row's error and return True when `text` is longer than `limit` characters."""
     if len(text) <= limit:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from areas.choices import Scheme
 from areas.queries import CachedResolver, scheme_on
 from core.errors import DomainError
-from core.import_checks import max_length, out_of_scope, too_long
+from core.import_checks import max_length, place_out_of_scope, too_long
 from core.imports import (
     Column,
     ImportRun,
@@ -284,8 +284,7 @@ def _parse(table, sets: dict, resolver, tick, actor=None) -> tuple[list[_Parsed]
                 errors.append(RowError(row.number, places.source.get(key, key), exc.message))
             else:
                 warnings.extend(RowWarning(row.number, places.source.get(k, k), m) for k, m in notes)
-                column = places.source.get("commune", "commune")
-                if out_of_scope(errors, row, column, commune, actor, "ntm.manage"):
+                if place_out_of_scope(errors, row, places, commune, actor, "ntm.manage"):
                     commune = None  # another province's commune: nothing more is said about it
                 elif not commune.is_rural_commune:
                     errors.append(

@@ -196,7 +196,7 @@ def test_the_dry_run_says_the_same_whether_the_product_exists_or_not(tmp_path, s
     result = import_register(
         csv(tmp_path, REGISTER_HEAD, rows), actor=province_officer, dry_run=True, skip_invalid=True, filename="so.csv"
     )
-    assert [(e.row, e.column) for e in result.errors] == [(2, "commune"), (3, "commune")]
+    assert [(e.row, e.column) for e in result.errors] == [(2, "province"), (3, "province")]  # CONTRACT §5
     assert result.errors[0].message == result.errors[1].message
     assert not result.outcomes
 

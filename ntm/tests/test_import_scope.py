@@ -28,7 +28,7 @@ def test_another_provinces_commune_is_a_row_error_and_nothing_is_written(tmp_pat
     with pytest.raises(ImportErrors) as refused:
         import_ntm(path, actor=province_officer, filename="a.csv")
     errors = refused.value.errors
-    assert [(e.row, e.column) for e in errors] == [(2, "commune"), (3, "commune")]
+    assert [(e.row, e.column) for e in errors] == [(2, "province"), (3, "province")]  # CONTRACT §5
     assert OUT_OF_SCOPE in errors[0].message and OUT_OF_SCOPE in errors[1].message
     dry = import_ntm(path, actor=province_officer, filename="a.csv", dry_run=True, skip_invalid=True)
     assert [e.row for e in dry.errors] == [2, 3] and not dry.outcomes
