@@ -152,6 +152,12 @@ def _check_image(uploaded, name: str, code: str, field: str) -> None:
                 with Image.open(uploaded) as image:
                     image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
                     image.load()
+            # WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process when it is imported, and then
+            # Pillow accepts a cut file: the end marker must be there (a little data after it is allowed).
+            end = {"jpeg": b"\xff\xd9", "png": b"IEND"}.get(code)
+            uploaded.seek(max(0, (uploaded.size or 0) - 4096))
+            if end is not None and end not in uploaded.read():
+                raise damaged
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise DomainError(
             _("Ảnh '%(name)s' có kích thước khai báo quá lớn; tối đa %(limit)s triệu điểm ảnh.")

@@ -32,6 +32,16 @@ def real_image(fmt: str, size=(64, 48)) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def _as_in_production():
+    """A running server has rendered a PDF: WeasyPrint's import turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole
+    process, so the checks must not rely on Pillow refusing a cut file."""
+    import weasyprint.images  # noqa: F401
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+
+
 @pytest.fixture
 def product_page(client, province_officer, unit, settings, tmp_path):
     settings.STORAGES = {
