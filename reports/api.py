@@ -9,6 +9,7 @@ from reports.queries import ocop_figures, parse_as_of
 
 router = Router(tags=["reports"])
 
+
 @router.get(
     "/ocop",
     auth=PUBLIC,  # anyone may ask (a wrong token is a 401); core.ratelimit limits the rate (RATE_LIMITS)
