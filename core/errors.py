@@ -29,3 +29,20 @@ class PermissionRefused(DomainError):
     """The actor holds the object in scope but their role does not allow this action."""
 
     status = 403
+
+
+def refusal_body(path: str, message: str) -> tuple[bytes, str]:
+    """A refusal answered before any view (size, rate, hostile input): `{"detail": …}` under /api/, as the API's own
+    errors, plain text elsewhere. Returns the body and its content type."""
+    if path.startswith("/api/"):
+        import json
+
+        return json.dumps({"detail": message}).encode(), "application/json"
+    return message.encode(), "text/plain; charset=utf-8"
+
+
+def refusal_response(path: str, message: str, status: int):
+    from django.http import HttpResponse
+
+    content, content_type = refusal_body(path, message)
+    return HttpResponse(content, status=status, content_type=content_type)

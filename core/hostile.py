@@ -8,12 +8,13 @@ message (JSON `{"detail": …}` under /api/, plain text elsewhere). JSON bodies 
 (`api.api.StrictJsonParser`), uploaded files by the upload and import checks.
 """
 
-import json
 import re
 from urllib.parse import unquote_to_bytes
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+
+from core.errors import refusal_response
 
 # Characters no field of ours accepts: NUL and the surrogate range (only ever unpaired in a decoded Python str).
 FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
@@ -61,9 +62,7 @@ def hostile_reason(request) -> str | None:
 
 def refusal(request) -> HttpResponse:
     message = _("Yêu cầu chứa ký tự không hợp lệ (ký tự NUL hoặc mã UTF-8 hỏng). Hãy nhập lại nội dung.")
-    if request.path_info.startswith("/api/"):
-        return HttpResponse(json.dumps({"detail": message}), status=400, content_type="application/json")
-    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    return refusal_response(request.path_info, message, 400)
 
 
 class HostileInputMiddleware:

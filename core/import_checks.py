@@ -7,20 +7,16 @@
   limit (not a database error on PostgreSQL, nor a silent truncation on SQLite).
 """
 
-from django.conf import settings
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from core.imports import RowError
+from core.scoping import area_scope
 
 
 def out_of_scope(errors: list, row, column: str, unit, actor, action: str) -> bool:
     """Append the row's error and return True when `unit` lies outside `actor`'s scope for `action`. `actor=None`
     is the system (a command run without --as) and reaches everywhere."""
-    if actor is None:
-        return False
-    # the memberships live in a domain app; the settings name it (AREA_SCOPE), so core imports no domain app
-    if import_string(settings.AREA_SCOPE)(actor, action).contains(unit):
+    if actor is None or area_scope(actor, action).contains(unit):
         return False
     errors.append(
         RowError(
@@ -36,10 +32,10 @@ def place_out_of_scope(errors: list, row, places, commune, actor, action: str) -
     """`out_of_scope` for a row placed in a commune: a commune of another province is reported on the province
     column, naming the province (CONTRACT §5: `row N: province: …`); a commune outside a narrower scope within the
     actor's province, on the commune column."""
-    if actor is None:
-        return False
+    if actor is None or area_scope(actor, action).contains(commune):
+        return False  # the common case: no query (the province is fetched only for a refused row's message)
     province = commune.province if commune.province_id else None
-    if province is not None and not import_string(settings.AREA_SCOPE)(actor, action).contains(province):
+    if province is not None and not area_scope(actor, action).contains(province):
         return out_of_scope(errors, row, places.source.get("province", "province"), province, actor, action)
     return out_of_scope(errors, row, places.source.get("commune", "commune"), commune, actor, action)
 

@@ -11,11 +11,10 @@ Smaller, per-use limits still apply after this one: the upload checks (UPLOAD_MA
 limits (IMPORT_MAX_UPLOAD_BYTES and the others in core.imports), DATA_UPLOAD_MAX_MEMORY_SIZE for form fields.
 """
 
-import json
-
 from django.conf import settings
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
+
+from core.errors import refusal_body, refusal_response
 
 DEFAULT_MAX_REQUEST_BYTES = 30 * 1024 * 1024
 
@@ -29,10 +28,7 @@ def _message(limit: int) -> str:
 
 
 def _body(path: str, limit: int) -> tuple[bytes, str]:
-    message = _message(limit)
-    if path.startswith("/api/"):
-        return json.dumps({"detail": message}).encode(), "application/json"
-    return message.encode(), "text/plain; charset=utf-8"
+    return refusal_body(path, _message(limit))
 
 
 def _declared_length(value) -> int | None:
@@ -50,8 +46,7 @@ class RequestSizeLimitMiddleware:
         limit = max_request_bytes()
         length = _declared_length(request.META.get("CONTENT_LENGTH"))
         if length is not None and length > limit:
-            content, content_type = _body(request.path_info, limit)
-            response = HttpResponse(content, status=413, content_type=content_type)
+            response = refusal_response(request.path_info, _message(limit), 413)
             response["Connection"] = "close"  # the unread body must not be taken for the next request
             return response
         return self.get_response(request)

@@ -2,12 +2,12 @@ import contextvars
 import uuid
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
 
 from core import ratelimit
+from core.errors import refusal_response
 
 current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("current_request_id", default="")
 
@@ -82,9 +82,6 @@ def _too_many_requests(request, wait: int):
     message = gettext("Quá nhiều yêu cầu trong thời gian ngắn. Vui lòng thử lại sau %(seconds)s giây.") % {
         "seconds": wait
     }
-    if request.path_info.startswith("/api/"):
-        response = JsonResponse({"detail": message}, status=429)
-    else:
-        response = HttpResponse(message, content_type="text/plain; charset=utf-8", status=429)
+    response = refusal_response(request.path_info, message, 429)
     response["Retry-After"] = str(wait)
     return response

@@ -14,10 +14,15 @@ from django.http import Http404
 from django.utils.module_loading import import_string
 
 
+def area_scope(user, action: str):
+    """Where `user` may do `action` (an object with `everywhere` and `contains(unit)`), cached per user and action."""
+    # the memberships live in a domain app; the settings name it (AREA_SCOPE), so core imports no domain app
+    return import_string(settings.AREA_SCOPE)(user, action)
+
+
 def scope_q(user, action: str, path: str) -> Q | None:
     """The filter for objects placed at `path` that `user` may reach for `action`; None means everywhere."""
-    # the memberships live in a domain app; the settings name it (AREA_SCOPE), so core imports no domain app
-    scope = import_string(settings.AREA_SCOPE)(user, action)
+    scope = area_scope(user, action)
     if scope.everywhere:
         return None
     prefix = f"{path}__" if path else ""  # "" when the model is the unit itself

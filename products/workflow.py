@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 from accounts.scope import acts_only_as_producer, area_scope, require
 from areas.choices import Level, Scheme
 from core import audit
-from core.concurrency import StaleEdit, refuse_duplicate, stale_message
+from core.concurrency import StaleEdit, stale_message
 from core.errors import DomainError, PermissionRefused
 from core.text import fold
 from core.uploads import KINDS, check_upload, describe
@@ -530,21 +530,19 @@ def accept_idea(*, actor, idea) -> ProductIdea:
         if idea.status != IdeaStatus.SUBMITTED:
             _refuse_state(_("Ý tưởng"), idea.get_status_display(), _("chỉ chấp nhận được ý tưởng đang chờ sàng lọc."))
         before = audit.snapshot(idea, IDEA_FIELDS)
-        # an officer saving a product of the same name at the same moment: a 409 refusal on the name, not a 500
-        duplicate = _("Chủ thể này đã có sản phẩm tên '%(n)s'.") % {"n": idea.product_name}
         try:
-            with refuse_duplicate(duplicate, field="product_name"):
-                product = product_services.create_product(
-                    actor=actor,
-                    name=idea.product_name,
-                    producer=idea.producer,
-                    group=idea.group,
-                    location=idea.location,
-                    description=idea.description,
-                    status=ProductStatus.DEVELOPING,
-                )
+            product = product_services.create_product(
+                actor=actor,
+                name=idea.product_name,
+                producer=idea.producer,
+                group=idea.group,
+                location=idea.location,
+                description=idea.description,
+                status=ProductStatus.DEVELOPING,
+            )
         except DomainError as exc:
-            if exc.field in (None, "name", "__all__"):  # e.g. the producer already has a product of that name
+            # e.g. the producer already has a product of that name, or an officer saved one at this very moment (409)
+            if exc.field in (None, "name", "__all__"):
                 exc.field = "product_name"
             raise
         now = timezone.now()
