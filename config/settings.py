@@ -357,3 +357,28 @@ IMPORT_FILE_RETENTION = int(os.environ.get("IMPORT_FILE_RETENTION_DAYS", "30")) 
 # without the lock (core.imports.run_import begins it DEFERRED); a retry after a conflict holds it throughout.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"]["timeout"] = int(os.environ.get("SQLITE_BUSY_TIMEOUT", "30"))
+
+# --- issue 15: periodic jobs and backups (ops) ---
+# `manage.py run_scheduler` (started beside the worker by `make run` / `make serve`; or from cron with --once) enqueues
+# these jobs into the task backend at their times; the worker (`manage.py db_worker`) runs them. Each entry: "task" (a
+# dotted django.tasks Task or plain function), "every" (seconds) or "daily" ("HH:MM", TIME_ZONE), optional "args" /
+# "kwargs" ("{slot_date}" = the slot's local date). A job runs once per slot however many schedulers run; see
+# scheduling/schedule.py. The last runs are in the admin (Việc định kỳ).
+INSTALLED_APPS += ["scheduling"]
+PERIODIC_JOBS = {
+    # certificate expiry, re-rating windows and expired-not-renewed reminders (idempotent: nothing is sent twice)
+    "expiry-reminders": {
+        "task": "certification.tasks.send_expiry_reminders",
+        "daily": os.environ.get("EXPIRY_REMINDERS_AT", "06:15"),
+        "args": ["{slot_date}"],
+    },
+    # abandoned import jobs, jobs whose worker died, old import files (imports.purge)
+    "purge-imports": {"task": "imports.purge.purge", "every": 600},
+}
+PERIODIC_JOB_HISTORY_DAYS = int(os.environ.get("PERIODIC_JOB_HISTORY_DAYS", "90"))  # runs kept in the admin
+# `manage.py backup` writes one archive (database + media + manifest) here unless --to is given; `--keep-days N`
+# (default BACKUP_KEEP_DAYS, 0 = keep all) deletes this command's older archives there. Copy them off the machine.
+BACKUP_DIR = os.environ.get("BACKUP_DIR") or str(VAR_DIR / "backups")
+BACKUP_KEEP_DAYS = int(os.environ.get("BACKUP_KEEP_DAYS", "0"))
+if os.environ.get("BACKUP_AT"):  # "HH:MM": a nightly backup run by the worker (else run `manage.py backup` from cron)
+    PERIODIC_JOBS["backup"] = {"task": "core.backup.scheduled_backup", "daily": os.environ["BACKUP_AT"]}
