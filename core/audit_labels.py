@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "certification.inspection.recorded": _("Ghi kết quả kiểm tra"),
     "certification.register.imported": _("Nhập sổ sản phẩm OCOP"),
     "certification.revocations.imported": _("Nhập quyết định thu hồi"),
+    "core.backup.created": _("Sao lưu cơ sở dữ liệu"),
     "evaluation.advisory.additions_received": _("Nhận hồ sơ bổ sung"),
     "evaluation.advisory.additions_requested": _("Tổ tư vấn đề nghị bổ sung hồ sơ"),
     "evaluation.advisory.report_corrected": _("Sửa báo cáo của tổ tư vấn"),
