@@ -4,6 +4,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -147,7 +148,13 @@ class Certificate(models.Model):
             models.CheckConstraint(condition=Q(stars__gte=3, stars__lte=5), name="certificate_stars_3_5"),
             models.CheckConstraint(condition=Q(valid_until__gte=models.F("valid_from")), name="certificate_dates"),
         ]
-        indexes = [models.Index(fields=["valid_from", "valid_until", "ended_on"], name="certificate_validity_idx")]
+        indexes = [
+            models.Index(fields=["valid_from", "valid_until", "ended_on"], name="certificate_validity_idx"),
+            # the product's certificates in chain order: the register's "latest begun by D" and "valid on D" per product
+            models.Index(fields=["product", "valid_from", "id"], name="certificate_product_chain_idx"),
+            # the public lookup by code, case ignored (certification.queries.verify): an index on both databases
+            models.Index(Upper("code"), name="certificate_code_upper_idx"),
+        ]
 
     def __str__(self):
         return f"{self.product} — {self.stars}★ ({self.decision.number})"

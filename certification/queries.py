@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Upper
 
 from certification.choices import CertificateState, EndReason
 from certification.models import Certificate
@@ -142,7 +143,9 @@ def verify(code: str, day: datetime.date) -> Verification | None:
     code = (code or "").strip()
     if not code:
         return None
-    certificate = (
+    # Upper(code) is indexed (certificate_code_upper_idx); no ordering through the product, which walked the products.
+    # Codes are unique as written: should two differ only in case, the one written exactly as asked wins.
+    candidates = list(
         Certificate.objects.select_related(
             "product__producer",
             "product__location__district",
@@ -151,9 +154,11 @@ def verify(code: str, day: datetime.date) -> Verification | None:
             "decision__province",
             "revocation",
         )
-        .filter(code__iexact=code)
-        .first()
+        .alias(code_upper=Upper("code"))
+        .filter(code_upper=code.upper())
+        .order_by("id")[:10]
     )
+    certificate = next((c for c in candidates if c.code == code), candidates[0] if candidates else None)
     if certificate is None:
         return None
     state = state_on(certificate, day)

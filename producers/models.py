@@ -56,6 +56,8 @@ class Producer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["home_province", "search_name"], name="producer_province_name_uniq")
         ]
+        # the list's order (producers.queries): pages are read from this index, never sorted
+        indexes = [models.Index(fields=["search_name", "id"], name="producer_name_order_idx")]
 
     def __str__(self):
         return self.name

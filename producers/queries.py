@@ -57,8 +57,16 @@ class ProducerFilter(BootstrapMixin, forms.Form):
             qs = qs.filter(women_led=True)
         if data["ethnic_minority_led"]:
             qs = qs.filter(ethnic_minority_led=True)
+        # No per-producer aggregate here: counting and paging walk the producer table alone (rows() adds the count).
+        return qs.select_related("location", "location__parent", "home_province").order_by("search_name", "id")
+
+    @staticmethod
+    def rows(producers):
+        """`producers` (this filter's result, or a page of it) with `product_count`, grouped over its rows only."""
+        from products.queries import page_only
+
         return (
-            qs.select_related("location", "location__parent", "home_province")
+            page_only(producers)
+            .select_related("location", "location__parent", "home_province")
             .annotate(product_count=Count("products", distinct=True))
-            .order_by("search_name", "id")
         )

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,13 +14,14 @@ from producers import services
 from producers.forms import ProducerForm, pick_label
 from producers.queries import PICK_ACTIONS, PICK_LIMIT, ProducerFilter, pick_producers, producers_for
 from products.models import Product
+from products.queries import PageFirstPaginator
 
 
 @login_required
 def producer_list(request):
     filters = ProducerFilter(request.GET)
     qs = filters.apply(producers_for(request.user))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = PageFirstPaginator(qs, 50, rows=filters.rows).get_page(request.GET.get("page"))
     return page_or_partial(request, "producers/list.html", {"filters": filters, "page": page}, "results")
 
 

@@ -1,6 +1,7 @@
 import datetime
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -8,7 +9,7 @@ from api.auth import AUTH
 from api.schemas import ERRORS, Paginated
 from certification.queries import recognition_on
 from producers.api import filtered
-from products.queries import ProductFilter, products_for
+from products.queries import ProductFilter, products_for, with_row_values
 
 router = Router(tags=["products"], auth=AUTH)
 
@@ -102,15 +103,26 @@ class ProductFilterIn(Schema):
     as_of: datetime.date | None = None
 
 
+class RegisterPaginated(Paginated):
+    """The API's pagination over the register: counts and pages the bare filtered rows, then adds what each row shows
+    for the answer's rows only (products.queries.with_row_values)."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        result = super().paginate_queryset(queryset, pagination, request, **params)
+        result["items"] = with_row_values(result["items"], request.register_day)
+        return result
+
+
 @router.get(
     "/",
     response={200: list[ProductOut], **ERRORS},
     summary="The product register (same filter as the page and the export)",
 )
-@paginate(Paginated)
+@paginate(RegisterPaginated)
 def list_products(request, filters: Query[ProductFilterIn]):
     params = filters.dict()
     request.as_of = params.get("as_of")
+    request.register_day = request.as_of or timezone.localdate()  # ProductFilter.day
     return filtered(request, params, ProductFilter, products_for(request.auth))
 
 
@@ -120,5 +132,6 @@ def list_products(request, filters: Query[ProductFilterIn]):
     summary="One product with its certificate today (404 outside scope)",
 )
 def get_product(request, product_id: int):
-    qs = ProductFilter({}).apply(products_for(request.auth))
+    filters = ProductFilter({})
+    qs = filters.rows(filters.apply(products_for(request.auth)))
     return get_object_or_404(qs, pk=product_id)

@@ -114,6 +114,8 @@ class Product(models.Model):
         verbose_name_plural = _("sản phẩm")
         ordering = ["search_name"]
         constraints = [models.UniqueConstraint(fields=["producer", "search_name"], name="product_producer_name_uniq")]
+        # the register's order (products.queries): pages are read from this index, never sorted
+        indexes = [models.Index(fields=["search_name", "id"], name="product_name_order_idx")]
 
     def __str__(self):
         return self.name

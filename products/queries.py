@@ -3,7 +3,8 @@
 import datetime
 
 from django import forms
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -83,38 +84,83 @@ class ProductFilter(BootstrapMixin, forms.Form):
             qs = qs.filter(producer__producer_type=data["producer_type"])
         if data["area"]:
             qs = qs.filter(within(data["area"], "location"))
+        # Filters that need a per-product value test it in WHERE (EXISTS): nothing per product is selected here,
+        # so counting and paging walk only the product table. What each row shows is added for the page's rows only
+        # (with_row_values).
         valid = Certificate.objects.valid_on(day).filter(product=OuterRef("pk"))
-        latest = Certificate.objects.filter(product=OuterRef("pk"), valid_from__lte=day).order_by("-valid_from", "-id")
-        qs = qs.annotate(
-            is_certified=Exists(valid),
-            latest_until=Subquery(latest.values("valid_until")[:1]),
-            latest_ended=Subquery(latest.values("ended_on")[:1]),
-            latest_reason=Subquery(latest.values("end_reason")[:1]),
-            latest_id=Subquery(latest.values("id")[:1]),
-            potential_5_star=potential_5_star_q(day),
+        # the certificate each product holds on `day`: the latest begun by then, (valid_from, id) — one EXISTS with
+        # an anti-join on (product, valid_from, id) instead of three scalar subqueries per product
+        later = Certificate.objects.filter(product=OuterRef("product"), valid_from__lte=day).filter(
+            Q(valid_from__gt=OuterRef("valid_from")) | Q(valid_from=OuterRef("valid_from"), id__gt=OuterRef("id"))
         )
+        latest = Certificate.objects.filter(product=OuterRef("pk"), valid_from__lte=day).filter(~Exists(later))
         if data["stars"]:
             qs = qs.filter(Exists(valid.filter(stars=data["stars"])))
         state = data["state"]
         if state == "certified":
-            qs = qs.filter(is_certified=True)
+            qs = qs.filter(Exists(valid))
         elif state == CertificateState.EXPIRING:
             qs = qs.filter(Exists(valid.filter(valid_until__lt=day + datetime.timedelta(days=expiry_warning_days()))))
         elif state == CertificateState.EXPIRED:
-            qs = qs.filter(is_certified=False, latest_until__lt=day).exclude(
-                latest_ended__lte=day, latest_reason=EndReason.REVOKED
-            )
+            expired = latest.filter(valid_until__lt=day).exclude(ended_on__lte=day, end_reason=EndReason.REVOKED)
+            qs = qs.filter(~Exists(valid), Exists(expired))
         elif state == CertificateState.REVOKED:
-            qs = qs.filter(latest_ended__lte=day, latest_reason=EndReason.REVOKED)
+            qs = qs.filter(Exists(latest.filter(ended_on__lte=day, end_reason=EndReason.REVOKED)))
         elif state == "none":
-            qs = qs.filter(latest_id__isnull=True)
+            qs = qs.filter(~Exists(Certificate.objects.filter(product=OuterRef("pk"), valid_from__lte=day)))
         elif state == POTENTIAL_5_STAR:
-            qs = qs.filter(potential_5_star=True)
-        return (
-            qs.select_related("producer", "group", "location", "location__parent", "current_location")
-            .prefetch_related(Prefetch("certificates", Certificate.objects.select_related("decision")))
-            .order_by("search_name", "id")
+            qs = qs.filter(potential_5_star_q(day))
+        return qs.order_by("search_name", "id")
+
+    def rows(self, products):
+        """`products` (this filter's result, or a page of it) with what each row shows: producer, group, communes,
+        certificates and `potential_5_star` on the filter's day. A page's ids are read first (page_only), so the
+        per-product values are computed for its rows only: three queries whatever the page's position (ids, rows,
+        certificates)."""
+        return with_row_values(products, self.day)
+
+
+def page_only(qs):
+    """The rows a (possibly sliced) queryset selects, as an unsliced queryset over their ids: the page's ids are read
+    first (one query on the bare filtered rows, its LIMIT/OFFSET walking an index), so what is annotated or joined
+    afterwards is computed for these rows only, never for the rows paged over. (A `pk IN (SELECT … LIMIT …)` subquery
+    led PostgreSQL to join every product before keeping the page's.)"""
+    if not qs.query.is_sliced:
+        return qs
+    ids = list(qs.values_list("pk", flat=True))
+    return qs.model._default_manager.filter(pk__in=ids).order_by(*qs.query.order_by)
+
+
+def with_row_values(products, day):
+    return (
+        page_only(products)
+        .annotate(potential_5_star=potential_5_star_q(day))
+        .select_related(
+            "producer",
+            "group",
+            "location",
+            "location__parent",
+            "location__province",
+            "current_location",
+            "current_location__province",
         )
+        .prefetch_related(
+            Prefetch("certificates", Certificate.objects.select_related("decision").order_by("valid_from", "id"))
+        )
+    )
+
+
+class PageFirstPaginator(Paginator):
+    """Counts and pages the bare filtered rows; `rows(queryset)` adds what each row shows, for the page's rows only."""
+
+    def __init__(self, object_list, per_page, *, rows, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.rows = rows
+
+    def page(self, number):
+        page = super().page(number)
+        page.object_list = self.rows(page.object_list)
+        return page
 
 
 def register_rows(products, day):

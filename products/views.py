@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,13 +15,14 @@ from core.text import is_id
 from products import services
 from products.exports import register_workbook
 from products.forms import CurrentLocationForm, ProductForm
-from products.queries import ProductFilter, products_for, register_rows
+from products.queries import PageFirstPaginator, ProductFilter, products_for, register_rows
 
 
 @login_required
 def product_list(request):
     filters = ProductFilter(request.GET)
-    page = Paginator(filters.apply(products_for(request.user)), 50).get_page(request.GET.get("page"))
+    products = filters.apply(products_for(request.user))
+    page = PageFirstPaginator(products, 50, rows=filters.rows).get_page(request.GET.get("page"))
     rows = register_rows(page.object_list, filters.day)
     return page_or_partial(
         request,
@@ -48,7 +48,7 @@ def product_export(request):
             % {"e": "; ".join(f"{filters.fields[f].label}: {' '.join(e)}" for f, e in filters.errors.items())},
         )
         return redirect(f"{request.path.rsplit('/', 1)[0]}/?{request.GET.urlencode()}")
-    rows = register_rows(filters.apply(products_for(request.user)), filters.day)
+    rows = register_rows(filters.rows(filters.apply(products_for(request.user))), filters.day)
     content = register_workbook(rows, title=_("Sổ sản phẩm OCOP"), day=filters.day)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="so-san-pham-ocop-{filters.day:%Y%m%d}.xlsx"'
