@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from areas.choices import Scheme
-from areas.queries import CachedResolver, current_province
+from areas.queries import CachedResolver
 from certification import services as certificates
 from certification.choices import DecisionKind, IssuingLevel
 from certification.rules import default_valid_until, recognising_level, revocation_issuer
@@ -43,6 +43,7 @@ from producers.choices import TYPE_CHOICES_TEXT, ProducerType, parse_producer_ty
 from products import services as products
 from products.choices import ProductStatus
 from products.models import ProductCategory
+from products.placement import new_province_of, new_provinces_of
 
 REGISTER_COLUMNS = [
     Column("product", "Tên sản phẩm", True),
@@ -495,6 +496,7 @@ class _PeriodResolver:
             bounds.update(AdministrativeUnit.objects.exclude(**{field_name: None}).values_list(field_name, flat=True))
         self.bounds = sorted(bounds)
         self.cache: dict[tuple, tuple] = {}
+        self.homes: dict[int, object] = {}  # unit pk → its 2025 province (products.placement.new_province_of)
 
     def resolve(self, *, province, district=None, commune=None, on_date):
         key = (province, district or "", commune or "", bisect.bisect_right(self.bounds, on_date))
@@ -506,7 +508,17 @@ class _PeriodResolver:
         return found
 
     def home_province(self, unit):
-        return self.resolver.home_province(unit)
+        """The province of the producers' identity: where the unit lies now, as placement decides it (the commune's
+        successors first, not its old province's first successor)."""
+        if unit.pk not in self.homes:
+            self.homes[unit.pk] = new_province_of(unit)
+        return self.homes[unit.pk]
+
+    def read_homes(self, units) -> None:
+        """home_province of many units at once (a few queries, not a few per commune)."""
+        wanted = {u for u in units if u.pk not in self.homes}
+        if wanted:
+            self.homes.update(new_provinces_of(wanted))
 
 
 def _chunks(items, size=900):
@@ -535,6 +547,7 @@ class _RegisterWrites:
         self.scope_checked: set[int] = set()
         self.certification_checked: set[int] = set()
         self.planned: dict[tuple, object] = {}  # (id(product), id(decision)) → the new certificate
+        self.successors: dict[int, set] = {}  # old commune id → its successors' ids
         self._read(rows)
 
     def _read(self, rows):
@@ -543,6 +556,7 @@ class _RegisterWrites:
         from products.models import Product
 
         names = {}
+        self.resolver.read_homes({r.commune for r in rows})
         for r in rows:
             names.setdefault(self.resolver.home_province(r.commune).pk, set()).add(_fold(r.producer))
         for home_id, folded in names.items():
@@ -561,6 +575,9 @@ class _RegisterWrites:
             for certificate in certificates:
                 certificate.product = by_pk[certificate.product_id]
                 self.certificates[id(certificate.product)].append(certificate)
+        self._read_successors(
+            {p.location_id for p in by_pk.values() if p.location.scheme == Scheme.PRE2025} - set(self.successors)
+        )
         self.group_of = dict(ProductCategory.objects.values_list("pk", "maps_to_id"))  # sub-group → its group
         numbers = {}
         for r in rows:
@@ -628,7 +645,7 @@ class _RegisterWrites:
                 r.commune.scheme == Scheme.S2025
                 and product.location.scheme == Scheme.PRE2025
                 and product.current_location_id != r.commune.id
-                and product.location.successions.filter(successor=r.commune).exists()
+                and r.commune.id in self._successors(product.location_id)
             ):
                 changes["current_location"] = r.commune  # a decision after the reform names the current commune
             subgroup_id = changes["subgroup"].pk if "subgroup" in changes else product.subgroup_id
@@ -737,23 +754,48 @@ class _RegisterWrites:
             lambda: certificates.bulk_record_certificates(
                 actor=actor, certificates=self.new_certificates, chains=[self.certificates[k] for k in self.touched]
             ),
-            lambda: [self._row(row, products.update_product, product=p, **kw) for row, p, kw in self.updates.values()],
-            lambda: [
-                self._row(row, certificates.record_certificate, product=c.product, decision=c.decision, **wanted)
-                for row, c, wanted in self.corrections
-            ],
+            self._write_updates,
+            self._write_corrections,
         ]
         for i, step in enumerate(steps):
             step()
             tick("write", rows + rows * (i + 1) // len(steps), 2 * rows, force=True)
 
-    def _row(self, row, service, **kwargs):
-        """A row-by-row service call (the rare changes of what is on record). Its checks were made when planning;
-        should one still refuse, the file is refused (the caller's transaction rolls everything back)."""
+    def _successors(self, commune_id) -> set[int]:
+        """The new communes that succeed an old one (read for all products on record at once, else once each)."""
+        if commune_id not in self.successors:
+            self._read_successors([commune_id])
+        return self.successors[commune_id]
+
+    def _read_successors(self, commune_ids) -> None:
+        from areas.models import Succession
+
+        for chunk in _chunks(commune_ids):
+            for commune_id in chunk:
+                self.successors[commune_id] = set()
+            pairs = Succession.objects.filter(predecessor_id__in=chunk).values_list("predecessor_id", "successor_id")
+            for old, new in pairs:
+                self.successors[old].add(new)
+
+    def _write_updates(self):
+        """The changes of products on record (group, sub-group, current commune, in production), in bulk with
+        update_product's checks and audit entries; a refusal refuses the file, on the row that asked for it."""
+        items = list(self.updates.values())
         try:
-            service(actor=self.actor, **kwargs)
-        except DomainError as exc:
-            raise ImportErrors([RowError(row, exc.field or "product", exc.message)]) from exc
+            products.bulk_update_products(actor=self.actor, updates=[(p, kw) for _row, p, kw in items])
+        except products.BulkRefused as exc:
+            raise ImportErrors([RowError(items[exc.index][0], exc.field or "product", exc.message)]) from exc
+
+    def _write_corrections(self):
+        """Certificates on record that the register gives other stars, score or last day: in bulk, with
+        record_certificate's checks and audit entries."""
+        from certification.bulk import BulkRefused, bulk_correct_certificates
+
+        items = self.corrections
+        try:
+            bulk_correct_certificates(actor=self.actor, corrections=[(c, wanted) for _row, c, wanted in items])
+        except BulkRefused as exc:
+            raise ImportErrors([RowError(items[exc.index][0], exc.field or "product", exc.message)]) from exc
 
 
 def _write_register(rows: list[_RegisterRow], actor, resolver, run: ImportRun) -> tuple[ImportResult, list]:
@@ -903,7 +945,7 @@ def import_revocations(
                     RowError(
                         row.number,
                         "producer",
-                        f"không có chủ thể '{values['producer']}' tại {current_province(province).name}.",
+                        f"không có chủ thể '{values['producer']}' tại {new_province_of(province).name}.",
                     )
                 )
             else:

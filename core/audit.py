@@ -63,18 +63,28 @@ def record(**kwargs) -> AuditEntry:
 
 def record_many(entries) -> int:
     """Bulk form for loaders and imports: the entries come from `build`. On PostgreSQL (psycopg 3) they are
-    streamed with COPY, several times faster than INSERT for the tens of thousands of entries of a large import
-    (the entries' pk then stay unset); elsewhere bulk_create. Either way they are hash-chained in one pass."""
+    streamed with COPY, several times faster than INSERT for the tens of thousands of entries of a large import;
+    on SQLite one prepared INSERT runs for all (executemany); elsewhere bulk_create (the entries' pk stay unset
+    but there). Either way they are hash-chained in one pass, under the chain's lock (core.models.chain_head), and
+    verify_audit checks them as any other."""
     entries = list(entries)
     using = router.db_for_write(AuditEntry)
     connection = connections[using]
     if not entries:
         return 0
-    if connection.vendor != "postgresql":
-        return len(AuditEntry.objects.bulk_create(entries, batch_size=2000))  # chained by bulk_create
     fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    if connection.vendor == "sqlite":  # one prepared INSERT for all (executemany); ids by AUTOINCREMENT
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+        with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
+            chain(entries, using)
+            cursor.executemany(
+                sql, ([f.get_db_prep_save(f.pre_save(entry, True), connection) for f in fields] for entry in entries)
+            )
+        return len(entries)
+    if connection.vendor != "postgresql":
+        return len(AuditEntry.objects.bulk_create(entries, batch_size=2000))  # chained by bulk_create
     with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
         raw = cursor.cursor
         if not hasattr(raw, "copy"):  # psycopg 2

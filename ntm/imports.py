@@ -28,6 +28,7 @@ from core.imports import (
 )
 from core.text import fold
 from ntm import services
+from ntm.bulk import bulk_imported_assessments
 from ntm.choices import COMMUNE_LEVELS, RecognitionKind, RecognitionLevel, Source, year_end
 from ntm.models import CriteriaSet, Recognition
 from ntm.queries import MAX_YEAR, MIN_YEAR
@@ -367,6 +368,21 @@ def _year(errors, row: Row):
 ACTIONS = {"created": "tạo mới", "updated": "cập nhật", "unchanged": "không thay đổi"}
 
 
+def _count(result: ImportResult, r: _Parsed, outcome: str) -> None:
+    result.counts[f"assessments_{outcome}"] += 1
+    result.outcomes.append(
+        RowOutcome(
+            r.row,
+            r.year,
+            r.commune.name,
+            r.criteria_set.code,
+            sum(1 for v in r.met.values() if v),
+            _(ACTIONS[outcome]),
+            f"{r.kind}: {r.recognition}" if r.kind == RecognitionKind.THUA_NHAN else r.recognition,
+        )
+    )
+
+
 def _write(
     rows: list[_Parsed], actor, warnings=(), tick=lambda *a, **k: None, savepoints=False
 ) -> tuple[ImportResult, list]:
@@ -375,11 +391,25 @@ def _write(
     refuses the file and the caller's transaction rolls everything back."""
     result = ImportResult(warnings=list(warnings))
     errors = []
-    # Earlier decisions first, whatever the file's order, so a nâng cao row finds the đạt chuẩn row of an earlier
-    # year on record (the nesting warning) and a thừa nhận finds its predecessors' decisions.
     tick("write", 0, len(rows), force=True)
-    for done, r in enumerate(sorted(rows, key=lambda r: (r.decision_date or year_end(r.year), r.row))):
-        tick("write", done, len(rows))
+    # The rows without a recognition (most of a file) are assessments only, which depend on nothing else the file
+    # writes: in bulk (ntm.bulk), with the service's checks, records and audit entries.
+    plain = [r for r in rows if not r.recognition]
+    outcomes, refused = bulk_imported_assessments(
+        actor=actor, rows=[(r.commune, r.year, r.criteria_set, r.met) for r in plain]
+    )
+    for index, exc in sorted(refused.items()):  # nothing written for them; without skip_invalid the file is refused
+        errors.append(RowError(plain[index].row, exc.field or "commune", exc.message))
+    for r, outcome in zip(plain, outcomes, strict=True):
+        if outcome is not None:
+            _count(result, r, outcome)
+    tick("write", len(plain), len(rows), force=True)
+    # The rows with a recognition one by one through the services, earlier decisions first, whatever the file's
+    # order, so a nâng cao row finds the đạt chuẩn row of an earlier year on record (the nesting warning) and a
+    # thừa nhận finds its predecessors' decisions.
+    recognised = [r for r in rows if r.recognition]
+    for done, r in enumerate(sorted(recognised, key=lambda r: (r.decision_date or year_end(r.year), r.row))):
+        tick("write", len(plain) + done, len(rows))
         try:
             with transaction.atomic() if savepoints else nullcontext():
                 outcome = services.record_imported_assessment(
@@ -404,18 +434,7 @@ def _write(
             result.counts["recognitions_created" if created else "recognitions_unchanged"] += 1
             if recognition.warning:  # kept on the decision, so a re-import says it again
                 result.warnings.append(RowWarning(r.row, "recognition", recognition.warning))
-        result.counts[f"assessments_{outcome}"] += 1
-        result.outcomes.append(
-            RowOutcome(
-                r.row,
-                r.year,
-                r.commune.name,
-                r.criteria_set.code,
-                sum(1 for v in r.met.values() if v),
-                _(ACTIONS[outcome]),
-                f"{r.kind}: {r.recognition}" if r.kind == RecognitionKind.THUA_NHAN else r.recognition,
-            )
-        )
+        _count(result, r, outcome)
     tick("write", len(rows), len(rows), force=True)
     result.outcomes.sort(key=lambda o: o.row)
     result.warnings.sort(key=lambda w: w.row)

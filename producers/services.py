@@ -5,13 +5,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.scope import require
-from areas.queries import current_province
 from core import audit
 from core.concurrency import check_version, refuse_duplicate
 from core.errors import DomainError
 from core.imports import bulk_insert
 from core.text import fold
 from producers.models import Producer
+from products.placement import new_province_of, new_provinces_of
 
 FIELDS = [
     "name",
@@ -53,7 +53,7 @@ def create_producer(*, actor, **values) -> Producer:
         producer = Producer(**values)
         producer.name = " ".join(producer.name.split())
         producer.search_name = fold(producer.name)
-        producer.home_province = current_province(producer.location)
+        producer.home_province = new_province_of(producer.location)
         _check_scope(actor, producer.location)
         _validate(producer)
         with refuse_duplicate(_("Tỉnh này đã có chủ thể tên '%(n)s'.") % {"n": producer.name}, field="name"):
@@ -75,7 +75,7 @@ def prepare_producer(*, actor, **values) -> Producer:
     producer.name = " ".join(producer.name.split())
     producer.search_name = fold(producer.name)
     if producer.home_province_id is None:
-        producer.home_province = current_province(producer.location)
+        producer.home_province = new_province_of(producer.location)
     _check_scope(actor, producer.location)
     _validate(producer, check_duplicate=False)
     return producer
@@ -107,7 +107,7 @@ def update_producer(*, actor, producer: Producer, expected_version=None, **value
             setattr(producer, key, value)
         producer.name = " ".join(producer.name.split())
         producer.search_name = fold(producer.name)
-        producer.home_province = current_province(producer.location)
+        producer.home_province = new_province_of(producer.location)
         _check_scope(actor, producer.location)
         _validate(producer)
         after = audit.snapshot(producer, FIELDS)
@@ -128,6 +128,45 @@ def update_producer(*, actor, producer: Producer, expected_version=None, **value
 
 
 def find_producer(*, name: str, unit=None, home_province=None) -> Producer | None:
-    """The producer of that name in the (2025-scheme) province of `unit`, or of `home_province` if already known."""
-    home_province = home_province or current_province(unit)
+    """The producer of that name in the (2025-scheme) province of `unit` (products.placement.new_province_of, the
+    province its identity was recorded under), or of `home_province` if already known."""
+    home_province = home_province or new_province_of(unit)
     return Producer.objects.filter(home_province=home_province, search_name=fold(name)).first()
+
+
+def rehome_producers(*, actor=None, batch_size: int = 2000) -> tuple[int, list[tuple[Producer, Producer]]]:
+    """Recompute every producer's home province with new_province_of (after the reference data or that rule
+    changes; producers recorded under Tiền Giang's first successor, Tây Ninh, before issue 15 move to Đồng Tháp).
+    Returns (how many moved, [(producer left in place, namesake already in the new province)]): a producer whose
+    namesake is already recorded in its new province is the same producer recorded twice; it is not moved (the
+    unique key forbids it) but listed, for an officer to merge. Each move is audited as an update."""
+    moved, clashes = 0, []
+    with transaction.atomic():
+        producers = list(Producer.objects.select_related("location").order_by("pk"))
+        homes = {}
+        for start in range(0, len(producers), batch_size):
+            homes.update(new_provinces_of({p.location for p in producers[start : start + batch_size]}))
+        taken = {(p.home_province_id, p.search_name): p for p in producers}
+        for producer in producers:
+            home = homes[producer.location_id]
+            if home.pk == producer.home_province_id:
+                continue
+            namesake = taken.get((home.pk, producer.search_name))
+            if namesake is not None:
+                clashes.append((producer, namesake))
+                continue
+            before = {"home_province": producer.home_province_id}
+            del taken[(producer.home_province_id, producer.search_name)]
+            producer.home_province = home
+            taken[(home.pk, producer.search_name)] = producer
+            Producer.objects.filter(pk=producer.pk).update(home_province=home)
+            audit.record(
+                actor=actor,
+                action="producers.producer.updated",
+                obj=producer,
+                area=producer.location,
+                before=before,
+                after={"home_province": home.pk},
+            )
+            moved += 1
+    return moved, clashes

@@ -109,3 +109,86 @@ def place_all_products(batch_size: int = 2000, product_model=None, **models) -> 
     if changed:
         product_model.objects.bulk_update(changed, list(PLACE_FIELDS), batch_size=500)
     return len(changed)
+
+
+def _chunked(ids, size=900):
+    ids = list(ids)
+    return (ids[i : i + size] for i in range(0, len(ids), size))
+
+
+def new_provinces_of(units, unit_model=AdministrativeUnit, succession_model=Succession) -> dict:
+    """{unit pk: the 2025-scheme province where the unit lies now}, for units of either scheme, in a few queries
+    whatever their number. This is the province of a producer's identity (one producer per name and province) and
+    the one compute_places gives a product, so both follow the same path:
+
+    - a unit of the new scheme: its province;
+    - an old commune: the one province its successor communes lie in (where compute_places puts its products);
+    - otherwise (an old district or province, an old commune without successors or split over provinces): the old
+      province's main successor, the one that received most of its communes. A province has one successor but
+      where the reference data says otherwise: Tỉnh Tiền Giang has two (Tây Ninh and Đồng Tháp) and its communes
+      all went to Đồng Tháp, which taking "the first successor" got wrong, splitting its producers in two.
+
+    Raises DomainError for an old province without successor (as areas.queries.current_province)."""
+    from areas.choices import Level
+    from core.errors import DomainError
+
+    units = {u.pk: u for u in units}
+    found = {}  # unit pk → province id
+    old_communes = [u.pk for u in units.values() if u.scheme == Scheme.PRE2025 and u.level == Level.COMMUNE]
+    successor_provinces = defaultdict(set)
+    for chunk in _chunked(old_communes):
+        rows = succession_model.objects.filter(predecessor_id__in=chunk).values_list(
+            "predecessor_id", "successor__province_id"
+        )
+        for pred, province_id in rows:
+            successor_provinces[pred].add(province_id)
+    fallback = {}  # unit pk → its old province id
+    for pk, unit in units.items():
+        if unit.scheme == Scheme.S2025:
+            found[pk] = pk if unit.level == Level.PROVINCE else unit.province_id
+        elif len(successor_provinces.get(pk, ())) == 1:
+            found[pk] = next(iter(successor_provinces[pk]))
+        else:
+            fallback[pk] = pk if unit.level == Level.PROVINCE else unit.province_id
+    if fallback:
+        main = _main_successors(set(fallback.values()), succession_model)
+        for pk, old_province in fallback.items():
+            if old_province not in main:
+                name = unit_model.objects.filter(pk=old_province).values_list("name", flat=True).first()
+                raise DomainError(f"{name} chưa có tỉnh kế thừa trong danh mục.")
+            found[pk] = main[old_province]
+    provinces = {u.pk: u for u in unit_model.objects.filter(pk__in=set(found.values()))}
+    return {pk: provinces[province_id] for pk, province_id in found.items()}
+
+
+def _main_successors(old_provinces, succession_model) -> dict:
+    """{old province id: the successor province that received most of its communes (ties: the lower code)}."""
+    from django.db.models import Count
+
+    from areas.choices import Level
+
+    successors = defaultdict(list)
+    rows = succession_model.objects.filter(predecessor_id__in=old_provinces).values_list(
+        "predecessor_id", "successor_id", "successor__code"
+    )
+    for pred, succ, code in rows:
+        successors[pred].append((code, succ))
+    main = {pred: min(found)[1] for pred, found in successors.items() if len(found) == 1}
+    divided = [pred for pred, found in successors.items() if len(found) > 1]
+    if divided:
+        counts = defaultdict(int)
+        received = (
+            succession_model.objects.filter(predecessor__province_id__in=divided, predecessor__level=Level.COMMUNE)
+            .values_list("predecessor__province_id", "successor__province_id")
+            .annotate(n=Count("pk"))
+        )
+        for pred, province_id, n in received:
+            counts[(pred, province_id)] += n
+        for pred in divided:
+            main[pred] = min(successors[pred], key=lambda cs, pred=pred: (-counts[(pred, cs[1])], cs[0]))[1]
+    return main
+
+
+def new_province_of(unit):
+    """The 2025-scheme province where `unit` (either scheme) lies now: see new_provinces_of."""
+    return new_provinces_of([unit])[unit.pk]
