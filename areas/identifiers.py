@@ -43,3 +43,35 @@ class AreaId:
     @classmethod
     def of(cls, scheme: str, level: str, code: int | str) -> "AreaId":
         return cls(scheme, str(int(code)).zfill(CODE_WIDTH[level]))
+
+
+COUNTRY = "vn"  # CONTRACT §4 (issue "national scale"): the whole country, for reports
+
+
+@dataclass(frozen=True)
+class CountryId:
+    """`vn` (the scheme valid on the report's date) or `vn@pre2025` / `vn@2025` (a scheme chosen explicitly)."""
+
+    scheme: str = ""  # "" until the report's date decides
+
+    level = "country"
+    code = ""
+
+    def __str__(self) -> str:
+        return f"{COUNTRY}@{self.scheme}" if self.scheme else COUNTRY
+
+
+def parse_report_area(text: str) -> "AreaId | CountryId":
+    """An area id as reports take it: every `<scheme>:<code>` of AreaId.parse, and the whole country."""
+    cleaned = (text or "").strip()
+    name, sep, scheme = cleaned.partition("@")
+    if name.lower() != COUNTRY:
+        return AreaId.parse(cleaned)
+    if not sep:
+        return CountryId()
+    if scheme not in Scheme.values:
+        raise MalformedAreaId(
+            f"Mã địa bàn '{text}' không hợp lệ: cả nước là {COUNTRY}, hoặc "
+            f"{' / '.join(f'{COUNTRY}@{s}' for s in Scheme.values)} để chọn hệ thống đơn vị hành chính."
+        )
+    return CountryId(scheme)

@@ -6,12 +6,14 @@ from functools import lru_cache
 
 from django.db.models import Count, Q
 from django.utils import formats
+from django.utils.translation import gettext_lazy
 
 from areas.choices import REFORM_DATE, Level, Scheme, UnitType
-from areas.identifiers import AreaId
+from areas.identifiers import AreaId, CountryId, parse_report_area
 from areas.models import AdministrativeUnit, Succession
 from areas.names import parse_name
 from core.errors import DomainError, NotFound
+from core.scoping import area_scope
 from core.text import fold
 
 
@@ -34,6 +36,66 @@ def get_unit(area_id: str | AreaId) -> AdministrativeUnit:
     if unit is None:
         raise NotFound(f"Không có đơn vị hành chính mang mã {parsed}.")
     return unit
+
+
+COUNTRY_LEVEL = CountryId.level
+
+
+class Country:
+    """The whole country as a report's area (CONTRACT §4, `vn`): the provinces of one scheme. It stands where reports
+    take an AdministrativeUnit (scheme, level, code, name, area_id, parent), but is no row: `pk` is None."""
+
+    level = COUNTRY_LEVEL
+    code = ""
+    pk = None
+    parent = None
+    parent_id = None
+    province_id = None
+    district_id = None
+    name = gettext_lazy("Toàn quốc")
+
+    def __init__(self, scheme: str, *, explicit: bool = False):
+        self.scheme = scheme
+        self.explicit = explicit  # `vn@<scheme>` rather than `vn`: the id given back names the scheme
+
+    @property
+    def area_id(self) -> CountryId:
+        return CountryId(self.scheme if self.explicit else "")
+
+    def get_scheme_display(self) -> str:
+        return str(Scheme(self.scheme).label)
+
+    def provinces(self):
+        """Its children: the provinces of its scheme, by code."""
+        return AdministrativeUnit.objects.filter(scheme=self.scheme, level=Level.PROVINCE).order_by("code")
+
+    def __eq__(self, other):
+        return isinstance(other, Country) and (other.scheme, other.explicit) == (self.scheme, self.explicit)
+
+    def __hash__(self):
+        return hash((Country, self.scheme, self.explicit))
+
+    def __str__(self):
+        return str(self.name)
+
+
+def report_area(area_id, day: datetime.date, *, user=None, action: str | None = None):
+    """The area a report is asked for: a unit (as get_unit), or the whole country for `vn` (the scheme valid on `day`)
+    and `vn@<scheme>`. The country is only for a reader whose scope for `action` is nationwide: anyone else gets the
+    404 of an unknown area, as for any object outside their scope."""
+    parsed = area_id if isinstance(area_id, (AreaId, CountryId)) else parse_report_area(area_id)
+    if isinstance(parsed, AreaId):
+        return get_unit(parsed)
+    if action is not None and not nationwide(user, action):
+        raise NotFound(f"Không có đơn vị hành chính mang mã {parsed}.")
+    return Country(parsed.scheme or scheme_on(day), explicit=bool(parsed.scheme))
+
+
+def nationwide(user, action: str) -> bool:
+    """Whether `user` may do `action` everywhere (a membership without an area, or a superuser)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return area_scope(user, action).everywhere
 
 
 _LEVEL_WORD = {Level.PROVINCE: "tỉnh", Level.DISTRICT: "huyện", Level.COMMUNE: "xã"}

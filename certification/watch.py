@@ -24,6 +24,7 @@ from accounts.scope import acts_only_as_producer
 from certification.models import Certificate
 from certification.queries import expiry_warning_days
 from evaluation import process
+from reports.cache import cached
 
 RELATED = ("product__producer", "product__location", "decision")
 
@@ -123,3 +124,20 @@ def days_left(certificate, today: datetime.date) -> int:
     """Days the certificate is still valid counting today: 1 on its last valid day, 0 on the day it expires,
     negative once expired (the number of days since)."""
     return (certificate.valid_until - today).days + 1
+
+
+def cached_count(name: str, user, today: datetime.date, queryset, version: int | None = None) -> int:
+    """queryset.count(), cached by data version (reports.cache), day and user: the home page's to-do counts
+        (certification.todo) are one cache lookup until a record changes. `name` says which queue (and whose: managed or
+        own) `queryset` is. The user's scope is part of the data: memberships change through audited services, so a new
+        membership is a new version; the warning window (a setting) is part of the key. Several counts of one page pass
+    the `version` they share (reports.cache.data_version), one query for all."""
+    return cached(
+        "watch",
+        name,
+        getattr(user, "pk", None),
+        today.isoformat(),
+        expiry_warning_days(),
+        compute=queryset.count,
+        version=version,
+    )

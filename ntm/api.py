@@ -7,7 +7,8 @@ from ninja import Field, Query, Router, Schema
 from api.auth import AUTH, PUBLIC
 from api.schemas import ERRORS, OPTIONAL_AUTH_ERRORS
 from ntm.models import Assessment, CriteriaSet
-from ntm.queries import ntm_report, parse_year
+from ntm.queries import parse_year
+from ntm.reporting import report_for
 
 router = Router(tags=["ntm"], auth=AUTH)
 
@@ -61,11 +62,14 @@ class NtmReportOut(Schema):
     auth=PUBLIC,
     response={200: NtmReportOut, **OPTIONAL_AUTH_ERRORS},
     summary="Public: NTM figures of an area for a year (CONTRACT §7)",
+    description="`area=vn` is the whole country (its provinces as children, in the scheme valid on 31 December of the"
+    " year; `vn@pre2025` / `vn@2025` choose the scheme), for a reader whose scope is nationwide; anyone else gets the"
+    " 404 of an unknown area. Cached until the data changes.",
 )
 def ntm_report_endpoint(
     request, response: HttpResponse, year: str = Query("", max_length=10), area: str = Query("", max_length=20)
 ):
-    report = ntm_report(year, area)
+    report = report_for(year, area, user=request.auth)
     patch_cache_control(response, max_age=300, public=True)
     return report
 

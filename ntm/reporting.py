@@ -1,18 +1,41 @@
 """Presenting one report (ntm.queries.ntm_report) three ways from the same rows: the dashboard, its Excel export, and
-the narrative paragraph. Nothing is computed here that the report does not already hold."""
+the narrative paragraph. Nothing is computed here that the report does not already hold.
+
+Beside them, at the end: the report of the whole country (`vn`, CONTRACT §4) with the same queries as one area's, its
+provinces as children, and the report cached by data version (reports.cache) for the API.
+"""
 
 import io
 from dataclasses import dataclass
 
+from django.db.models import Count, Q, Sum
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from areas.choices import Level, Scheme, UnitType
+from areas.models import AdministrativeUnit, Succession
+from areas.queries import Country, report_area, scheme_on
 from core.spreadsheets import row_values
 from core.templatetags.ui import num
-from ntm.choices import CommuneStatus, RecognitionLevel
+from ntm.choices import BASIC_RANK, AssessmentStatus, CommuneStatus, RecognitionLevel, year_end
+from ntm.models import Criterion, CriterionResult
+from ntm.queries import (
+    BadYear,
+    Scope,
+    _figures,
+    _totals,
+    annotated_communes,
+    average,
+    basic_rule,
+    build_report,
+    criteria_set_for_year,
+    parse_year,
+    report_scope,
+)
+from reports.cache import cached
 
 
 @dataclass(frozen=True)
@@ -296,3 +319,139 @@ def workbook(report: dict, criteria, other_sets=None) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+# ---- the whole country, and the cached report ---------------------------------------------------------------------
+
+
+def national_scope(year, country) -> Scope:
+    """The report's scope for the whole country (areas.queries.Country): every rural commune of the year's scheme, or,
+    for the other scheme chosen explicitly (`vn@pre2025` for a year from 2025), those reached by a succession."""
+    year = parse_year(year)
+    criteria_set = criteria_set_for_year(year)
+    if criteria_set is None:
+        raise BadYear(_("Chưa có bộ tiêu chí nông thôn mới áp dụng cho năm %(y)s.") % {"y": year})
+    criteria = list(Criterion.objects.filter(criteria_set=criteria_set).order_by("number"))
+    rule = basic_rule()
+    threshold = rule.threshold(len(criteria))
+    day = year_end(year)
+    scheme = scheme_on(day)
+    communes = AdministrativeUnit.objects.filter(scheme=scheme, level=Level.COMMUNE, unit_type=UnitType.XA).valid_on(
+        day
+    )
+    through = country.scheme != scheme
+    if through:
+        links = Succession.objects.filter(predecessor__level=Level.COMMUNE, successor__level=Level.COMMUNE)
+        communes = communes.filter(pk__in=links.values("successor_id" if scheme == Scheme.S2025 else "predecessor_id"))
+    return Scope(
+        year=year,
+        area=country,
+        criteria_set=criteria_set,
+        criteria=criteria,
+        threshold=threshold,
+        rule=rule,
+        communes=annotated_communes(communes, year, criteria_set, threshold, rule),
+        through_successions=through,
+    )
+
+
+_CHILD_FIGURES = {
+    "communes": Count("pk"),
+    "assessed": Count("pk", filter=Q(criteria_met__isnull=False)),
+    "met_sum": Sum("criteria_met"),
+    "basically_meeting": Count("pk", filter=Q(status=CommuneStatus.CO_BAN_DAT)),
+    "recognized": Count("pk", filter=Q(rank__gt=BASIC_RANK)),
+}
+
+
+def _province_rows(scope: Scope) -> dict:
+    """{province id: figures} of the scope's communes, grouped in SQL by their province. Across the reform (the other
+    scheme chosen explicitly) a commune is reached from the provinces of its predecessors or successors, perhaps two:
+    it counts in each, from two queries (the communes' lines, the links) added up here."""
+    if not scope.through_successions:
+        return {
+            row.pop("province_id"): row
+            for row in scope.communes.order_by().values("province_id").annotate(**_CHILD_FIGURES)
+        }
+    if scope.area.scheme == Scheme.PRE2025:
+        mine, theirs = "successor_id", "predecessor__province_id"
+    else:
+        mine, theirs = "predecessor_id", "successor__province_id"
+    provinces_of = {}
+    for commune, province in Succession.objects.filter(**{f"{mine}__in": scope.communes.values("pk")}).values_list(
+        mine, theirs
+    ):
+        provinces_of.setdefault(commune, set()).add(province)
+    rows = {}
+    for pk, met, status, rank in scope.communes.order_by().values_list("pk", "criteria_met", "status", "rank"):
+        for province in provinces_of.get(pk, ()):
+            row = rows.setdefault(
+                province, {"communes": 0, "assessed": 0, "met_sum": 0, "basically_meeting": 0, "recognized": 0}
+            )
+            row["communes"] += 1
+            row["assessed"] += met is not None
+            row["met_sum"] += met or 0
+            row["basically_meeting"] += status == CommuneStatus.CO_BAN_DAT
+            row["recognized"] += rank is not None and rank > BASIC_RANK
+    return rows
+
+
+def national_report(scope: Scope) -> dict:
+    """CONTRACT §7 for the whole country: the figures of ntm.queries.build_report over all its communes (the same
+    totals query), and its provinces as children, each with the figures of a district's line."""
+    below = list(scope.criteria_set.report_below or [])
+    totals = _totals(scope.communes, below)
+    met = dict(
+        CriterionResult.objects.filter(
+            met=True,
+            assessment__year=scope.year,
+            assessment__criteria_set=scope.criteria_set,
+            assessment__status=AssessmentStatus.APPROVED,
+            assessment__commune__in=scope.communes.values("pk"),
+        )
+        .values_list("criterion__code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = _province_rows(scope)
+    children = []
+    for province in scope.area.provinces():
+        row = rows.get(province.pk, {})
+        children.append(
+            {
+                "id": str(province.area_id),
+                "name": province.name,
+                "communes": row.get("communes", 0),
+                "assessed": row.get("assessed", 0),
+                "recognized": row.get("recognized", 0),
+                "basically_meeting": row.get("basically_meeting", 0),
+                "average_criteria": average(row.get("met_sum"), row.get("assessed")),
+            }
+        )
+    return {
+        "year": scope.year,
+        "area": {"id": str(scope.area.area_id), "name": str(scope.area.name)},
+        "criteria_set": scope.criteria_set.code,
+        **_figures(totals, below),
+        "by_criterion": {c.code: met.get(c.code, 0) for c in scope.criteria},
+        "children": children,
+        "through_successions": scope.through_successions,
+        "basically_meeting_rule": scope.rule.text,
+    }
+
+
+NATIONWIDE_ACTION = "ntm.view"  # who may ask for the whole country: a nationwide scope for this action
+
+
+def report_for(year, area, *, user=None) -> dict:
+    """The report of `area` (an area id, `vn` included) for `year`, cached until the data changes (reports.cache).
+
+    `vn` is the country in the scheme valid on 31 December of the year, for a reader whose scope for ntm.view is
+    nationwide (anyone else: the 404 of an unknown area)."""
+    year = parse_year(year)
+    unit = report_area(area, year_end(year), user=user, action=NATIONWIDE_ACTION)
+    if isinstance(unit, Country):
+        compute = lambda: national_report(national_scope(year, unit))  # noqa: E731
+    else:
+        compute = lambda: build_report(report_scope(year, unit))  # noqa: E731
+    return cached("ntm", year, unit.scheme, unit.area_id, basic_rule().text, get_language(), compute=compute)

@@ -4,8 +4,8 @@ from ninja import Query, Router
 
 from api.auth import PUBLIC
 from api.schemas import OPTIONAL_AUTH_ERRORS
-from areas.queries import get_unit
-from reports.queries import ocop_figures, parse_as_of
+from areas.queries import report_area
+from reports.queries import NATIONWIDE_ACTION, ocop_figures, parse_as_of
 
 router = Router(tags=["reports"])
 
@@ -18,6 +18,8 @@ router = Router(tags=["reports"])
 )
 def ocop_report(request, as_of: str = Query(..., max_length=20), area: str = Query(..., max_length=20)):
     """Products holding a certificate valid on `as_of` whose place lies in `area` (either boundary scheme), with the
-    area's potential 5★ products (proposed to the ministry, not yet decided there) beside them: docs/ocop-figures.md."""
+    area's potential 5★ products (proposed to the ministry, not yet decided there) beside them: docs/ocop-figures.md.
+    `area=vn` is the whole country (the provinces of the scheme valid on `as_of`; `vn@pre2025` / `vn@2025` choose
+    the scheme), for a reader whose scope is nationwide; anyone else gets the 404 of an unknown area."""
     day = parse_as_of(as_of)
-    return ocop_figures(get_unit(area), day)
+    return ocop_figures(report_area(area, day, user=request.auth, action=NATIONWIDE_ACTION), day)

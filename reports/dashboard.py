@@ -8,13 +8,15 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from areas.choices import Level, Scheme
 from areas.models import AdministrativeUnit
+from areas.queries import COUNTRY_LEVEL
 from core.templatetags.ui import num, vdate
 from evaluation import process
 from evaluation.choices import ProcessLevel
 from producers.choices import ProducerType
 from products.choices import CategoryLevel, CategorySystem
 from products.models import ProductCategory
-from reports.queries import EXPIRY_WINDOWS, STARS, OcopReport, Period, ocop_figures
+from reports.cache import data_version
+from reports.queries import EXPIRY_WINDOWS, STARS, OcopReport, Period, ocop_figures, ocop_watch
 
 # The same formatting the templates use (17,05 · 8.565 · 31/03/2022 in Vietnamese), so the narrative matches the page.
 n = num
@@ -104,6 +106,8 @@ class OcopDashboard:
         return rows
 
     def child_word(self) -> str:
+        if self.unit.level == COUNTRY_LEVEL:
+            return _("đơn vị cấp tỉnh")
         if self.unit.scheme == Scheme.PRE2025 and self.unit.level == Level.PROVINCE:
             return _("đơn vị cấp huyện")
         return _("đơn vị cấp xã")
@@ -114,6 +118,7 @@ class OcopDashboard:
 
 def build_dashboard(unit: AdministrativeUnit, as_of: datetime.date, period: Period | None = None) -> OcopDashboard:
     report = OcopReport(unit, as_of, period)
+    version = data_version()
     groups = list(
         ProductCategory.objects.filter(system=CategorySystem.S148, level=CategoryLevel.GROUP)
         .order_by("position")
@@ -123,8 +128,8 @@ def build_dashboard(unit: AdministrativeUnit, as_of: datetime.date, period: Peri
         unit=unit,
         as_of=as_of,
         period=report.period,
-        figures=ocop_figures(unit, as_of),
-        watch=report.watch(),
+        figures=ocop_figures(unit, as_of, version),
+        watch=ocop_watch(report, version),
         groups=groups,
     )
 

@@ -8,7 +8,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from areas.models import AdministrativeUnit
 from core.spreadsheets import row_values
 from products.models import ProductCategory
 from reports.dashboard import OcopDashboard, d
@@ -16,7 +15,7 @@ from reports.queries import OcopReport, Selection
 
 
 def filename(board: OcopDashboard, extension: str) -> str:
-    return f"ocop-{board.unit.scheme}-{board.unit.code}-{board.as_of.isoformat()}.{extension}"
+    return f"ocop-{board.unit.scheme}-{board.unit.code or 'vn'}-{board.as_of.isoformat()}.{extension}"
 
 
 def selection_title(report: OcopReport, selection: Selection) -> str:
@@ -36,12 +35,12 @@ def selection_title(report: OcopReport, selection: Selection) -> str:
         "start": d(report.period.start),
         "end": d(report.period.end),
     }
-    parts = [title, report.unit.name]
+    parts = [title, str(report.unit.name)]
     if selection.child == "none":
         parts.append(_("chưa xác định được đơn vị cấp dưới"))
     elif selection.child:
         code = selection.child.rpartition(":")[2]
-        child = AdministrativeUnit.objects.filter(parent=report.unit, code=code).values_list("name", flat=True).first()
+        child = report.child_units().filter(code=code).values_list("name", flat=True).first()
         parts.append(child or selection.child)
     if selection.stars:
         parts.append(_("%(s)s sao") % {"s": selection.stars})

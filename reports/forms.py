@@ -3,15 +3,33 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from areas.forms import AreaIdField
+from areas.identifiers import CountryId, MalformedAreaId, parse_report_area
+from areas.queries import report_area
+from core.errors import NotFound
 from core.forms import BootstrapMixin
-from reports.queries import Period, Selection
+from reports.queries import NATIONWIDE_ACTION, Period, Selection
+
+
+class ReportAreaField(AreaIdField):
+    """AreaIdField, plus the whole country (`vn`, `vn@pre2025`, `vn@2025`): cleaned to a CountryId, which the form
+    turns into the country of the report's date for a nationwide reader (areas.queries.report_area)."""
+
+    def clean(self, value):
+        text = (value or "").strip()
+        try:
+            parsed = parse_report_area(text)
+        except MalformedAreaId:
+            parsed = None
+        if isinstance(parsed, CountryId):
+            return parsed
+        return super().clean(value)
 
 
 class OcopReportForm(BootstrapMixin, forms.Form):
     """Date and area of a report, and the period of its 'in the period' figures."""
 
     as_of = forms.DateField(label=_("Tính đến ngày"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    area = AreaIdField(label=_("Địa bàn"))
+    area = ReportAreaField(label=_("Địa bàn"))
     start = forms.DateField(
         label=_("Kỳ từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -19,7 +37,8 @@ class OcopReportForm(BootstrapMixin, forms.Form):
         label=_("đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
-    def __init__(self, data=None, *, default_area: str = "", **kwargs):
+    def __init__(self, data=None, *, default_area: str = "", user=None, **kwargs):
+        self.user = user
         data = data.copy() if data is not None else {}
         data.setdefault("as_of", timezone.localdate().isoformat())
         if default_area:
@@ -35,6 +54,13 @@ class OcopReportForm(BootstrapMixin, forms.Form):
             if start > end:
                 self.add_error("start", _("Ngày bắt đầu kỳ phải trước ngày kết thúc."))
             cleaned["period"] = Period(start, end)
+            if isinstance(cleaned.get("area"), CountryId):
+                try:
+                    cleaned["area"] = report_area(cleaned["area"], as_of, user=self.user, action=NATIONWIDE_ACTION)
+                except NotFound as exc:
+                    self.add_error("area", exc.message)
+        elif isinstance(cleaned.get("area"), CountryId):
+            cleaned.pop("area")  # no date to choose the scheme by: the date's own error is shown
         return cleaned
 
 

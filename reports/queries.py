@@ -10,25 +10,28 @@ narrative and the drill-down lists all read their numbers from here, so they can
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import ExtractYear
+from django.utils.translation import get_language
 
 from areas.choices import Level, Scheme
 from areas.models import AdministrativeUnit
+from areas.queries import COUNTRY_LEVEL, Country
 from certification.choices import DecisionKind, EndReason
 from certification.models import Certificate, valid_on_q
 from core.errors import DomainError
 from core.forms import date_range_message, in_date_range
-from core.models import AuditEntry
 from evaluation.council_models import MinistryProposal
 from evaluation.proposals import pending_on_q, potential_five_star
 from producers.choices import ProducerType
 from products.choices import CategoryLevel, CategorySystem
 from products.models import Product, ProductCategory
+from reports.cache import cached
 
 STARS = (3, 4, 5)
 EXPIRY_WINDOWS = (30, 90)
+# Who may ask for the whole country (`vn`): a nationwide scope for this action (areas.queries.report_area).
+NATIONWIDE_ACTION = "certification.view"
 POTENTIAL = "potential_5_star"  # CONTRACT §6: proposed to the ministry, not yet decided there (evaluation.proposals)
 
 # The place fields of products.placement that hold a unit of each (scheme, level), and one level down.
@@ -38,6 +41,9 @@ _PLACE = {
     (Scheme.PRE2025, Level.COMMUNE): ("old_commune", None),
     (Scheme.S2025, Level.PROVINCE): ("new_province", "new_commune"),
     (Scheme.S2025, Level.COMMUNE): ("new_commune", None),
+    # The whole country (`vn`): every product placed in a province of the scheme, one level down its province.
+    (Scheme.PRE2025, COUNTRY_LEVEL): (None, "old_province"),
+    (Scheme.S2025, COUNTRY_LEVEL): (None, "new_province"),
 }
 
 
@@ -99,7 +105,7 @@ class Selection:
 
 @dataclass
 class OcopReport:
-    unit: AdministrativeUnit
+    unit: AdministrativeUnit | Country
     as_of: datetime.date
     period: Period = field(default=None)
 
@@ -110,11 +116,20 @@ class OcopReport:
 
     # --- selections -------------------------------------------------------------------------------------------
 
+    @property
+    def national(self) -> bool:
+        return self.place_field is None
+
+    def _in_area(self, prefix: str) -> dict:
+        if self.national:  # placed in some province of the scheme: the country is the sum of its provinces
+            return {f"{prefix}{self.child_field}__isnull": False}
+        return {f"{prefix}{self.place_field}": self.unit}
+
     def in_area(self):
-        return Certificate.objects.filter(**{f"product__{self.place_field}": self.unit})
+        return Certificate.objects.filter(**self._in_area("product__"))
 
     def products_in_area(self):
-        return Product.objects.filter(**{self.place_field: self.unit})
+        return Product.objects.filter(**self._in_area(""))
 
     def metric_q(self, metric: str, days: int | None = None) -> Q:
         day, period = self.as_of, self.period
@@ -183,7 +198,8 @@ class OcopReport:
                 qs = qs.filter(**{f"{key}__isnull": True})
             else:
                 code = selection.child.rpartition(":")[2]
-                qs = qs.filter(**{f"{key}__code": code, f"{key}__parent": self.unit})
+                holder = {f"{key}__parent__isnull": True} if self.national else {f"{key}__parent": self.unit}
+                qs = qs.filter(**{f"{key}__code": code}, **holder)
         return qs
 
     # --- figures ----------------------------------------------------------------------------------------------
@@ -191,15 +207,22 @@ class OcopReport:
     def figures(self) -> dict:
         """CONTRACT §6: the products valid on `as_of` in the area, by stars, group, recognition year, producers."""
         valid = self.certificates()
-        totals = valid.aggregate(
-            products=Count("product", distinct=True), producers=Count("product__producer", distinct=True)
-        )
-        by_stars = dict.fromkeys((str(s) for s in STARS), 0)
-        for stars, n in valid.values_list("stars").annotate(n=Count("product", distinct=True)).order_by():
-            by_stars[str(stars)] = n
-        by_group = {code: 0 for code in _group_codes()}
-        for code, n in valid.values_list("product__group__code").annotate(n=Count("product", distinct=True)).order_by():
-            by_group[code] = n
+        groups = _groups()
+        # One scan for the totals and every fixed breakdown (stars, groups, producer types): conditional counts, each
+        # distinct as the per-dimension GROUP BYs were (a product counts once whatever certificates it holds).
+        counts = {"products": Count("product", distinct=True), "producers": Count("product__producer", distinct=True)}
+        for stars in STARS:
+            counts[f"stars_{stars}"] = Count("product", distinct=True, filter=Q(stars=stars))
+        for pk, _code in groups:
+            counts[f"group_{pk}"] = Count("product", distinct=True, filter=Q(product__group_id=pk))
+        for kind in ProducerType:
+            counts[f"type_{kind.value}"] = Count(
+                "product__producer", distinct=True, filter=Q(product__producer__producer_type=kind.value)
+            )
+        totals = valid.aggregate(**counts)
+        by_stars = {str(s): totals[f"stars_{s}"] for s in STARS}
+        by_group = {code: totals[f"group_{pk}"] for pk, code in groups}
+        by_type = {t.value: totals[f"type_{t.value}"] for t in ProducerType}
         by_year = {
             str(year): n
             for year, n in valid.annotate(y=ExtractYear("decision__date"))
@@ -215,17 +238,10 @@ class OcopReport:
             .annotate(n=Count("product", distinct=True))
             .order_by("y")
         }
-        by_type = {t.value: 0 for t in ProducerType}
-        for kind, n in (
-            valid.values_list("product__producer__producer_type")
-            .annotate(n=Count("product__producer", distinct=True))
-            .order_by()
-        ):
-            by_type[kind] = n
         potential = self.potential_counts()
         return {
             "as_of": self.as_of.isoformat(),
-            "area": {"id": str(self.unit.area_id), "name": self.unit.name},
+            "area": {"id": str(self.unit.area_id), "name": str(self.unit.name)},
             "products": {
                 "total": totals["products"],
                 "by_stars": by_stars,
@@ -254,9 +270,7 @@ class OcopReport:
         counts = dict(
             valid.values_list(f"product__{self.child_field}").annotate(n=Count("product", distinct=True)).order_by()
         )
-        units = (
-            AdministrativeUnit.objects.filter(parent=self.unit).order_by("code").only("scheme", "level", "code", "name")
-        )
+        units = self.child_units().order_by("code").only("scheme", "level", "code", "name")
         return [
             {
                 "id": str(u.area_id),
@@ -266,6 +280,10 @@ class OcopReport:
             }
             for u in units
         ]
+
+    def child_units(self):
+        """The units one level down: the provinces of the country's scheme, or the unit's children."""
+        return self.unit.provinces() if self.national else AdministrativeUnit.objects.filter(parent=self.unit)
 
     def not_placed(self, children: list[dict], total: int) -> int:
         """Products counted in the area whose unit one level down the records cannot decide."""
@@ -306,26 +324,37 @@ def first_recognition_day(product_ref: str = "product"):
     return Subquery(first.values("decision__date")[:1])
 
 
-def _group_codes() -> list[str]:
+def _groups() -> list[tuple[int, str]]:
+    """(id, code) of the six 148 groups, in their order."""
     return list(
         ProductCategory.objects.filter(system=CategorySystem.S148, level=CategoryLevel.GROUP)
         .order_by("position")
-        .values_list("code", flat=True)
+        .values_list("pk", "code")
     )
 
 
-def data_version() -> str:
-    """Changes whenever the records change: every write is audited, and certificates are counted besides."""
-    audit = AuditEntry.objects.aggregate(m=Max("id"))["m"]
-    certs = Certificate.objects.aggregate(m=Max("id"), n=Count("id"))
-    return f"{audit}-{certs['m']}-{certs['n']}"
+def ocop_figures(unit: AdministrativeUnit | Country, as_of: datetime.date, version: int | None = None) -> dict:
+    """CONTRACT §6 figures, cached until the data changes (reports.cache: the key holds the data version)."""
+    return cached(
+        "ocop",
+        unit.scheme,
+        unit.area_id,
+        as_of.isoformat(),
+        get_language(),  # the country's name is translated
+        compute=lambda: OcopReport(unit, as_of).figures(),
+        version=version,
+    )
 
 
-def ocop_figures(unit: AdministrativeUnit, as_of: datetime.date) -> dict:
-    """CONTRACT §6 figures, cached until the data changes (the key holds the data version)."""
-    key = f"reports:ocop:{unit.scheme}:{unit.code}:{as_of.isoformat()}:{data_version()}"
-    found = cache.get(key)
-    if found is None:
-        found = OcopReport(unit, as_of).figures()
-        cache.set(key, found, timeout=24 * 3600)
-    return found
+def ocop_watch(report: OcopReport, version: int | None = None) -> dict:
+    """OcopReport.watch(), cached the same way (its figures depend on the date, the area and the period)."""
+    return cached(
+        "ocop-watch",
+        report.unit.scheme,
+        report.unit.area_id,
+        report.as_of.isoformat(),
+        report.period.start.isoformat(),
+        report.period.end.isoformat(),
+        compute=report.watch,
+        version=version,
+    )

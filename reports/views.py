@@ -6,17 +6,22 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from areas.choices import Level
+from areas.identifiers import COUNTRY
 from areas.models import AdministrativeUnit
+from areas.queries import Country, nationwide
 from reports import exports
 from reports.dashboard import build_dashboard, potential_help
 from reports.forms import OcopReportForm, SelectionForm
-from reports.queries import OcopReport
+from reports.queries import NATIONWIDE_ACTION, OcopReport
 
 
 def default_area(user) -> str:
-    """The province of the user's first membership; empty for visitors, who choose."""
+    """The province of the user's first membership (the whole country for a nationwide reader); empty for visitors,
+    who choose."""
     if not user.is_authenticated:
         return ""
+    if nationwide(user, NATIONWIDE_ACTION):
+        return COUNTRY
     membership = user.memberships.select_related("area", "area__province").exclude(area=None).first()
     if membership is None:
         return ""
@@ -26,12 +31,14 @@ def default_area(user) -> str:
 
 
 def _form(request):
-    return OcopReportForm(request.GET, default_area=default_area(request.user))
+    return OcopReportForm(request.GET, default_area=default_area(request.user), user=request.user)
 
 
-def _area_choices(current):
+def _area_choices(current, user):
     provinces = AdministrativeUnit.objects.filter(level=Level.PROVINCE).order_by("-scheme", "code")
     return {
+        # the whole country, offered to a nationwide reader unless it is the area shown (then it is the first option)
+        "country": COUNTRY if nationwide(user, NATIONWIDE_ACTION) and not isinstance(current, Country) else "",
         "new": [p for p in provinces if p.scheme == "2025"],
         "old": [p for p in provinces if p.scheme == "pre2025"],
         "current_is_province": current is not None and current.level == Level.PROVINCE,
@@ -68,7 +75,7 @@ def ocop_dashboard(request):
             chart_data=_chart_data(board),
             base_query=base_query(form),
         )
-    context["areas"] = _area_choices(unit)
+    context["areas"] = _area_choices(unit, request.user)
     return render(request, "reports/ocop.html", context, status=200 if form.is_valid() or not request.GET else 400)
 
 
@@ -142,7 +149,7 @@ def _board_or_error(request):
     """The dashboard's figures for an export, or the dashboard page saying what is wrong with the request."""
     form = _form(request)
     if not form.is_valid():
-        context = {"form": form, "board": None, "areas": _area_choices(None), "show_errors": True}
+        context = {"form": form, "board": None, "areas": _area_choices(None, request.user), "show_errors": True}
         return None, render(request, "reports/ocop.html", context, status=400)
     return build_dashboard(form.cleaned_data["area"], form.cleaned_data["as_of"], form.cleaned_data["period"]), None
 
