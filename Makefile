@@ -1,10 +1,10 @@
-# OCOP–NTM: see README.md. Targets: setup, run, test, lint, bench.
+# OCOP–NTM: see README.md. Targets: setup, run, serve, test, lint, bench.
 SHELL := /bin/sh
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: setup run test lint format bench messages clean
+.PHONY: setup run serve test lint format bench messages clean
 
 # The venv is rebuilt only when the dependency list changes; the stamp records that.
 $(VENV)/.stamp-deps: pyproject.toml
@@ -34,6 +34,32 @@ run: setup
 	@$(MANAGE) db_worker --no-reload & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	  $(MANAGE) runserver 127.0.0.1:8000
+
+# Served like production (README "make serve"): DEBUG off (SECRET_KEY required), gunicorn (config/gunicorn.conf.py:
+# HOST, PORT, WEB_CONCURRENCY), static files collected once per change and served by WhiteNoise, JSON logs, the
+# background worker beside it (stopped with it); DATABASE_URL / REDIS_URL / DATABASE_REPLICA_URL as set. No demo data.
+# Variants of the vendor packages that no page uses are not collected (their compression is most of the time).
+STATIC_IGNORE := '*.ts' '*.cjs' '*.cjs.map' '*.esm.*' '*.rtl.*' 'bootstrap-grid*' 'bootstrap-reboot*' \
+  'bootstrap-utilities*' 'bootstrap.css' 'bootstrap.css.map' 'bootstrap.js' 'bootstrap.js.map' 'bootstrap.min.js' \
+  'bootstrap.min.js.map' 'bootstrap.bundle.js' 'bootstrap.bundle.js.map' 'chart.js' 'chart.js.map' 'chart.umd.js' \
+  'chart.umd.js.map' 'helpers.*' 'chunks' 'controllers' 'elements' 'platform' 'plugins' 'scales' 'types' \
+  'htmx.js' 'htmx.amd.js'
+STATIC_SOURCES := $(shell find static */static -type f 2>/dev/null)
+
+staticfiles/staticfiles.json: $(VENV)/.stamp-deps node_modules/.stamp-assets $(STATIC_SOURCES)
+	DEBUG=off SECRET_KEY=$${SECRET_KEY:-collectstatic-only} $(MANAGE) collectstatic --no-input --clear -v 0 \
+	  $(addprefix -i ,$(STATIC_IGNORE))
+
+serve: export DEBUG = off
+serve: export LOG_FORMAT ?= json
+serve: $(VENV)/.stamp-deps node_modules/.stamp-assets staticfiles/staticfiles.json
+	@test -n "$$SECRET_KEY" || { echo "error: make serve runs with DEBUG off: set SECRET_KEY (README, make serve)"; exit 1; }
+	$(MANAGE) compile_translations
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_reference_data
+	@$(MANAGE) db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(VENV)/bin/gunicorn -c config/gunicorn.conf.py
 
 lint: $(VENV)/.stamp-deps
 	$(VENV)/bin/ruff check .

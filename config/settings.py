@@ -3,6 +3,7 @@
 With nothing set it runs on an SQLite file under var/, which is what `make run` uses.
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -22,9 +23,14 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("DEBUG", True)
+# The fallback key is for DEBUG (make run, tests) only: served with DEBUG off (make serve, production) a process without
+# SECRET_KEY refuses to start rather than sign sessions with a key published in this file.
 SECRET_KEY = os.environ.get("SECRET_KEY") or ("dev-only-insecure-key" if DEBUG else "")
 if not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
+    raise RuntimeError(
+        "SECRET_KEY must be set when DEBUG is off, e.g. "
+        "SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"
+    )
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [h.strip() for h in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if h.strip()]
 
@@ -181,6 +187,8 @@ STORAGES = {
     },
 }
 
+# Local memory (one per process) by default; Redis, shared by every worker and server, when REDIS_URL is set (the
+# issue 15 block at the end of this file).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Background work (long imports) runs in `manage.py db_worker` (django-tasks-db: tasks stored in the database);
 # TASKS_BACKEND=immediate runs each task inside the request instead (the test suite does, see conftest.py).
@@ -243,11 +251,26 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Logs go to stderr: plain text, or one JSON object a line with LOG_FORMAT=json (`make serve` sets it). Every line
+# carries the request id (core.logging); ACCESS_LOG (default: on with JSON) adds one line per request
+# (core.middleware), and queries slower than SLOW_QUERY_MS milliseconds (0: off) are logged with their time.
+LOG_FORMAT = "json" if os.environ.get("LOG_FORMAT", "").strip().lower() == "json" else "text"
+ACCESS_LOG = env_bool("ACCESS_LOG", LOG_FORMAT == "json")
+SLOW_QUERY_MS = int(os.environ.get("SLOW_QUERY_MS", "200"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "core.logging.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "core.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "ocop.request": {"level": "INFO" if ACCESS_LOG else "WARNING"},
+        "ocop.db.slow": {"level": "WARNING"},
+    },
 }
 
 # Demo accounts share this password; only `load_demo` uses it.
@@ -295,7 +318,8 @@ RATE_LIMITS = (
     else []
 )
 # Counters live in their own cache so they neither evict nor are evicted by cached reports. LocMemCache counts per
-# process: with several workers the effective limit is N × workers; point it at a shared cache (Redis, Memcached) then.
+# process: with several workers the effective limit is N × workers; with REDIS_URL set it is Redis (shared, see the
+# issue 15 block at the end).
 CACHES["ratelimit"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "ratelimit",
@@ -382,3 +406,89 @@ BACKUP_DIR = os.environ.get("BACKUP_DIR") or str(VAR_DIR / "backups")
 BACKUP_KEEP_DAYS = int(os.environ.get("BACKUP_KEEP_DAYS", "0"))
 if os.environ.get("BACKUP_AT"):  # "HH:MM": a nightly backup run by the worker (else run `manage.py backup` from cron)
     PERIODIC_JOBS["backup"] = {"task": "core.backup.scheduled_backup", "daily": os.environ["BACKUP_AT"]}
+
+# --- issue 15: served like production (make serve: gunicorn, shared cache, pooled connections, replica, health) ---
+# Shared cache: with REDIS_URL (redis://host:6379/0) both caches live in Redis, so cached reports, their data versions
+# and the rate-limit counters are one truth for every worker and server. Keys carry CACHE_KEY_PREFIX (default: derived
+# from the database, so two deployments or CI's SQLite and PostgreSQL runs sharing a Redis never meet); a test run
+# adds its process id, and core.ratelimit.SharedRedisCache.clear() deletes only its own prefix (Django's would
+# FLUSHDB), so the suite's cache.clear() between tests never wipes a server's cache or another xdist worker's.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+_db = DATABASES["default"]
+_db_identity = f"{_db['ENGINE']}|{_db.get('HOST', '')}|{_db.get('PORT', '')}|{_db['NAME']}"
+CACHE_KEY_PREFIX = (
+    os.environ.get("CACHE_KEY_PREFIX") or "ocop-" + hashlib.sha256(_db_identity.encode()).hexdigest()[:10]
+)
+if os.environ.get("PYTEST_VERSION"):  # set by pytest for the length of a run
+    CACHE_KEY_PREFIX += f"-test{os.getpid()}"
+if REDIS_URL:
+    CACHES["default"] = {
+        "BACKEND": "core.ratelimit.SharedRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
+    }
+    CACHES["ratelimit"] = {
+        "BACKEND": "core.ratelimit.SharedRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": CACHE_KEY_PREFIX + "-rl",
+    }
+else:
+    CACHES["default"]["KEY_PREFIX"] = CACHE_KEY_PREFIX
+    CACHES["ratelimit"]["KEY_PREFIX"] = CACHE_KEY_PREFIX + "-rl"
+
+# PostgreSQL connection pool (psycopg_pool, one per process): on with DB_POOL=on, which config/gunicorn.conf.py sets for
+# the web server. Off elsewhere (manage.py, the worker, the tests, whose test-database creation opens and drops
+# connections itself). A pooled connection is returned after each request, so CONN_MAX_AGE must stay 0.
+DB_POOL = env_bool("DB_POOL", False)
+
+
+def _pooled(database: dict) -> dict:
+    if DB_POOL and database["ENGINE"] == "django.db.backends.postgresql":
+        database["CONN_MAX_AGE"] = 0
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "1")),
+            "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "4")),
+            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
+        }
+    return database
+
+
+_pooled(DATABASES["default"])
+
+# Read replica: with DATABASE_REPLICA_URL (a streaming replica of the default database), config.routers sends the reads
+# of report requests (REPLICA_READ_PATHS: regular expressions matched at the start of the path, GET/HEAD only) to it;
+# every write, every read inside a transaction and every other request stay on the primary. In tests the replica
+# mirrors the default database (TEST MIRROR).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+REPLICA_READ_PATHS = [
+    p.strip()
+    for p in os.environ.get(
+        "REPLICA_READ_PATHS", "/reports/,/api/v1/reports/,/ntm/$,/ntm/export\\.xlsx$,/ntm/communes/$"
+    ).split(",")
+    if p.strip()
+]
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = _pooled(
+        dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")))
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("core.middleware.RequestIdMiddleware") + 1, "config.routers.ReplicaReadMiddleware"
+    )
+
+# Health: /healthz (the process answers) and /readyz (database, cache and background worker; 503 naming what failed).
+# The worker proves itself alive by running a heartbeat task (core.health) that /readyz queues at most every
+# HEALTH_HEARTBEAT_EVERY seconds; the worker counts as stale when its last heartbeat is older than HEALTH_WORKER_STALE.
+HEALTH_HEARTBEAT_EVERY = int(os.environ.get("HEALTH_HEARTBEAT_EVERY", "30"))
+HEALTH_WORKER_STALE = int(os.environ.get("HEALTH_WORKER_STALE", "120"))
+# Load balancers probe over plain HTTP: no redirect to HTTPS for the probes.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Static files with DEBUG off: `make serve` runs collectstatic (CompressedManifestStaticFilesStorage above: hashed
+# names, gzip and brotli). Source maps are copied but not compressed: only a browser's developer tools fetch them, and
+# compressing them doubled collectstatic's time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br", "swf", "flv"),
+    *("woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4", "mpeg", "mpg", "webm", "wmv", "map"),
+]

@@ -1,4 +1,6 @@
-import contextvars
+import logging
+import re
+import time
 import uuid
 
 from django.conf import settings
@@ -8,26 +10,56 @@ from django.utils.translation import gettext
 
 from core import ratelimit
 from core.errors import refusal_response
+from core.logging import current_request_id
 
-current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("current_request_id", default="")
+access_logger = logging.getLogger("ocop.request")
+# A proxy's request id is kept when it is a plain token (letters, digits, "-", "_", ".", ":"), at most 64 characters;
+# anything else gets a fresh id, so a client cannot put line breaks or markup into the logs and the audit log.
+SUPPLIED_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
 class RequestIdMiddleware:
-    """Gives each request an id (or keeps the proxy's X-Request-ID) so audit entries can be tied to one request."""
+    """Gives each request an id (or keeps the proxy's X-Request-ID), echoed in the response's X-Request-ID, so audit
+    entries and log lines can be tied to one request; and writes the access log line (settings.ACCESS_LOG): method,
+    path, status, duration, user."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        started = time.perf_counter()
         supplied = request.headers.get("X-Request-ID", "")
-        request.id = supplied[:64] if supplied else uuid.uuid4().hex
+        request.id = supplied if SUPPLIED_ID.fullmatch(supplied) else uuid.uuid4().hex
         token = current_request_id.set(request.id)
         try:
             response = self.get_response(request)
+            response["X-Request-ID"] = request.id
+            if access_logger.isEnabledFor(logging.INFO):
+                _log_access(request, response, started)
         finally:
             current_request_id.reset(token)
-        response["X-Request-ID"] = request.id
         return response
+
+
+def _log_access(request, response, started: float) -> None:
+    # The user the request was answered for, if authentication looked them up; never a query of its own.
+    user = getattr(request, "_cached_user", None)
+    signed_in = user is not None and user.is_authenticated
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    access_logger.info(
+        "%s %s %s",
+        request.method,
+        request.path,
+        response.status_code,
+        extra={
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": round(elapsed_ms, 1),
+            "user_id": user.pk if signed_in else None,
+            "username": user.get_username() if signed_in else None,
+        },
+    )
 
 
 class VietnameseFirstLocaleMiddleware:
@@ -51,6 +83,9 @@ class VietnameseFirstLocaleMiddleware:
         return response
 
 
+PROBES = frozenset({"/healthz", "/readyz"})  # core.health: a load balancer probing often is never throttled
+
+
 class RateLimitMiddleware:
     """Refuses (429, Retry-After) a client that asks a limited path too often (core.ratelimit, settings.RATE_LIMITS).
 
@@ -63,7 +98,7 @@ class RateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if ratelimit.rules():
+        if ratelimit.rules() and request.path_info not in PROBES:
             path = request.path_info
             if any(rule.pattern.match(path) for rule in ratelimit.rules()):
                 user = getattr(request, "user", None)

@@ -6,7 +6,8 @@ address that is not ours is the client. Addresses to its left were written by th
 a random X-Forwarded-For per request neither gives a fresh budget here nor a fresh login-failure count in django-axes
 (settings.AXES_CLIENT_IP_CALLABLE points here).
 
-Limits are fixed windows counted in a Django cache (settings.RATE_LIMIT_CACHE) with atomic add/incr, per rule of
+Limits are fixed windows counted in a Django cache (settings.RATE_LIMIT_CACHE) with atomic add/incr (on Redis, one
+MULTI of SET NX EX + INCR: `SharedRedisCache.count`, so every worker and server shares one counter), per rule of
 settings.RATE_LIMITS: (pattern, rate), the pattern a regular expression matched at the start of the path (so a plain
 prefix such as "/verify/" works), the rate "N/s", "N/m", "N/h" or "N/d". A request counts against every rule it
 matches and is refused (429) as soon as one of them is spent.
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -99,8 +101,43 @@ def rules() -> tuple[Rule, ...]:
     return _rules(tuple(tuple(entry) for entry in getattr(settings, "RATE_LIMITS", ()) or ()))
 
 
+class SharedRedisCache(RedisCache):
+    """Django's Redis cache (settings.CACHES when REDIS_URL is set), with two changes:
+
+    - `clear()` deletes this cache's own keys (its KEY_PREFIX) instead of FLUSHDB, so a test run clearing its cache
+      between tests, or two caches sharing one Redis database, never wipe each other's keys or a running server's;
+    - `count(key, timeout)`: a counter created with its expiry and bumped in one MULTI transaction. Django's incr()
+      checks EXISTS and then INCRs: a counter expiring in between would come back without an expiry and stay forever.
+    """
+
+    def _prefix_pattern(self) -> str:
+        prefix = re.sub(r"([*?\[\]\\])", r"\\\1", self.key_prefix)
+        return f"{prefix}:*"
+
+    def clear(self) -> bool:
+        client = self._cache.get_client(None, write=True)
+        batch = []
+        for key in client.scan_iter(match=self._prefix_pattern(), count=1000):
+            batch.append(key)
+            if len(batch) >= 1000:
+                client.delete(*batch)
+                batch = []
+        if batch:
+            client.delete(*batch)
+        return True
+
+    def count(self, key: str, timeout: int) -> int:
+        key = self.make_and_validate_key(key)
+        pipe = self._cache.get_client(key, write=True).pipeline(transaction=True)
+        pipe.set(key, 0, ex=timeout, nx=True)
+        pipe.incr(key)
+        return int(pipe.execute()[1])
+
+
 def _count(cache, key: str, period: int) -> int:
     """This window's count after this request: add() creates the counter atomically, incr() bumps it atomically."""
+    if isinstance(cache, SharedRedisCache):
+        return cache.count(key, period + 1)
     if cache.add(key, 1, timeout=period + 1):
         return 1
     try:

@@ -87,6 +87,8 @@ NTM_V = "ntm.view"
 ROUTES: dict[str, Route] = {
     # ── core, areas, accounts ───────────────────────────────────────────────────────────────────────────────────────
     "home": Route(PUBLIC),
+    "healthz": Route(PUBLIC),  # the probes (core.health): public, unthrottled
+    "readyz": Route(PUBLIC),
     "set_language": Route(PUBLIC, methods=P),
     "areas:index": Route(PUBLIC),
     "areas:search": Route(PUBLIC, query="q=dien"),
