@@ -1,4 +1,5 @@
-"""Register import at province scale (`make bench`, or alone: `python bench/register_import.py [ROWS]`).
+"""Register import at province scale, alone: `python bench/register_import.py [ROWS]` (`make bench` measures the
+national data set of bench/national.py instead; bench/import_concurrency.py uses this file's generator).
 
 Generates a realistic register XLSX in a temp dir: ~3,000 producers, ROWS rows (default 20,000) over the communes of
 two provinces (Điện Biên, Sơn La), official headings, decisions of ~50 rows each from 2020 to 2026 in both boundary
