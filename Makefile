@@ -27,12 +27,13 @@ setup: $(VENV)/.stamp-deps node_modules/.stamp-assets
 	$(MANAGE) load_reference_data
 	$(MANAGE) load_demo
 
-# The background worker (imports) runs beside the web server; Ctrl+C stops both (the worker does not reload on code
-# changes: restart `make run`).
+# The background worker (imports, periodic jobs) and the scheduler (run_scheduler queues PERIODIC_JOBS) run beside the
+# web server; Ctrl+C stops all three (they do not reload on code changes: restart `make run`).
 run: setup
 	$(MANAGE) demo_logins
 	@$(MANAGE) db_worker --no-reload & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(MANAGE) run_scheduler & scheduler=$$!; \
+	  trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler' EXIT INT TERM; \
 	  $(MANAGE) runserver 127.0.0.1:8000
 
 # Served like production (README "make serve"): DEBUG off (SECRET_KEY required), gunicorn (config/gunicorn.conf.py:
@@ -58,8 +59,19 @@ serve: $(VENV)/.stamp-deps node_modules/.stamp-assets staticfiles/staticfiles.js
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_reference_data
 	@$(MANAGE) db_worker --no-reload & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(MANAGE) run_scheduler & scheduler=$$!; \
+	  trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler' EXIT INT TERM; \
 	  $(VENV)/bin/gunicorn -c config/gunicorn.conf.py
+
+# One archive (database, uploaded files, manifest) into BACKUP_DIR (var/backups) or TO=DIR; docs/deploy.md.
+backup: $(VENV)/.stamp-deps
+	$(MANAGE) backup $(if $(TO),--to "$(TO)")
+
+# make restore ARCHIVE=var/backups/ocop-backup-….tar.gz [FORCE=1]; stop the web server, worker and scheduler first.
+restore: $(VENV)/.stamp-deps
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=… [FORCE=1]"; exit 2; }
+	$(MANAGE) restore "$(ARCHIVE)" $(if $(FORCE),--force)
+	$(MANAGE) migrate --no-input
 
 lint: $(VENV)/.stamp-deps
 	$(VENV)/bin/ruff check .
