@@ -2,6 +2,7 @@
 
 import datetime
 import difflib
+from collections import defaultdict
 from functools import lru_cache
 
 from django.db.models import Count, Q
@@ -495,7 +496,34 @@ def current_province(unit: AdministrativeUnit) -> AdministrativeUnit:
     province = unit if unit.level == Level.PROVINCE else unit.province
     if province.scheme == Scheme.S2025:
         return province
-    succession = province.successions.select_related("successor").first()
-    if succession is None:
+    successor = main_successors({province.pk}).get(province.pk)
+    if successor is None:
         raise DomainError(f"{province.name} chưa có tỉnh kế thừa trong danh mục.")
-    return succession.successor
+    return AdministrativeUnit.objects.get(pk=successor)
+
+
+def main_successors(old_provinces, succession_model=Succession) -> dict:
+    """{old province id: the successor province that received most of its communes (ties: the lower code)}.
+
+    A province has one successor except where the reference data gives two: Tỉnh Tiền Giang has Tây Ninh and Đồng
+    Tháp, and all its communes went to Đồng Tháp ("the first successor" got that wrong)."""
+    successors = defaultdict(list)
+    rows = succession_model.objects.filter(predecessor_id__in=old_provinces).values_list(
+        "predecessor_id", "successor_id", "successor__code"
+    )
+    for pred, succ, code in rows:
+        successors[pred].append((code, succ))
+    main = {pred: min(found)[1] for pred, found in successors.items() if len(found) == 1}
+    divided = [pred for pred, found in successors.items() if len(found) > 1]
+    if divided:
+        counts = defaultdict(int)
+        received = (
+            succession_model.objects.filter(predecessor__province_id__in=divided, predecessor__level=Level.COMMUNE)
+            .values_list("predecessor__province_id", "successor__province_id")
+            .annotate(n=Count("pk"))
+        )
+        for pred, province_id, n in received:
+            counts[(pred, province_id)] += n
+        for pred in divided:
+            main[pred] = min(successors[pred], key=lambda cs, pred=pred: (-counts[(pred, cs[1])], cs[0]))[1]
+    return main

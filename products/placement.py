@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from areas.choices import Scheme
 from areas.models import AdministrativeUnit, Succession
+from areas.queries import main_successors
 
 PLACE_FIELDS = ("old_commune", "old_district", "old_province", "new_commune", "new_province")
 
@@ -151,7 +152,7 @@ def new_provinces_of(units, unit_model=AdministrativeUnit, succession_model=Succ
         else:
             fallback[pk] = pk if unit.level == Level.PROVINCE else unit.province_id
     if fallback:
-        main = _main_successors(set(fallback.values()), succession_model)
+        main = main_successors(set(fallback.values()), succession_model)
         for pk, old_province in fallback.items():
             if old_province not in main:
                 name = unit_model.objects.filter(pk=old_province).values_list("name", flat=True).first()
@@ -159,34 +160,6 @@ def new_provinces_of(units, unit_model=AdministrativeUnit, succession_model=Succ
             found[pk] = main[old_province]
     provinces = {u.pk: u for u in unit_model.objects.filter(pk__in=set(found.values()))}
     return {pk: provinces[province_id] for pk, province_id in found.items()}
-
-
-def _main_successors(old_provinces, succession_model) -> dict:
-    """{old province id: the successor province that received most of its communes (ties: the lower code)}."""
-    from django.db.models import Count
-
-    from areas.choices import Level
-
-    successors = defaultdict(list)
-    rows = succession_model.objects.filter(predecessor_id__in=old_provinces).values_list(
-        "predecessor_id", "successor_id", "successor__code"
-    )
-    for pred, succ, code in rows:
-        successors[pred].append((code, succ))
-    main = {pred: min(found)[1] for pred, found in successors.items() if len(found) == 1}
-    divided = [pred for pred, found in successors.items() if len(found) > 1]
-    if divided:
-        counts = defaultdict(int)
-        received = (
-            succession_model.objects.filter(predecessor__province_id__in=divided, predecessor__level=Level.COMMUNE)
-            .values_list("predecessor__province_id", "successor__province_id")
-            .annotate(n=Count("pk"))
-        )
-        for pred, province_id, n in received:
-            counts[(pred, province_id)] += n
-        for pred in divided:
-            main[pred] = min(successors[pred], key=lambda cs, pred=pred: (-counts[(pred, cs[1])], cs[0]))[1]
-    return main
 
 
 def new_province_of(unit):
