@@ -25,7 +25,7 @@ from certification.rules import default_valid_until, ground_from_text, revocatio
 from core import audit
 from core.concurrency import refuse_duplicate
 from core.errors import DomainError, PermissionRefused
-from core.imports import bulk_insert
+from core.imports import bulk_insert, bulk_set
 from evaluation import process
 
 CERT_FIELDS = ["stars", "score", "kind", "valid_from", "valid_until", "ended_on", "end_reason"]
@@ -188,7 +188,7 @@ def bulk_record_certificates(*, actor, certificates: list[Certificate], chains: 
         bulk_insert(Certificate, certificates)
         new = {id(c) for c in certificates}
         saved_before = [c for c in changed if id(c) not in new]
-        Certificate.objects.bulk_update(saved_before, ["ended_on", "end_reason"], batch_size=1000)
+        bulk_set(Certificate, saved_before, ["ended_on", "end_reason"])
         for kind in sorted({c.kind for c in certificates}):
             audit.record_created(
                 actor=actor,
