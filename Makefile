@@ -3,6 +3,9 @@ SHELL := /bin/sh
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
+# Two test workers (pytest-xdist; each with its own test database and one reference-data load): CI's two database runs
+# stay inside their time budget. `make test PYTEST_ARGS='-n 0 …'` runs serially.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: setup run serve test lint format bench messages clean
 
