@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from areas.filters import within
 from areas.forms import AreaIdField, AreaPicker, pick_label
+from areas.identifiers import CountryId, MalformedAreaId, parse_report_area
 from certification.forms import ImportForm
 from core.forms import BootstrapMixin
 from ntm.choices import COMMUNE_LEVELS, CommuneGroup, RecognitionLevel
@@ -18,12 +19,29 @@ def _area_field(**kwargs) -> AreaIdField:
     )
 
 
+class ReportAreaIdField(AreaIdField):
+    """AreaIdField, plus the whole country (`vn`, `vn@pre2025`, `vn@2025`), cleaned to a CountryId: the view turns it
+    into the country for a nationwide reader and refuses it to anyone else (areas.queries.report_area)."""
+
+    def clean(self, value):
+        try:
+            parsed = parse_report_area((value or "").strip())
+        except MalformedAreaId:
+            parsed = None
+        if isinstance(parsed, CountryId):
+            return parsed
+        return super().clean(value)
+
+
 class ShowPickedAreaMixin:
     """Once the area is valid, the box shows the unit by name, also when a link or the default passed its id."""
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("area") is not None:
+        if isinstance(cleaned.get("area"), CountryId):
+            self.data = self.data.copy()
+            self.data["area"] = str(cleaned["area"])  # the country keeps its id in the box (`vn`, `vn@2025`)
+        elif cleaned.get("area") is not None:
             self.data = self.data.copy()
             self.data["area"] = pick_label(cleaned["area"])
         return cleaned
@@ -31,7 +49,11 @@ class ShowPickedAreaMixin:
 
 class ReportForm(ShowPickedAreaMixin, BootstrapMixin, forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
-    area = _area_field()
+    area = ReportAreaIdField(
+        label=_("Địa bàn"),
+        help_text="",
+        widget=AreaPicker(attrs={"placeholder": _("Gõ tên tỉnh, huyện, xã rồi chọn…")}),
+    )
 
 
 class RecognitionFilter(ShowPickedAreaMixin, BootstrapMixin, forms.Form):

@@ -18,7 +18,9 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -213,20 +215,45 @@ def annotated_communes(communes, year: int, criteria_set: CriteriaSet, threshold
         ).annotate(rank=Case(When(inherited=True, then=inherited_rank), default=own_rank, output_field=IntegerField()))
     else:
         qs = qs.annotate(inherited=Value(False, output_field=BooleanField()), rank=own_rank)
-    basic = []
+    # The status reads `rank` and `criteria_met` once each (simple CASEs): a searched CASE would write the rank's
+    # subqueries into every WHEN, and each reference to the status again (~700 expressions for one report).
+    levels = {r: level for r, level in sorted(RANK_LEVEL.items(), reverse=True)}
     if rule.decision:
-        basic.append(When(rank=BASIC_RANK, then=Value(CommuneStatus.CO_BAN_DAT.value)))
-    basic.append(When(criteria_met__isnull=True, then=Value(CommuneStatus.CHUA_CO_SO_LIEU.value)))
-    if threshold is not None:
-        basic.append(When(criteria_met__gte=threshold, then=Value(CommuneStatus.CO_BAN_DAT.value)))
-    return qs.annotate(
-        status=Case(
-            *(When(rank=r, then=Value(level)) for r, level in sorted(RANK_LEVEL.items(), reverse=True)),
-            *basic,
+        levels[BASIC_RANK] = CommuneStatus.CO_BAN_DAT.value
+    if threshold is None:
+        by_criteria = Case(
+            When(criteria_met__isnull=True, then=Value(CommuneStatus.CHUA_CO_SO_LIEU.value)),
             default=Value(CommuneStatus.CHUA_DAT.value),
             output_field=CharField(),
         )
-    )
+    else:  # criteria_met >= threshold is true, false, or unknown (no approved form)
+        by_criteria = Switch(
+            ExpressionWrapper(Q(criteria_met__gte=threshold), output_field=BooleanField()),
+            {True: CommuneStatus.CO_BAN_DAT.value, False: CommuneStatus.CHUA_DAT.value},
+            default=Value(CommuneStatus.CHUA_CO_SO_LIEU.value),
+            output_field=CharField(),
+        )
+    return qs.annotate(status=Switch(F("rank"), levels, default=by_criteria, output_field=CharField()))
+
+
+class Switch(Func):
+    """SQL's simple CASE: `CASE <expression> WHEN <value> THEN <result> … ELSE <default> END`. The expression is written
+    (and evaluated) once, where Django's Case repeats it in each WHEN. A NULL expression matches no value: the
+    default."""
+
+    def __init__(self, expression, cases: dict, *, default, output_field):
+        pairs = [part for value, result in cases.items() for part in (Value(value), Value(result))]
+        super().__init__(expression, *pairs, default, output_field=output_field)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sqls, params = [], []
+        for source in self.get_source_expressions():
+            sql, source_params = compiler.compile(source)
+            sqls.append(sql)
+            params.extend(source_params)
+        head, *pairs, default = sqls
+        whens = " ".join(f"WHEN {pairs[i]} THEN {pairs[i + 1]}" for i in range(0, len(pairs), 2))
+        return f"CASE {head} {whens} ELSE {default} END", params
 
 
 @dataclass

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.scope import area_scope
-from areas.queries import get_unit
+from areas.identifiers import COUNTRY, CountryId
+from areas.queries import Country, get_unit, nationwide, report_area
 from core import audit
 from core.actions import perform
 from core.errors import DomainError
@@ -34,7 +35,16 @@ from ntm.forms import (
 )
 from ntm.imports import BASE_COLUMNS, TAIL_COLUMNS
 from ntm.models import Assessment, ClosedPeriod, CommuneGroupAssignment, Recognition
-from ntm.reporting import criterion_rows, figure_rows, narrative, rule_notes, workbook
+from ntm.reporting import (
+    NATIONWIDE_ACTION,
+    criterion_rows,
+    figure_rows,
+    narrative,
+    national_scope,
+    report_for,
+    rule_notes,
+    workbook,
+)
 
 
 def _need(request, action):
@@ -43,6 +53,9 @@ def _need(request, action):
 
 
 def _default_area(user) -> str:
+    """The area of the user's first membership; the whole country for a nationwide reader (as the OCOP dashboard)."""
+    if nationwide(user, NATIONWIDE_ACTION):
+        return COUNTRY
     membership = (
         user.memberships.filter(revoked_at__isnull=True, area__isnull=False)
         .select_related("area")
@@ -62,12 +75,21 @@ def _report_form(request) -> ReportForm:
     return ReportForm(data)
 
 
-def _scope_from(request, form):
-    """(scope, query string) for a valid report form, or (None, "") with the refusal put on the form."""
+def _scope_from(request, form, *, country: bool = False):
+    """(scope, query string) for a valid report form, or (None, "") with the refusal put on the form.
+
+    The whole country (`vn`, `vn@<scheme>`) only where `country` says the page shows it, and only for a nationwide
+    reader: anyone else gets the refusal of an unknown area, as the OCOP dashboard and the API give."""
     if not form.is_valid():
         return None, ""
+    year, area = form.cleaned_data["year"], form.cleaned_data["area"]
     try:
-        scope = queries.report_scope(form.cleaned_data["year"], form.cleaned_data["area"])
+        if isinstance(area, CountryId):
+            year = queries.parse_year(year)
+            user = request.user if country else None
+            scope = national_scope(year, report_area(area, year_end(year), user=user, action=NATIONWIDE_ACTION))
+        else:
+            scope = queries.report_scope(year, area)
     except DomainError as exc:
         form.add_error("year" if isinstance(exc, queries.BadYear) else "area", exc.message)
         return None, ""
@@ -79,9 +101,12 @@ def dashboard(request):
     _need(request, "ntm.view")
     form = _report_form(request)
     context = {"form": form}
-    scope, query = _scope_from(request, form)
+    scope, query = _scope_from(request, form, country=True)
+    context["offer_country"] = nationwide(request.user, NATIONWIDE_ACTION) and not (
+        scope is not None and isinstance(scope.area, Country)
+    )
     if scope is not None:
-        report = queries.build_report(scope)
+        report = report_for(scope.year, str(scope.area.area_id), user=request.user)  # cached by data version
         context.update(
             report=report,
             figures=figure_rows(report),
@@ -99,10 +124,10 @@ def dashboard(request):
 @login_required
 def export(request):
     _need(request, "ntm.view")
-    scope, _query = _scope_from(request, _report_form(request))
+    scope, _query = _scope_from(request, _report_form(request), country=True)
     if scope is None:
         raise Http404
-    report = queries.build_report(scope)
+    report = report_for(scope.year, str(scope.area.area_id), user=request.user)
     response = HttpResponse(
         workbook(report, scope.criteria, queries.other_set_progress(scope)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -117,7 +142,7 @@ def figure(request):
     """The communes behind one number of the dashboard."""
     _need(request, "ntm.view")
     form = _report_form(request)
-    scope, query = _scope_from(request, form)
+    scope, query = _scope_from(request, form, country=True)
     if scope is None:
         raise Http404
     name, arg = request.GET.get("figure", "communes"), request.GET.get("arg", "")
