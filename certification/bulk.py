@@ -10,21 +10,8 @@ from certification.models import Certificate, Decision
 from certification.rules import default_valid_until
 from certification.services import CERT_FIELDS, check_decision_scope, check_product_scope
 from core import audit
-from core.errors import DomainError
-from core.imports import bulk_set
-
-
-class BulkRefused(DomainError):
-    """A refusal about one item of a bulk write: `index` is its position in the list given."""
-
-    def __init__(self, exc: DomainError, index: int):
-        super().__init__(exc.message, field=exc.field, code=getattr(exc, "code", None))
-        self.index = index
-
-
-def _chunks(items, size=900):
-    items = list(items)
-    return (items[i : i + size] for i in range(0, len(items), size))
+from core.errors import BulkRefused, DomainError
+from core.imports import bulk_set, chunks
 
 
 def bulk_correct_certificates(*, actor, corrections: list[tuple[Certificate, dict]]) -> list[bool]:
@@ -35,10 +22,10 @@ def bulk_correct_certificates(*, actor, corrections: list[tuple[Certificate, dic
     changed = [False] * len(corrections)
     with transaction.atomic():
         fresh = {}
-        for chunk in _chunks({c.pk for c, _w in corrections}):
+        for chunk in chunks({c.pk for c, _w in corrections}):
             fresh.update((c.pk, c) for c in Certificate.objects.select_for_update().filter(pk__in=chunk))
         decisions = {}
-        for chunk in _chunks({c.decision_id for c in fresh.values()}):
+        for chunk in chunks({c.decision_id for c in fresh.values()}):
             decisions.update((d.pk, d) for d in Decision.objects.filter(pk__in=chunk).select_related("province"))
         checked_products, checked_provinces, saved = set(), set(), []
         for index, (given, wanted) in enumerate(corrections):

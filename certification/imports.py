@@ -17,7 +17,7 @@ from areas.queries import CachedResolver
 from certification import services as certificates
 from certification.choices import DecisionKind, IssuingLevel
 from certification.rules import default_valid_until, recognising_level, revocation_issuer
-from core.errors import DomainError
+from core.errors import BulkRefused, DomainError
 from core.import_checks import max_length, out_of_scope, place_out_of_scope, too_long
 from core.imports import (
     Column,
@@ -27,6 +27,7 @@ from core.imports import (
     Row,
     RowError,
     RowWarning,
+    chunks,
     closest,
     missing_column,
     missing_place,
@@ -521,13 +522,6 @@ class _PeriodResolver:
             self.homes.update(new_provinces_of(wanted))
 
 
-def _chunks(items, size=900):
-    """Keys in pieces small enough for one `IN (…)` on any database (SQLite limits a query's parameters)."""
-    items = list(items)
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
 class _RegisterWrites:
     """The writes of a register import worked out in memory from what is on record (read in a few queries per 900
     keys, not per row), then done in bulk through the services' bulk functions: the same checks and the same audit
@@ -560,12 +554,12 @@ class _RegisterWrites:
         for r in rows:
             names.setdefault(self.resolver.home_province(r.commune).pk, set()).add(_fold(r.producer))
         for home_id, folded in names.items():
-            for chunk in _chunks(folded):
+            for chunk in chunks(folded):
                 for producer in Producer.objects.filter(home_province_id=home_id, search_name__in=chunk):
                     self.producers[(home_id, producer.search_name)] = producer
         key_of = {p.pk: key for key, p in self.producers.items()}
         by_pk = {}
-        for chunk in _chunks(list(key_of)):  # the products of these producers, then their certificates
+        for chunk in chunks(list(key_of)):  # the products of these producers, then their certificates
             for product in Product.objects.filter(producer_id__in=chunk).select_related("location"):
                 product.producer = self.producers[key_of[product.producer_id]]
                 self.products[(key_of[product.producer_id], product.search_name)] = product
@@ -583,7 +577,7 @@ class _RegisterWrites:
         for r in rows:
             numbers.setdefault(r.province.pk, set()).add(" ".join(r.decision_no.split()))
         for province_id, wanted in numbers.items():
-            for chunk in _chunks(wanted):
+            for chunk in chunks(wanted):
                 for decision in Decision.objects.filter(province_id=province_id, number__in=chunk):
                     self.decisions[(province_id, decision.number, decision.date)] = decision
 
@@ -770,7 +764,7 @@ class _RegisterWrites:
     def _read_successors(self, commune_ids) -> None:
         from areas.models import Succession
 
-        for chunk in _chunks(commune_ids):
+        for chunk in chunks(commune_ids):
             for commune_id in chunk:
                 self.successors[commune_id] = set()
             pairs = Succession.objects.filter(predecessor_id__in=chunk).values_list("predecessor_id", "successor_id")
@@ -783,13 +777,13 @@ class _RegisterWrites:
         items = list(self.updates.values())
         try:
             products.bulk_update_products(actor=self.actor, updates=[(p, kw) for _row, p, kw in items])
-        except products.BulkRefused as exc:
+        except BulkRefused as exc:
             raise ImportErrors([RowError(items[exc.index][0], exc.field or "product", exc.message)]) from exc
 
     def _write_corrections(self):
         """Certificates on record that the register gives other stars, score or last day: in bulk, with
         record_certificate's checks and audit entries."""
-        from certification.bulk import BulkRefused, bulk_correct_certificates
+        from certification.bulk import bulk_correct_certificates
 
         items = self.corrections
         try:

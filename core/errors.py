@@ -46,3 +46,11 @@ def refusal_response(path: str, message: str, status: int):
 
     content, content_type = refusal_body(path, message)
     return HttpResponse(content, status=status, content_type=content_type)
+
+
+class BulkRefused(DomainError):
+    """A bulk write refused because of one of its items: `index` is its position in the list given."""
+
+    def __init__(self, exc: DomainError, index: int):
+        super().__init__(exc.message, field=exc.field, code=getattr(exc, "code", None))
+        self.index = index

@@ -99,6 +99,12 @@ class MappingError(DomainError):
     """A column mapping (`--map`) that names no column of the file or no key of the import."""
 
 
+def chunks(items, size=900):
+    """Keys in pieces small enough for one `IN (…)` on any database (SQLite limits a query's parameters)."""
+    items = list(items)
+    return (items[i : i + size] for i in range(0, len(items), size))
+
+
 class _DryRun(Exception):
     pass
 

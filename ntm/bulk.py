@@ -10,15 +10,10 @@ from django.utils.translation import gettext as _
 from accounts.scope import require
 from core import audit
 from core.errors import DomainError
-from core.imports import bulk_insert, bulk_set
+from core.imports import bulk_insert, bulk_set, chunks
 from ntm.choices import AssessmentStatus, Source
 from ntm.models import Assessment, CriterionResult
 from ntm.services import ASSESSMENT_FIELDS
-
-
-def _chunks(items, size=900):
-    items = list(items)
-    return (items[i : i + size] for i in range(0, len(items), size))
 
 
 def _met_codes(met_by_code) -> list[str]:
@@ -55,12 +50,12 @@ def bulk_imported_assessments(*, actor, rows) -> tuple[list[str | None], dict[in
     with transaction.atomic():
         existing = {}
         years = {r[1] for _i, r in wanted}
-        for chunk in _chunks({r[0].pk for _i, r in wanted}):
+        for chunk in chunks({r[0].pk for _i, r in wanted}):
             query = Assessment.objects.select_for_update().filter(commune_id__in=chunk, year__in=years)
             for assessment in query:
                 existing[(assessment.commune_id, assessment.year, assessment.criteria_set_id)] = assessment
         results = {}  # assessment id → {criterion id: result}
-        for chunk in _chunks([a.pk for a in existing.values()]):
+        for chunk in chunks([a.pk for a in existing.values()]):
             for result in CriterionResult.objects.filter(assessment_id__in=chunk):
                 results.setdefault(result.assessment_id, {})[result.criterion_id] = result
         new, new_results, changed_results, updated, entries = [], [], [], [], []

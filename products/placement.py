@@ -13,6 +13,7 @@ from collections import defaultdict
 from areas.choices import Scheme
 from areas.models import AdministrativeUnit, Succession
 from areas.queries import main_successors
+from core.imports import chunks
 
 PLACE_FIELDS = ("old_commune", "old_district", "old_province", "new_commune", "new_province")
 
@@ -112,11 +113,6 @@ def place_all_products(batch_size: int = 2000, product_model=None, **models) -> 
     return len(changed)
 
 
-def _chunked(ids, size=900):
-    ids = list(ids)
-    return (ids[i : i + size] for i in range(0, len(ids), size))
-
-
 def new_provinces_of(units, unit_model=AdministrativeUnit, succession_model=Succession) -> dict:
     """{unit pk: the 2025-scheme province where the unit lies now}, for units of either scheme, in a few queries
     whatever their number. This is the province of a producer's identity (one producer per name and province) and
@@ -137,7 +133,7 @@ def new_provinces_of(units, unit_model=AdministrativeUnit, succession_model=Succ
     found = {}  # unit pk → province id
     old_communes = [u.pk for u in units.values() if u.scheme == Scheme.PRE2025 and u.level == Level.COMMUNE]
     successor_provinces = defaultdict(set)
-    for chunk in _chunked(old_communes):
+    for chunk in chunks(old_communes):
         rows = succession_model.objects.filter(predecessor_id__in=chunk).values_list(
             "predecessor_id", "successor__province_id"
         )

@@ -10,8 +10,8 @@ from accounts.scope import require
 from areas.choices import Level, Scheme
 from core import audit
 from core.concurrency import check_version, refuse_duplicate
-from core.errors import DomainError
-from core.imports import bulk_insert, bulk_set
+from core.errors import BulkRefused, DomainError
+from core.imports import bulk_insert, bulk_set, chunks
 from core.text import fold
 from products.models import Product
 from products.placement import PLACE_FIELDS
@@ -150,19 +150,6 @@ def update_product(*, actor, product: Product, expected_version=None, **values) 
     return product, True
 
 
-class BulkRefused(DomainError):
-    """A bulk write refused because of one of its items: `index` is its position in the list given."""
-
-    def __init__(self, exc: DomainError, index: int):
-        super().__init__(exc.message, field=exc.field, code=getattr(exc, "code", None))
-        self.index = index
-
-
-def _chunks(items, size=900):
-    items = list(items)
-    return (items[i : i + size] for i in range(0, len(items), size))
-
-
 def bulk_update_products(*, actor, updates: list[tuple[Product, dict]]) -> list[bool]:
     """update_product for many products at once (imports): the same checks, versions, places and audit entries
     (one products.product.updated per product that changed, with its before and after), in a number of queries
@@ -177,7 +164,7 @@ def bulk_update_products(*, actor, updates: list[tuple[Product, dict]]) -> list[
     changed = [False] * len(updates)
     with transaction.atomic():
         fresh = {}  # as update_product, the rows are read again under a lock
-        for chunk in _chunks({p.pk for p, _values in updates}):
+        for chunk in chunks({p.pk for p, _values in updates}):
             query = Product.objects.select_for_update(of=("self",)).filter(pk__in=chunk)
             fresh.update((p.pk, p) for p in query.select_related("location", "current_location"))
         group_of = dict(ProductCategory.objects.values_list("pk", "maps_to_id"))
@@ -191,7 +178,7 @@ def bulk_update_products(*, actor, updates: list[tuple[Product, dict]]) -> list[
             product.search_name = fold(product.name)
         pairs = {(p.location_id, p.current_location_id) for _i, p, _b, _v in items if p.current_location_id}
         succeeds = set()
-        for chunk in _chunks(pairs):
+        for chunk in chunks(pairs):
             olds, news = {a for a, _b in chunk}, {b for _a, b in chunk}
             rows = Succession.objects.filter(predecessor_id__in=olds, successor_id__in=news)
             succeeds.update(rows.values_list("predecessor_id", "successor_id"))
@@ -212,7 +199,7 @@ def bulk_update_products(*, actor, updates: list[tuple[Product, dict]]) -> list[
                 saved.append((index, product, before, after))
                 changed[index] = True
         renamed = {(p.producer_id, p.search_name): i for i, p, b, _a in saved if fold(b["name"]) != p.search_name}
-        for chunk in _chunks(renamed):  # create_product's namesake check, for the renamed ones only
+        for chunk in chunks(renamed):  # create_product's namesake check, for the renamed ones only
             producers, names = {a for a, _b in chunk}, {b for _a, b in chunk}
             taken = Product.objects.filter(producer_id__in=producers, search_name__in=names)
             for key in taken.values_list("producer_id", "search_name"):
