@@ -351,10 +351,9 @@ def ntm_report(year, area) -> dict:
     return build_report(report_scope(year, area))
 
 
-def build_report(scope: Scope) -> dict:
-    below = list(scope.criteria_set.report_below or [])
-    totals = _totals(scope.communes, below)
-    met = dict(
+def criteria_met_counts(scope: Scope) -> dict[str, int]:
+    """{criterion code: how many of the scope's communes meet it in their approved assessment of the year}."""
+    return dict(
         CriterionResult.objects.filter(
             met=True,
             assessment__year=scope.year,
@@ -366,6 +365,12 @@ def build_report(scope: Scope) -> dict:
         .annotate(n=Count("pk"))
         .order_by()
     )
+
+
+def build_report(scope: Scope) -> dict:
+    below = list(scope.criteria_set.report_below or [])
+    totals = _totals(scope.communes, below)
+    met = criteria_met_counts(scope)
     area = scope.area
     report = {
         "year": scope.year,

@@ -20,8 +20,8 @@ from areas.models import AdministrativeUnit, Succession
 from areas.queries import Country, report_area, scheme_on
 from core.spreadsheets import row_values
 from core.templatetags.ui import num
-from ntm.choices import BASIC_RANK, AssessmentStatus, CommuneStatus, RecognitionLevel, year_end
-from ntm.models import Criterion, CriterionResult
+from ntm.choices import BASIC_RANK, CommuneStatus, RecognitionLevel, year_end
+from ntm.models import Criterion
 from ntm.queries import (
     BadYear,
     Scope,
@@ -31,6 +31,7 @@ from ntm.queries import (
     average,
     basic_rule,
     build_report,
+    criteria_met_counts,
     criteria_set_for_year,
     parse_year,
     report_scope,
@@ -401,18 +402,7 @@ def national_report(scope: Scope) -> dict:
     totals query), and its provinces as children, each with the figures of a district's line."""
     below = list(scope.criteria_set.report_below or [])
     totals = _totals(scope.communes, below)
-    met = dict(
-        CriterionResult.objects.filter(
-            met=True,
-            assessment__year=scope.year,
-            assessment__criteria_set=scope.criteria_set,
-            assessment__status=AssessmentStatus.APPROVED,
-            assessment__commune__in=scope.communes.values("pk"),
-        )
-        .values_list("criterion__code")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    met = criteria_met_counts(scope)
     rows = _province_rows(scope)
     children = []
     for province in scope.area.provinces():
