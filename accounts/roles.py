@@ -41,6 +41,11 @@ ACTIONS = {
     "ntm.assess": _("Nhập và gửi kết quả tự đánh giá tiêu chí nông thôn mới của xã"),
     "ntm.approve": _("Duyệt, khóa và mở khóa kết quả đánh giá nông thôn mới; nhắc xã chưa báo cáo"),
     "ntm.manage": _("Nhập dữ liệu, quyết định công nhận, nhóm xã và bộ tiêu chí nông thôn mới"),
+    "programme.view": _("Xem kênh bán hàng và hoạt động xúc tiến thương mại"),
+    "programme.edit_channels": _("Đề xuất điểm bán, gian hàng thương mại điện tử, hợp đồng phân phối của sản phẩm"),
+    "programme.moderate_channels": _("Duyệt thay đổi kênh bán hàng trước khi công khai"),
+    "programme.manage_events": _("Ghi sự kiện xúc tiến thương mại, người tham gia và kết quả"),
+    "programme.join_events": _("Đăng ký tham gia sự kiện xúc tiến thương mại"),
 }
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -62,6 +67,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "ntm.view",
             "ntm.approve",
             "ntm.manage",
+            "programme.view",
+            "programme.moderate_channels",
+            "programme.manage_events",
         }
     ),
     Role.COMMUNE_OFFICER: frozenset(
@@ -79,6 +87,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "certification.view",
             "ntm.view",
             "ntm.assess",
+            "programme.view",
+            "programme.moderate_channels",
         }
     ),
     Role.COUNCIL_MEMBER: frozenset(
@@ -96,6 +106,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "products.view",
             "products.register_idea",
             "certification.view",
+            "programme.view",
+            "programme.edit_channels",
+            "programme.join_events",
         }
     ),
     Role.VIEWER: frozenset(
@@ -107,6 +120,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "products.view",
             "certification.view",
             "ntm.view",
+            "programme.view",
         }
     ),
 }

@@ -492,3 +492,6 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
     *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br", "swf", "flv"),
     *("woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4", "mpeg", "mpg", "webm", "wmv", "map"),
 ]
+
+# The public catalogue and the programme's promotion records (issue 16).
+INSTALLED_APPS += ["catalog", "programme"]

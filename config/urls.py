@@ -19,6 +19,8 @@ urlpatterns = [
     path("verify/", include("certification.verify_urls")),
     path("ntm/", include("ntm.urls")),
     path("reports/", include("reports.urls")),
+    path("catalog/", include("catalog.urls")),
+    path("programme/", include("programme.urls")),
     path("imports/", include("imports.urls")),
     path("notifications/", include("notifications.urls")),
     path("audit/", include("core.urls")),
@@ -28,6 +30,7 @@ urlpatterns = [
     # Probes (core.health): public, unthrottled, cheap; not under a language or login.
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("", include("catalog.root_urls")),
 ]
 
 handler400 = "core.views_errors.bad_request"

@@ -14,14 +14,11 @@ write (`manage.py shell -c "from django.core.cache import cache; cache.clear()"`
 
 from django.core.cache import cache
 
-from core.models import AuditEntry
+from core.pagecache import data_version
+
+__all__ = ["TIMEOUT", "cached", "data_version"]
 
 TIMEOUT = 24 * 3600
-
-
-def data_version() -> int:
-    """The id of the newest audit entry (0 for an empty log)."""
-    return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def cached(kind: str, *parts, compute, version: int | None = None):
