@@ -132,6 +132,11 @@ def _pending(inherited) -> str:
     )
 
 
+def _area_subject(area: dict) -> str:
+    # official reports write "cả nước" for the whole country, never "Toàn quốc có …"
+    return _("cả nước") if area["id"].startswith("vn") else area["name"]
+
+
 def narrative(report: dict) -> str:
     """The paragraph an official report opens with, every number taken from `report`.
 
@@ -142,7 +147,7 @@ def narrative(report: dict) -> str:
     cumulative = report["recognized_cumulative"]
     parts = [
         _("Năm %(y)s, %(area)s có %(c)s")
-        % {"y": report["year"], "area": report["area"]["name"], "c": _communes(communes)}
+        % {"y": report["year"], "area": _area_subject(report["area"]), "c": _communes(communes)}
     ]
     if not assessed:
         parts.append(_("chưa xã nào có số liệu đánh giá được duyệt"))

@@ -190,23 +190,28 @@ def _type_phrase(code: str, count: int) -> str:
     return phrases[code] % {"n": n(count)}
 
 
+def where_phrase(unit) -> str:
+    """ "trên địa bàn Tỉnh Điện Biên", but "trên phạm vi cả nước" for the whole country, as official reports write it."""
+    if unit.pk is None:
+        return _("trên phạm vi cả nước")
+    return _("trên địa bàn %(place)s") % {"place": unit.name}
+
+
 def ocop_narrative(board: OcopDashboard) -> str:
     """The paragraph an officer pastes into a report, in the official style; every number is the dashboard's."""
     producers = board.figures["producers"]
-    place = board.unit.name
+    where = where_phrase(board.unit)
     if board.total == 0:
-        text = _("Tính đến ngày %(day)s, trên địa bàn %(place)s chưa có sản phẩm OCOP còn hiệu lực.") % {
+        text = _("Tính đến ngày %(day)s, %(where)s chưa có sản phẩm OCOP còn hiệu lực.") % {
             "day": d(board.as_of),
-            "place": place,
+            "where": where,
         }
     else:
         text = ngettext(
-            "Tính đến ngày %(day)s, trên địa bàn %(place)s có %(total)s sản phẩm OCOP còn hiệu lực "
-            "của %(producers)s chủ thể",
-            "Tính đến ngày %(day)s, trên địa bàn %(place)s có %(total)s sản phẩm OCOP còn hiệu lực "
-            "của %(producers)s chủ thể",
+            "Tính đến ngày %(day)s, %(where)s có %(total)s sản phẩm OCOP còn hiệu lực của %(producers)s chủ thể",
+            "Tính đến ngày %(day)s, %(where)s có %(total)s sản phẩm OCOP còn hiệu lực của %(producers)s chủ thể",
             board.total,
-        ) % {"day": d(board.as_of), "place": place, "total": n(board.total), "producers": n(producers["total"])}
+        ) % {"day": d(board.as_of), "where": where, "total": n(board.total), "producers": n(producers["total"])}
         if board.figures["children"]:
             text += _(", thuộc %(some)s/%(all)s %(word)s") % {
                 "some": n(board.children_with_products),

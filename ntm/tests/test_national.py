@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ntm.imports import import_ntm
-from ntm.reporting import report_for
+from ntm.reporting import narrative, report_for
 from ntm.tests.helpers import dien_bien_2021_rows, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +66,7 @@ def test_the_country_of_2021_holds_dien_bien(client, system_admin, dien_bien_202
     assert body["through_successions"] is False
     dien_bien = next(c for c in body["children"] if c["id"] == "pre2025:11")
     assert dien_bien["assessed"] == 21
+    assert narrative(body).startswith("Năm 2021, cả nước có ")  # as official reports write it, not "Toàn quốc có"
 
 
 def test_the_old_scheme_after_the_reform_goes_through_successions(client, system_admin, dien_bien_2021):

@@ -156,6 +156,7 @@ def test_the_dashboard_offers_the_country_to_a_nationwide_reader_only(client, sy
     assert page.context["board"].total == 5
     assert len(page.context["board"].figures["children"]) == 34
     assert "Toàn quốc" in page.content.decode()
+    assert "trên phạm vi cả nước có 5 sản phẩm OCOP" in page.context["board"].narrative()
     records = client.get("/reports/ocop/records/", {"as_of": "2025-07-01", "area": "vn", "child": "2025:14"})
     assert records.status_code == 200
     assert records.context["page"].paginator.count == 2  # the two products of old Sơn La, now in new Sơn La
