@@ -495,3 +495,16 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
 
 # The public catalogue and the programme's promotion records (issue 16).
 INSTALLED_APPS += ["catalog", "programme"]
+
+# The link check of e-commerce listings (programme.channel_tasks) sends one GET to each approved listing's address, no
+# redirect followed, private networks never contacted; off by default (no outbound requests).
+CHANNEL_LINK_CHECK = env_bool("CHANNEL_LINK_CHECK", False)
+CHANNEL_LINK_TIMEOUT = float(os.environ.get("CHANNEL_LINK_TIMEOUT", "10"))  # seconds per request
+CHANNEL_LINK_FAILURES = int(os.environ.get("CHANNEL_LINK_FAILURES", "3"))  # failures in a row before "dead"
+CHANNEL_LINK_ALLOW_PRIVATE = False  # tests only: lets the check reach 127.0.0.1
+if CHANNEL_LINK_CHECK:
+    PERIODIC_JOBS["channel-links"] = {
+        "task": "programme.channel_tasks.check_listing_links",
+        "daily": os.environ.get("CHANNEL_LINK_CHECK_AT", "03:30"),
+        "args": ["{slot_date}"],
+    }
