@@ -34,11 +34,11 @@ def test_templates_group_figures_with_num_but_never_ids():
 
 @pytest.mark.django_db
 def test_pages_are_vietnamese_by_default_and_english_on_request(client):
-    response = client.get("/")
+    response = client.get("/", follow=True)  # a visitor lands on the public catalogue
     assert response["Content-Language"] == "vi"
     assert "Đơn vị hành chính" in response.content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    response = client.get("/")
+    response = client.get("/", follow=True)
     assert response["Content-Language"] == "en"
     assert "Administrative units" in response.content.decode()
 
@@ -54,7 +54,7 @@ def test_the_english_catalog_translates_every_string():
 
 @pytest.mark.django_db
 def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(client):
-    response = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    response = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}, follow=True)
     assert response["Content-Language"] == "vi"
     assert "Đơn vị hành chính" in response.content.decode()
 

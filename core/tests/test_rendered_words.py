@@ -279,7 +279,10 @@ def crawl(client: Client, checks: Checks, also=()):
             links.extend(page.links)
         return response
 
-    home = open_page("/").content.decode()
+    response = open_page("/")
+    if response.status_code == 302:  # a visitor is sent to the public catalogue
+        response = open_page(response["Location"])
+    home = response.content.decode()
     menu = [href for href in visible(MENU.search(home).group(0)).links if _ours(href)]
     for path in [*menu, *also]:
         if path not in opened:

@@ -97,8 +97,8 @@ def test_the_providers_are_named_in_settings_and_core_stays_free_of_domain_apps(
     assert all(callable(import_string(path)) for path in settings.HOME_TODO_PROVIDERS)
 
 
-def test_the_anonymous_home_is_unchanged(client):
-    page = client.get("/").content.decode()
+def test_a_visitor_gets_no_todo_list(client):
+    page = client.get("/", follow=True).content.decode()  # the public catalogue
     assert 'data-testid="todo"' not in page and "Đăng nhập" in page and "Đơn vị hành chính" in page
 
 
