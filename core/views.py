@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from core import audit_privacy
@@ -24,12 +25,12 @@ def todo_list(user) -> list[dict]:
 
 
 def home(request):
-    memberships = []
-    todo = []
-    if request.user.is_authenticated:
-        memberships = request.user.memberships.filter(revoked_at__isnull=True).select_related("area")
-        todo = todo_list(request.user)
-    return render(request, "core/home.html", {"memberships": memberships, "todo": todo})
+    # A visitor who is not signed in came for the products: the public catalogue is their home page. By name only,
+    # since core imports no domain app.
+    if not request.user.is_authenticated:
+        return redirect(reverse("catalog:home"))
+    memberships = request.user.memberships.filter(revoked_at__isnull=True).select_related("area")
+    return render(request, "core/home.html", {"memberships": memberships, "todo": todo_list(request.user)})
 
 
 @login_required

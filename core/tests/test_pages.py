@@ -7,9 +7,17 @@ from core import audit
 pytestmark = pytest.mark.django_db
 
 
+def test_home_sends_a_visitor_to_the_catalogue_and_keeps_the_office_home_for_users(client, province_officer):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/catalog/"
+    client.force_login(province_officer)
+    response = client.get("/")
+    assert response.status_code == 200 and "core/home.html" in [t.name for t in response.templates]
+
+
 def test_home_and_area_pages_render_for_anyone(client):
+    assert client.get("/", follow=True).status_code == 200
     for url in [
-        "/",
         "/areas/",
         "/areas/?scheme=pre2025",
         "/areas/pre2025:11/",
