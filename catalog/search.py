@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from areas.choices import Level, Scheme
 from areas.models import AdministrativeUnit
+from catalog.queries import held_certificate_q
 from certification.choices import CertificateState
 from certification.models import Certificate
 from certification.queries import holding_on
@@ -56,9 +57,10 @@ TEXT_FIELDS = (
 )
 
 
-def catalogue_products():
-    """Every product that has ever held a certificate: the catalogue never shows a product that was not recognised."""
-    return Product.objects.filter(Exists(Certificate.objects.filter(product=OuterRef("pk"))))
+def catalogue_products(day: datetime.date | None = None):
+    """Every product that holds or has held a certificate begun by `day` (the catalogue's own rule,
+    catalog.queries.held_certificate_q): the catalogue never shows a product that was not recognised."""
+    return Product.objects.filter(held_certificate_q(day or timezone.localdate()))
 
 
 def words_filter(words) -> Q:
@@ -181,7 +183,7 @@ def _stars_filter(qs, stars: int, status: str, day: datetime.date):
 
 
 def filtered(data: dict, words: list[str], day: datetime.date):
-    qs = catalogue_products()
+    qs = catalogue_products(day)
     if words:
         qs = qs.filter(words_filter(words))
     if data.get("group"):
