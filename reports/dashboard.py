@@ -191,7 +191,8 @@ def _type_phrase(code: str, count: int) -> str:
 
 
 def where_phrase(unit) -> str:
-    """ "trên địa bàn Tỉnh Điện Biên", but "trên phạm vi cả nước" for the whole country, as official reports write it."""
+    """Where the figures lie, as official reports write it: "trên địa bàn Tỉnh Điện Biên", but "trên phạm vi cả
+    nước" for the whole country."""
     if unit.pk is None:
         return _("trên phạm vi cả nước")
     return _("trên địa bàn %(place)s") % {"place": unit.name}
