@@ -1,13 +1,13 @@
 """`import_ntm` (CONTRACT §7, conventions of §5): one row per commune per year → approved assessments, recognitions."""
 
+import bisect
 from collections import Counter
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from areas.choices import Scheme
+from areas.models import AdministrativeUnit
 from areas.queries import CachedResolver, scheme_on
 from core.errors import DomainError
 from core.import_checks import max_length, place_out_of_scope, too_long
@@ -27,9 +27,8 @@ from core.imports import (
     split_decision,
 )
 from core.text import fold
-from ntm import services
-from ntm.bulk import bulk_imported_assessments
-from ntm.choices import COMMUNE_LEVELS, RecognitionKind, RecognitionLevel, Source, year_end
+from ntm.bulk import bulk_imported_assessments, bulk_imported_recognitions
+from ntm.choices import COMMUNE_LEVELS, RecognitionKind, RecognitionLevel, year_end
 from ntm.models import CriteriaSet, Recognition
 from ntm.queries import MAX_YEAR, MIN_YEAR
 
@@ -163,6 +162,36 @@ class ImportResult:
         }
 
 
+class _EpochResolver:
+    """CachedResolver remembers a name for one day, and an NTM file names each commune again for every year. Units
+    change only on the days some unit begins or ends: between two such days the units valid, hence the answer for a
+    name, are the same, so a name is resolved once for each such period. Only a plain answer is shared: a note or
+    an error may quote the day, so those are asked for each day (CachedResolver still remembers them)."""
+
+    def __init__(self, resolver: CachedResolver):
+        self.resolver = resolver
+        self.changes: dict[str, list] = {}  # scheme → the days on which some unit begins or ends, in order
+        self.answers: dict[tuple, AdministrativeUnit] = {}
+
+    def _period(self, day) -> tuple[str, int]:
+        scheme = scheme_on(day)
+        if scheme not in self.changes:
+            days = AdministrativeUnit.objects.filter(scheme=scheme).values_list("valid_from", "valid_until")
+            self.changes[scheme] = sorted({d for pair in days.distinct() for d in pair if d is not None})
+        # AdministrativeUnit.is_valid_on: from valid_from, before valid_until; so a change counts from its own day
+        return scheme, bisect.bisect_right(self.changes[scheme], day)
+
+    def resolve(self, *, province, district=None, commune=None, on_date):
+        key = (province or "", district or "", commune or "", *self._period(on_date))
+        unit = self.answers.get(key)
+        if unit is not None:
+            return unit, ()
+        unit, notes = self.resolver.resolve(province=province, district=district, commune=commune, on_date=on_date)
+        if not notes:
+            self.answers[key] = unit
+        return unit, notes
+
+
 @dataclass
 class _Parsed:
     row: int
@@ -185,13 +214,22 @@ def _parse(table, sets: dict, resolver, tick, actor=None) -> tuple[list[_Parsed]
     number_limit = max_length(Recognition, "decision_no")
     missing_reported = set()
     parsed, seen = [], {}
+    set_by_text = {}  # the criteria_set cell as written → the set (folded once per distinct text)
+    # A file writes a handful of distinct criterion cells ("1", "0", "x", blank) tens of thousands of times: each is
+    # read once (met, or the DomainError that says why not). Keyed with its type: 1, 1.0 and True are equal keys.
+    met_of = {}
+    # each set's criterion codes in order, and the file's criterion columns it does not have
+    codes_of = {s.pk: sorted({c.code for c in s.criteria.all()}, key=criterion_number) for s in sets.values()}
+    extra_of = {pk: sorted(k for k in present - set(codes) if criterion_number(k)) for pk, codes in codes_of.items()}
     tick("validate", 0, len(table.rows), force=True)
     for done, row in enumerate(table.rows):
         tick("validate", done, len(table.rows))
         before = len(errors)
         year = _year(errors, row)
         set_text = row.text("criteria_set")
-        criteria_set = sets.get(fold(set_text).replace(" ", "-")) if set_text else None
+        if set_text not in set_by_text:
+            set_by_text[set_text] = sets.get(fold(set_text).replace(" ", "-")) if set_text else None
+        criteria_set = set_by_text[set_text]
         if not set_text:
             errors.append(RowError(row.number, "criteria_set", _("bắt buộc, đang để trống.")))
         elif criteria_set is None:
@@ -217,19 +255,27 @@ def _parse(table, sets: dict, resolver, tick, actor=None) -> tuple[list[_Parsed]
             )
         met = {}
         if criteria_set is not None:
-            codes = {c.code for c in criteria_set.criteria.all()}
-            for code in sorted(codes, key=criterion_number):
+            codes = codes_of[criteria_set.pk]
+            for code in codes:
                 if code not in present:
                     if (criteria_set.code, code) not in missing_reported:
                         missing_reported.add((criteria_set.code, code))
                         errors.append(RowError(1, code, _("thiếu cột của tiêu chí %(c)s.") % {"c": code}))
                     continue
-                try:
-                    met[code] = parse_met(row.text(code))
-                except DomainError as exc:
-                    errors.append(RowError(row.number, code, exc.message))
-            for key in present - codes:
-                if criterion_number(key) and row.text(key):
+                cell = row.values.get(code)
+                answer = met_of.get((type(cell), cell), met_of)
+                if answer is met_of:
+                    try:
+                        answer = parse_met(row.text(code))
+                    except DomainError as exc:
+                        answer = exc
+                    met_of[(type(cell), cell)] = answer
+                if isinstance(answer, DomainError):
+                    errors.append(RowError(row.number, code, answer.message))
+                else:
+                    met[code] = answer
+            for key in extra_of[criteria_set.pk]:
+                if row.text(key):
                     errors.append(
                         RowError(
                             row.number,
@@ -368,7 +414,7 @@ def _year(errors, row: Row):
 ACTIONS = {"created": "tạo mới", "updated": "cập nhật", "unchanged": "không thay đổi"}
 
 
-def _count(result: ImportResult, r: _Parsed, outcome: str) -> None:
+def _count(result: ImportResult, r: _Parsed, outcome: str, labels: dict) -> None:
     result.counts[f"assessments_{outcome}"] += 1
     result.outcomes.append(
         RowOutcome(
@@ -377,7 +423,7 @@ def _count(result: ImportResult, r: _Parsed, outcome: str) -> None:
             r.commune.name,
             r.criteria_set.code,
             sum(1 for v in r.met.values() if v),
-            _(ACTIONS[outcome]),
+            labels[outcome],
             f"{r.kind}: {r.recognition}" if r.kind == RecognitionKind.THUA_NHAN else r.recognition,
         )
     )
@@ -386,55 +432,43 @@ def _count(result: ImportResult, r: _Parsed, outcome: str) -> None:
 def _write(
     rows: list[_Parsed], actor, warnings=(), tick=lambda *a, **k: None, savepoints=False
 ) -> tuple[ImportResult, list]:
-    """Row by row through the services; returns the result and the errors of the rows the services refused. With
-    `savepoints` (skip_invalid) each row is in its own, so a refused row leaves nothing behind; without, any refusal
-    refuses the file and the caller's transaction rolls everything back."""
+    """Every row in bulk (ntm.bulk), with the services' checks, records and audit entries; returns the result and
+    the errors of the rows refused there. A refused row writes nothing (neither its decision nor its assessment):
+    with `savepoints` (skip_invalid) the others are written; without, the caller refuses the file and its
+    transaction rolls everything back."""
     result = ImportResult(warnings=list(warnings))
     errors = []
     tick("write", 0, len(rows), force=True)
-    # The rows without a recognition (most of a file) are assessments only, which depend on nothing else the file
-    # writes: in bulk (ntm.bulk), with the service's checks, records and audit entries.
-    plain = [r for r in rows if not r.recognition]
+    # The decisions first, earlier ones first whatever the file's order, so a nâng cao row finds the đạt chuẩn row of
+    # an earlier year on record (the nesting warning) and a thừa nhận finds its predecessors' decisions. They depend
+    # on no assessment; a row whose decision is refused writes no assessment either (as its savepoint did).
+    recognised = sorted((r for r in rows if r.recognition), key=lambda r: (r.decision_date or year_end(r.year), r.row))
+    decisions, refused = bulk_imported_recognitions(
+        actor=actor,
+        rows=[(r.commune, r.recognition, r.decision_no, r.decision_date, r.year, r.kind) for r in recognised],
+    )
+    failed = set()
+    for index, exc in refused.items():
+        errors.append(RowError(recognised[index].row, exc.field or "commune", exc.message))
+        failed.add(recognised[index].row)
+    for r, decision in zip(recognised, decisions, strict=True):
+        if decision is None:
+            continue
+        recognition, created = decision
+        result.counts["recognitions_created" if created else "recognitions_unchanged"] += 1
+        if recognition.warning:  # kept on the decision, so a re-import says it again
+            result.warnings.append(RowWarning(r.row, "recognition", recognition.warning))
+    tick("write", len(recognised), len(rows), force=True)
+    written = [r for r in rows if r.row not in failed]
     outcomes, refused = bulk_imported_assessments(
-        actor=actor, rows=[(r.commune, r.year, r.criteria_set, r.met) for r in plain]
+        actor=actor, rows=[(r.commune, r.year, r.criteria_set, r.met) for r in written]
     )
     for index, exc in sorted(refused.items()):  # nothing written for them; without skip_invalid the file is refused
-        errors.append(RowError(plain[index].row, exc.field or "commune", exc.message))
-    for r, outcome in zip(plain, outcomes, strict=True):
+        errors.append(RowError(written[index].row, exc.field or "commune", exc.message))
+    labels = {outcome: _(text) for outcome, text in ACTIONS.items()}  # translated once, not for every row
+    for r, outcome in zip(written, outcomes, strict=True):
         if outcome is not None:
-            _count(result, r, outcome)
-    tick("write", len(plain), len(rows), force=True)
-    # The rows with a recognition one by one through the services, earlier decisions first, whatever the file's
-    # order, so a nâng cao row finds the đạt chuẩn row of an earlier year on record (the nesting warning) and a
-    # thừa nhận finds its predecessors' decisions.
-    recognised = [r for r in rows if r.recognition]
-    for done, r in enumerate(sorted(recognised, key=lambda r: (r.decision_date or year_end(r.year), r.row))):
-        tick("write", len(plain) + done, len(rows))
-        try:
-            with transaction.atomic() if savepoints else nullcontext():
-                outcome = services.record_imported_assessment(
-                    actor=actor, commune=r.commune, year=r.year, criteria_set=r.criteria_set, met=r.met
-                )
-                created = recognition = None
-                if r.recognition:
-                    recognition, created = services.record_recognition(
-                        actor=actor,
-                        commune=r.commune,
-                        level=r.recognition,
-                        decision_no=r.decision_no,
-                        decision_date=r.decision_date,
-                        year=r.year,
-                        source=Source.IMPORT,
-                        kind=r.kind,
-                    )
-        except DomainError as exc:
-            errors.append(RowError(r.row, exc.field or "commune", exc.message))
-            continue
-        if recognition is not None:
-            result.counts["recognitions_created" if created else "recognitions_unchanged"] += 1
-            if recognition.warning:  # kept on the decision, so a re-import says it again
-                result.warnings.append(RowWarning(r.row, "recognition", recognition.warning))
-        _count(result, r, outcome)
+            _count(result, r, outcome, labels)
     tick("write", len(rows), len(rows), force=True)
     result.outcomes.sort(key=lambda o: o.row)
     result.warnings.sort(key=lambda w: w.row)
@@ -464,7 +498,7 @@ def import_ntm(
     run = ImportRun(skip_invalid=skip_invalid, progress=progress, errors_to=errors_to)
     sets = {s.code: s for s in CriteriaSet.objects.prefetch_related("criteria")}
     table = run.read(source, columns(sets.values()), filename, kind="ntm", mapping=mapping)
-    rows, errors, warnings = _parse(table, sets, CachedResolver(), run.progress, actor)
+    rows, errors, warnings = _parse(table, sets, _EpochResolver(CachedResolver()), run.progress, actor)
     run.check(errors, warnings)
 
     def write():

@@ -469,10 +469,12 @@ def record_imported_assessment(*, actor, commune, year: int, criteria_set, met: 
 RECOGNITION_FIELDS = ["level", "kind", "village", "decision_no", "decision_date", "effective_date", "source", "warning"]
 
 
-def _nesting_warning(commune, level: str, day) -> str:
+def _nesting_warning(commune, level: str, day, held_rank=None) -> str:
     """Levels nest (kiểu mẫu ⊂ nâng cao ⊂ đạt chuẩn): a level whose lower level the commune does not hold on the day
-    (its own decisions, or inherited from its predecessors) is recorded, with this warning (issue §9)."""
-    from ntm.queries import held_rank
+    (its own decisions, or inherited from its predecessors) is recorded, with this warning (issue §9). `held_rank`
+    (commune, day) → rank: the import's in-memory answer (ntm.bulk) instead of the database's."""
+    if held_rank is None:
+        from ntm.queries import held_rank
 
     rank = LEVEL_RANK[level]
     needed = rank - 1
@@ -492,11 +494,13 @@ def _nesting_warning(commune, level: str, day) -> str:
     )
 
 
-def _acknowledgement_basis(commune, follows_from) -> tuple[list, list[str]]:
-    """The communes a thừa nhận follows from (default: the commune's recorded predecessors), and warnings on them."""
-    from ntm.queries import predecessor_standings
+def _acknowledgement_basis(commune, follows_from, standings=None) -> tuple[list, list[str]]:
+    """The communes a thừa nhận follows from (default: the commune's recorded predecessors), and warnings on them.
+    `standings`: the commune's ntm.queries.predecessor_standings when the caller has them (the import, in bulk)."""
+    if standings is None:
+        from ntm.queries import predecessor_standings
 
-    standings = predecessor_standings(commune)
+        standings = predecessor_standings(commune)
     recorded = {p.unit.pk: p for p in standings}
     units = list(follows_from) if follows_from else [p.unit for p in standings]
     if not units:
@@ -548,6 +552,43 @@ def record_recognition(
     record; a thừa nhận over predecessors that were not all recognised) is kept in `warning`, never refused.
     """
     require(actor, "ntm.manage", commune, _("Bạn không được ghi quyết định công nhận cho xã này."))
+    village, effective = _check_recognition(commune, level, kind, village, decision_date, year)
+    decision_no = " ".join((decision_no or "").split())
+    with transaction.atomic():
+        existing = Recognition.objects.filter(
+            commune=commune,
+            village=village,
+            level=level,
+            kind=kind,
+            decision_no=decision_no,
+            decision_date=decision_date,
+        )
+        if decision_date is None:
+            existing = existing.filter(effective_date=effective)
+        found = existing.first()
+        if found is not None:
+            return found, False
+        units, warnings = [], []
+        if kind == RecognitionKind.THUA_NHAN:
+            units, warnings = _acknowledgement_basis(commune, follows_from)
+        elif level in COMMUNE_LEVELS:
+            warnings.append(_nesting_warning(commune, level, effective))
+        recognition = _new_recognition(commune, village, level, kind, decision_no, decision_date, effective, source)
+        recognition.warning = " ".join(w for w in warnings if w)
+        recognition.save()
+        if units:
+            recognition.follows_from.set(units)
+        audit.record(**_recognition_entry(actor, recognition, units))
+        if source == Source.ENTRY:  # an import of past decisions would flood the bell with old news
+            from notifications import events
+
+            events.ntm_recognition_recorded(recognition, actor=actor)
+    return recognition, True
+
+
+def _check_recognition(commune, level, kind, village, decision_date, year) -> tuple[str, datetime.date]:
+    """The rules of one recognition that need no database (record_recognition and the import's bulk path): the
+    village name as kept and the day it counts from; DomainError on a refusal."""
     if level not in RecognitionLevel.values:
         raise DomainError(
             _("Mức công nhận '%(l)s' không hợp lệ (dùng: %(v)s).")
@@ -574,54 +615,38 @@ def record_recognition(
         raise DomainError(
             _("%(c)s không có hiệu lực ngày %(d)s.") % {"c": commune.name, "d": _day(effective)}, field="commune"
         )
-    decision_no = " ".join((decision_no or "").split())
-    with transaction.atomic():
-        existing = Recognition.objects.filter(
-            commune=commune,
-            village=village,
-            level=level,
-            kind=kind,
-            decision_no=decision_no,
-            decision_date=decision_date,
-        )
-        if decision_date is None:
-            existing = existing.filter(effective_date=effective)
-        found = existing.first()
-        if found is not None:
-            return found, False
-        units, warnings = [], []
-        if kind == RecognitionKind.THUA_NHAN:
-            units, warnings = _acknowledgement_basis(commune, follows_from)
-        elif level in COMMUNE_LEVELS:
-            warnings.append(_nesting_warning(commune, level, effective))
-        recognition = Recognition.objects.create(
-            commune=commune,
-            village=village,
-            level=level,
-            kind=kind,
-            rank=LEVEL_RANK.get(level),
-            decision_no=decision_no,
-            decision_date=decision_date,
-            effective_date=effective,
-            source=source,
-            warning=" ".join(w for w in warnings if w),
-        )
-        after = audit.snapshot(recognition, RECOGNITION_FIELDS)
-        if units:
-            recognition.follows_from.set(units)
-            after["follows_from"] = [str(u.area_id) for u in units]
-        audit.record(
-            actor=actor,
-            action="ntm.recognition.acknowledged" if kind == RecognitionKind.THUA_NHAN else "ntm.recognition.recorded",
-            obj=recognition,
-            area=commune,
-            after=after,
-        )
-        if source == Source.ENTRY:  # an import of past decisions would flood the bell with old news
-            from notifications import events
+    return village, effective
 
-            events.ntm_recognition_recorded(recognition, actor=actor)
-    return recognition, True
+
+def _new_recognition(commune, village, level, kind, decision_no, decision_date, effective, source) -> Recognition:
+    """The unsaved decision (its warning is the caller's to set)."""
+    return Recognition(
+        commune=commune,
+        village=village,
+        level=level,
+        kind=kind,
+        rank=LEVEL_RANK.get(level),
+        decision_no=decision_no,
+        decision_date=decision_date,
+        effective_date=effective,
+        source=source,
+    )
+
+
+def _recognition_entry(actor, recognition: Recognition, units) -> dict:
+    """The keyword arguments of a recorded decision's audit entry (audit.record, or audit.build for the bulk path)."""
+    after = audit.snapshot(recognition, RECOGNITION_FIELDS)
+    if units:
+        after["follows_from"] = [str(u.area_id) for u in units]
+    return {
+        "actor": actor,
+        "action": "ntm.recognition.acknowledged"
+        if recognition.kind == RecognitionKind.THUA_NHAN
+        else "ntm.recognition.recorded",
+        "obj": recognition,
+        "area": recognition.commune,
+        "after": after,
+    }
 
 
 def record_acknowledgement(
