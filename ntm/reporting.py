@@ -8,7 +8,6 @@ provinces as children, and the report cached by data version (reports.cache) for
 import io
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -16,6 +15,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from areas.choices import Level, Scheme, UnitType
+from areas.identifiers import AreaId
 from areas.models import AdministrativeUnit, Succession
 from areas.queries import Country, report_area, scheme_on
 from core.spreadsheets import row_values
@@ -23,14 +23,15 @@ from core.templatetags.ui import num
 from ntm.choices import BASIC_RANK, CommuneStatus, RecognitionLevel, year_end
 from ntm.models import Criterion
 from ntm.queries import (
+    CHILD_FIGURES,
     BadYear,
     Scope,
     _figures,
     _totals,
     annotated_communes,
-    average,
     basic_rule,
     build_report,
+    child_line,
     criteria_met_counts,
     criteria_set_for_year,
     parse_year,
@@ -342,13 +343,18 @@ def national_scope(year, country) -> Scope:
     threshold = rule.threshold(len(criteria))
     day = year_end(year)
     scheme = scheme_on(day)
-    communes = AdministrativeUnit.objects.filter(scheme=scheme, level=Level.COMMUNE, unit_type=UnitType.XA).valid_on(
-        day
-    )
-    through = country.scheme != scheme
-    if through:
-        links = Succession.objects.filter(predecessor__level=Level.COMMUNE, successor__level=Level.COMMUNE)
-        communes = communes.filter(pk__in=links.values("successor_id" if scheme == Scheme.S2025 else "predecessor_id"))
+
+    def build(country):
+        communes = AdministrativeUnit.objects.filter(
+            scheme=scheme, level=Level.COMMUNE, unit_type=UnitType.XA
+        ).valid_on(day)
+        if country.scheme != scheme:
+            links = Succession.objects.filter(predecessor__level=Level.COMMUNE, successor__level=Level.COMMUNE)
+            communes = communes.filter(
+                pk__in=links.values("successor_id" if scheme == Scheme.S2025 else "predecessor_id")
+            )
+        return annotated_communes(communes, year, criteria_set, threshold, rule)
+
     return Scope(
         year=year,
         area=country,
@@ -356,18 +362,9 @@ def national_scope(year, country) -> Scope:
         criteria=criteria,
         threshold=threshold,
         rule=rule,
-        communes=annotated_communes(communes, year, criteria_set, threshold, rule),
-        through_successions=through,
+        build=build,
+        through_successions=country.scheme != scheme,
     )
-
-
-_CHILD_FIGURES = {
-    "communes": Count("pk"),
-    "assessed": Count("pk", filter=Q(criteria_met__isnull=False)),
-    "met_sum": Sum("criteria_met"),
-    "basically_meeting": Count("pk", filter=Q(status=CommuneStatus.CO_BAN_DAT)),
-    "recognized": Count("pk", filter=Q(rank__gt=BASIC_RANK)),
-}
 
 
 def _province_rows(scope: Scope) -> dict:
@@ -375,21 +372,26 @@ def _province_rows(scope: Scope) -> dict:
     scheme chosen explicitly) a commune is reached from the provinces of its predecessors or successors, perhaps two:
     it counts in each, from two queries (the communes' lines, the links) added up here."""
     if not scope.through_successions:
-        return {
-            row.pop("province_id"): row
-            for row in scope.communes.order_by().values("province_id").annotate(**_CHILD_FIGURES)
-        }
+        columns, rows = scope.rows(
+            "by-province", lambda qs, area: qs.order_by().values("province_id").annotate(**CHILD_FIGURES)
+        )
+        return {row.pop("province_id"): row for row in (dict(zip(columns, r, strict=True)) for r in rows)}
     if scope.area.scheme == Scheme.PRE2025:
         mine, theirs = "successor_id", "predecessor__province_id"
     else:
         mine, theirs = "predecessor_id", "successor__province_id"
     provinces_of = {}
-    for commune, province in Succession.objects.filter(**{f"{mine}__in": scope.communes.values("pk")}).values_list(
-        mine, theirs
-    ):
+    links = scope.rows(
+        "province-links",
+        lambda qs, area: Succession.objects.filter(**{f"{mine}__in": qs.values("pk")}).values_list(mine, theirs),
+    )[1]
+    for commune, province in links:
         provinces_of.setdefault(commune, set()).add(province)
     rows = {}
-    for pk, met, status, rank in scope.communes.order_by().values_list("pk", "criteria_met", "status", "rank"):
+    lines = scope.rows(
+        "commune-lines", lambda qs, area: qs.order_by().values_list("pk", "criteria_met", "status", "rank")
+    )[1]
+    for pk, met, status, rank in lines:
         for province in provinces_of.get(pk, ()):
             row = rows.setdefault(
                 province, {"communes": 0, "assessed": 0, "met_sum": 0, "basically_meeting": 0, "recognized": 0}
@@ -406,23 +408,13 @@ def national_report(scope: Scope) -> dict:
     """CONTRACT §7 for the whole country: the figures of ntm.queries.build_report over all its communes (the same
     totals query), and its provinces as children, each with the figures of a district's line."""
     below = list(scope.criteria_set.report_below or [])
-    totals = _totals(scope.communes, below)
+    totals = _totals(scope, below)
     met = criteria_met_counts(scope)
     rows = _province_rows(scope)
-    children = []
-    for province in scope.area.provinces():
-        row = rows.get(province.pk, {})
-        children.append(
-            {
-                "id": str(province.area_id),
-                "name": province.name,
-                "communes": row.get("communes", 0),
-                "assessed": row.get("assessed", 0),
-                "recognized": row.get("recognized", 0),
-                "basically_meeting": row.get("basically_meeting", 0),
-                "average_criteria": average(row.get("met_sum"), row.get("assessed")),
-            }
-        )
+    provinces = scope.rows(
+        "provinces", lambda qs, country: country.provinces().values_list("pk", "scheme", "code", "name")
+    )[1]
+    children = [child_line(rows.get(pk), AreaId(scheme, code), name) for pk, scheme, code, name in provinces]
     return {
         "year": scope.year,
         "area": {"id": str(scope.area.area_id), "name": str(scope.area.name)},

@@ -10,11 +10,12 @@ narrative and the drill-down lists all read their numbers from here, so they can
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import ExtractYear
 from django.utils.translation import get_language
 
 from areas.choices import Level, Scheme
+from areas.identifiers import AreaId
 from areas.models import AdministrativeUnit
 from areas.queries import COUNTRY_LEVEL, Country
 from certification.choices import DecisionKind, EndReason
@@ -26,7 +27,7 @@ from evaluation.proposals import pending_on_q, potential_five_star
 from producers.choices import ProducerType
 from products.choices import CategoryLevel, CategorySystem
 from products.models import Product, ProductCategory
-from reports.cache import cached
+from reports.cache import cached, prepared, prepared_row
 
 STARS = (3, 4, 5)
 EXPIRY_WINDOWS = (30, 90)
@@ -136,7 +137,7 @@ class OcopReport:
         if metric == "valid":
             return valid_on_q(day)
         if metric == "expiring":
-            return valid_on_q(day) & Q(valid_until__lt=day + datetime.timedelta(days=days or EXPIRY_WINDOWS[0]))
+            return valid_on_q(day) & Q(valid_until__lt=self.expiring_before(days or EXPIRY_WINDOWS[0]))
         if metric == "expired":  # the state "expired" of certification.queries.state_on
             return Q(valid_from__lte=day, valid_until__lt=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
         if metric == "revoked":
@@ -203,41 +204,50 @@ class OcopReport:
         return qs
 
     # --- figures ----------------------------------------------------------------------------------------------
+    #
+    # Each figure query is compiled once per shape (reports.cache.prepared): built here on a stand-in report whose
+    # date(s) and unit id are placeholders, then run with this report's values. Everything a builder reads from the
+    # report besides those values must be in the shape's key.
+
+    def expiring_before(self, days: int) -> datetime.date:
+        return self.as_of + datetime.timedelta(days=days)
+
+    @property
+    def previous_day(self) -> datetime.date:
+        return year_before(self.as_of)
+
+    def _values(self, **dates) -> dict:
+        values = {"as_of": self.as_of, **dates}
+        if not self.national:
+            values["unit"] = self.unit.pk
+        return values
+
+    def _shape(self, as_of, unit=None, start=None, end=None, **dates) -> "OcopReport":
+        """The report that builds the SQL: the same area kind and scheme, placeholder values."""
+        stand_in = (
+            self.unit if unit is None else AdministrativeUnit(pk=unit, scheme=self.unit.scheme, level=self.unit.level)
+        )
+        period = Period(start, end) if start is not None else Period(as_of, as_of)
+        return _Shape(stand_in, as_of, period, dates=dates)
+
+    def _row(self, name: str, build, *shape, **dates) -> dict:
+        key = ("ocop", name, self.unit.scheme, self.unit.level, *shape)
+        return prepared_row(key, lambda **v: build(self._shape(**v)), **self._values(**dates))
+
+    def _rows(self, name: str, build, *shape, **dates) -> list[tuple]:
+        key = ("ocop", name, self.unit.scheme, self.unit.level, *shape)
+        return prepared(key, lambda **v: build(self._shape(**v)), **self._values(**dates))[1]
 
     def figures(self) -> dict:
         """CONTRACT §6: the products valid on `as_of` in the area, by stars, group, recognition year, producers."""
-        valid = self.certificates()
-        groups = _groups()
-        # One scan for the totals and every fixed breakdown (stars, groups, producer types): conditional counts, each
-        # distinct as the per-dimension GROUP BYs were (a product counts once whatever certificates it holds).
-        counts = {"products": Count("product", distinct=True), "producers": Count("product__producer", distinct=True)}
-        for stars in STARS:
-            counts[f"stars_{stars}"] = Count("product", distinct=True, filter=Q(stars=stars))
-        for pk, _code in groups:
-            counts[f"group_{pk}"] = Count("product", distinct=True, filter=Q(product__group_id=pk))
-        for kind in ProducerType:
-            counts[f"type_{kind.value}"] = Count(
-                "product__producer", distinct=True, filter=Q(product__producer__producer_type=kind.value)
-            )
-        totals = valid.aggregate(**counts)
+        groups = tuple(_groups())
+        totals = self._row("totals", lambda r: _one_row(r.certificates(), _figure_counts(groups)), groups)
         by_stars = {str(s): totals[f"stars_{s}"] for s in STARS}
         by_group = {code: totals[f"group_{pk}"] for pk, code in groups}
         by_type = {t.value: totals[f"type_{t.value}"] for t in ProducerType}
-        by_year = {
-            str(year): n
-            for year, n in valid.annotate(y=ExtractYear("decision__date"))
-            .values_list("y")
-            .annotate(n=Count("product", distinct=True))
-            .order_by("y")
-        }
+        by_year = {_year(y): n for y, n in self._rows("by-year", _by_decision_year)}
         # Issue 11 §11: the seeds report cohorts by first recognition, which re-recognitions and upgrades must not move.
-        by_first_year = {
-            str(year): n
-            for year, n in valid.annotate(y=ExtractYear(first_recognition_day()))
-            .values_list("y")
-            .annotate(n=Count("product", distinct=True))
-            .order_by("y")
-        }
+        by_first_year = {_year(y): n for y, n in self._rows("by-first-year", _by_first_year)}
         potential = self.potential_counts()
         return {
             "as_of": self.as_of.isoformat(),
@@ -251,34 +261,48 @@ class OcopReport:
                 "potential_5_star": potential["total"],
             },
             "producers": {"total": totals["producers"], "by_type": by_type},
-            "children": self.children(valid, potential["by_child"]),
+            "children": self.children(potential["by_child"]),
         }
 
     def potential_counts(self) -> dict:
         """{"total": n, "by_child": {unit id or None: n}} of the potential 5★ products, in one query."""
-        potential = self.potential_products()
         if self.child_field is None:
-            return {"total": potential.count(), "by_child": {}}
-        by_child = dict(potential.values_list(self.child_field).annotate(n=Count("pk")).order_by())
+            total = self._row("potential", lambda r: _one_row(r.potential_products(), {"n": Count("pk")}))["n"]
+            return {"total": total, "by_child": {}}
+        by_child = dict(
+            self._rows(
+                "potential-by-child",
+                lambda r: r.potential_products().values_list(r.child_field).annotate(n=Count("pk")).order_by(),
+            )
+        )
         return {"total": sum(by_child.values()), "by_child": by_child}
 
-    def children(self, valid=None, potential=None) -> list[dict]:
+    def children(self, potential=None) -> list[dict]:
         if self.child_field is None:
             return []
-        valid = valid if valid is not None else self.certificates()
         potential = potential if potential is not None else self.potential_counts()["by_child"]
         counts = dict(
-            valid.values_list(f"product__{self.child_field}").annotate(n=Count("product", distinct=True)).order_by()
+            self._rows(
+                "by-child",
+                lambda r: (
+                    r.certificates()
+                    .values_list(f"product__{r.child_field}")
+                    .annotate(n=Count("product", distinct=True))
+                    .order_by()
+                ),
+            )
         )
-        units = self.child_units().order_by("code").only("scheme", "level", "code", "name")
+        units = self._rows(
+            "child-units", lambda r: r.child_units().order_by("code").values_list("pk", "scheme", "code", "name")
+        )
         return [
             {
-                "id": str(u.area_id),
-                "name": u.name,
-                "products": counts.get(u.pk, 0),
-                "potential_5_star": potential.get(u.pk, 0),
+                "id": str(AreaId(scheme, code)),
+                "name": name,
+                "products": counts.get(pk, 0),
+                "potential_5_star": potential.get(pk, 0),
             }
-            for u in units
+            for pk, scheme, code, name in units
         ]
 
     def child_units(self):
@@ -291,7 +315,20 @@ class OcopReport:
 
     def watch(self) -> dict:
         """The comparisons officials ask for, in one query: a year earlier, expiring, expired, revoked, recognised."""
-        before = year_before(self.as_of)
+        dates = {
+            "start": self.period.start,
+            "end": self.period.end,
+            "before": self.previous_day,
+            **{f"expiring_{days}": self.expiring_before(days) for days in EXPIRY_WINDOWS},
+        }
+        found = self._row("watch", lambda r: _one_row(r.in_area(), r._watch_counts()), **dates)
+        found["previous_as_of"] = dates["before"]
+        found["previous_by_stars"] = {str(s): found.pop(f"previous_{s}") for s in STARS}
+        found["expiring"] = {days: found.pop(f"expiring_{days}") for days in EXPIRY_WINDOWS}
+        return found
+
+    def _watch_counts(self) -> dict:
+        before = self.previous_day
         counts = {
             "previous_total": Count("product", distinct=True, filter=valid_on_q(before)),
             "expired": Count("product", distinct=True, filter=self.metric_q("expired")),
@@ -310,11 +347,77 @@ class OcopReport:
             counts[f"previous_{stars}"] = Count("product", distinct=True, filter=valid_on_q(before) & Q(stars=stars))
         for days in EXPIRY_WINDOWS:
             counts[f"expiring_{days}"] = Count("product", distinct=True, filter=self.metric_q("expiring", days))
-        found = self.in_area().aggregate(**counts)
-        found["previous_as_of"] = before
-        found["previous_by_stars"] = {str(s): found.pop(f"previous_{s}") for s in STARS}
-        found["expiring"] = {days: found.pop(f"expiring_{days}") for days in EXPIRY_WINDOWS}
-        return found
+        return counts
+
+
+class _Shape(OcopReport):
+    """A stand-in report: dates derived from `as_of` in Python are placeholders of their own (reports.cache.prepared
+    replaces values, it cannot redo arithmetic)."""
+
+    def __init__(self, unit, as_of, period, *, dates):
+        super().__init__(unit, as_of, period)
+        self.dates = dates
+
+    def expiring_before(self, days: int) -> datetime.date:
+        return self.dates[f"expiring_{days}"]
+
+    @property
+    def previous_day(self) -> datetime.date:
+        return self.dates["before"]
+
+
+def _one_row(qs, counts: dict):
+    """`qs.aggregate(**counts)` as a queryset (one row, no GROUP BY), so its SQL can be compiled once."""
+    return qs.values(_=Value(1)).annotate(**counts).order_by()
+
+
+def _figure_counts(groups) -> dict:
+    """One scan for the totals and every fixed breakdown (stars, groups, producer types): conditional counts, each
+    distinct as the per-dimension GROUP BYs were (a product counts once whatever certificates it holds)."""
+    counts = {"products": Count("product", distinct=True), "producers": Count("product__producer", distinct=True)}
+    for stars in STARS:
+        counts[f"stars_{stars}"] = Count("product", distinct=True, filter=Q(stars=stars))
+    for pk, _code in groups:
+        counts[f"group_{pk}"] = Count("product", distinct=True, filter=Q(product__group_id=pk))
+    for kind in ProducerType:
+        counts[f"type_{kind.value}"] = Count(
+            "product__producer", distinct=True, filter=Q(product__producer__producer_type=kind.value)
+        )
+    return counts
+
+
+def _by_decision_year(report: OcopReport):
+    return (
+        report.certificates()
+        .annotate(y=_Year("decision__date"))
+        .values_list("y")
+        .annotate(n=Count("product", distinct=True))
+        .order_by("y")
+    )
+
+
+def _by_first_year(report: OcopReport):
+    return (
+        report.certificates()
+        .annotate(y=_Year(first_recognition_day()))
+        .values_list("y")
+        .annotate(n=Count("product", distinct=True))
+        .order_by("y")
+    )
+
+
+class _Year(ExtractYear):
+    """ExtractYear without Django's Python function on SQLite, which it calls once per row (a third of the country's
+    report time): SQLite stores dates as ISO text, so strftime reads the year in C."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(strftime('%%Y', {sql}) AS integer)", params
+
+
+def _year(value) -> str:
+    """A year as the figures' key; PostgreSQL's EXTRACT answers a numeric."""
+    return str(value if value is None else int(value))
 
 
 def first_recognition_day(product_ref: str = "product"):
@@ -326,11 +429,12 @@ def first_recognition_day(product_ref: str = "product"):
 
 def _groups() -> list[tuple[int, str]]:
     """(id, code) of the six 148 groups, in their order."""
-    return list(
+    build = lambda: (  # noqa: E731
         ProductCategory.objects.filter(system=CategorySystem.S148, level=CategoryLevel.GROUP)
         .order_by("position")
         .values_list("pk", "code")
     )
+    return [tuple(row) for row in prepared(("ocop", "groups"), build)[1]]
 
 
 def ocop_figures(unit: AdministrativeUnit | Country, as_of: datetime.date, version: int | None = None) -> dict:
