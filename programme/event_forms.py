@@ -71,7 +71,7 @@ class EventForm(BootstrapMixin, forms.ModelForm):
 
 
 class CancelForm(BootstrapMixin, forms.Form):
-    reason = forms.CharField(label=_("Lý do huỷ"), max_length=500)
+    reason = forms.CharField(label=_("Lý do hủy"), max_length=500)
 
 
 class ParticipantForm(BootstrapMixin, forms.Form):

@@ -80,7 +80,7 @@ def update_event(*, actor, event: Event, **values) -> Event:
         event = Event.objects.select_for_update().select_related("province").get(pk=event.pk)
         _require_manager(actor, event)
         if event.is_cancelled:
-            raise DomainError(_("Sự kiện đã huỷ, không sửa được."))
+            raise DomainError(_("Sự kiện đã hủy, không sửa được."))
         before = audit.snapshot(event, EVENT_FIELDS)
         for name, value in values.items():
             setattr(event, name, value)
@@ -111,11 +111,11 @@ def cancel_event(*, actor, event: Event, reason: str) -> Event:
         event = Event.objects.select_for_update().select_related("province").get(pk=event.pk)
         _require_manager(actor, event)
         if event.is_cancelled:
-            raise DomainError(_("Sự kiện này đã huỷ trước đó."))
+            raise DomainError(_("Sự kiện này đã hủy trước đó."))
         if not reason:
-            raise DomainError(_("Hãy ghi lý do huỷ sự kiện."), field="reason")
+            raise DomainError(_("Hãy ghi lý do hủy sự kiện."), field="reason")
         if event.participations.filter(results_recorded_at__isnull=False).exists():
-            raise DomainError(_("Đã có kết quả được ghi cho sự kiện này nên không thể huỷ."))
+            raise DomainError(_("Đã có kết quả được ghi cho sự kiện này nên không thể hủy."))
         event.cancelled_at = timezone.now()
         event.cancel_reason = reason[:500]
         event.save(update_fields=["cancelled_at", "cancel_reason"])
@@ -150,7 +150,7 @@ def _participation_snapshot(participation, products):
 
 def _new_participation(*, actor, event, producer, products, status, action):
     if event.is_cancelled:
-        raise DomainError(_("Sự kiện đã huỷ."))
+        raise DomainError(_("Sự kiện đã hủy."))
     products = _check_products(producer, products)
     if Participation.objects.filter(event=event, producer=producer).exists():
         raise DomainError(_("Chủ thể '%(c)s' đã có trong sự kiện này.") % {"c": producer.name}, field="producer")
@@ -232,7 +232,7 @@ def accept_participation(*, actor, participation: Participation) -> Participatio
     with transaction.atomic():
         participation = _locked_participation(actor, participation)
         if participation.event.is_cancelled:
-            raise DomainError(_("Sự kiện đã huỷ."))
+            raise DomainError(_("Sự kiện đã hủy."))
         if participation.status != ParticipationStatus.REGISTERED:
             raise DomainError(_("Chỉ duyệt được đăng ký đang chờ duyệt."))
         participation.status = ParticipationStatus.ACCEPTED
@@ -293,7 +293,7 @@ def record_results(
         participation = _locked_participation(actor, participation)
         event = participation.event
         if event.is_cancelled:
-            raise DomainError(_("Sự kiện đã huỷ."))
+            raise DomainError(_("Sự kiện đã hủy."))
         if participation.status != ParticipationStatus.ACCEPTED:
             raise DomainError(_("Chỉ ghi kết quả cho chủ thể được tham gia sự kiện."))
         if event.end_date >= today:

@@ -153,14 +153,14 @@ def event_cancel(request, pk):
     event = get_in_scope_or_404(managed_events(request.user), pk=pk)
     form = CancelForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Hãy ghi lý do huỷ sự kiện."))
+        messages.error(request, _("Hãy ghi lý do hủy sự kiện."))
         return redirect(event)
     try:
         event_services.cancel_event(actor=request.user, event=event, reason=form.cleaned_data["reason"])
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Đã huỷ sự kiện."))
+        messages.success(request, _("Đã hủy sự kiện."))
     return redirect(event)
 
 

@@ -48,10 +48,10 @@ class Migration(migrations.Migration):
                 ("place", models.CharField(max_length=255, verbose_name="địa điểm")),
                 ("description", models.TextField(blank=True, verbose_name="mô tả")),
                 ("is_public", models.BooleanField(default=True, verbose_name="công khai")),
-                ("cancelled_at", models.DateTimeField(blank=True, editable=False, null=True, verbose_name="huỷ lúc")),
+                ("cancelled_at", models.DateTimeField(blank=True, editable=False, null=True, verbose_name="hủy lúc")),
                 (
                     "cancel_reason",
-                    models.CharField(blank=True, editable=False, max_length=500, verbose_name="lý do huỷ"),
+                    models.CharField(blank=True, editable=False, max_length=500, verbose_name="lý do hủy"),
                 ),
                 (
                     "created_at",

@@ -78,8 +78,8 @@ class Event(models.Model):
     )
     description = models.TextField(_("mô tả"), blank=True)
     is_public = models.BooleanField(_("công khai"), default=True)
-    cancelled_at = models.DateTimeField(_("huỷ lúc"), null=True, blank=True, editable=False)
-    cancel_reason = models.CharField(_("lý do huỷ"), max_length=500, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True, editable=False)
+    cancel_reason = models.CharField(_("lý do hủy"), max_length=500, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )

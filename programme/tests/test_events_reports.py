@@ -150,7 +150,7 @@ def year_data(event, take_part, products, other_province_officer, province_offic
     take_part(expo, [products["tea"]])
     earlier = event("Livestream năm trước", datetime.date(year - 1, 5, 1), kind="livestream")
     take_part(earlier, [products["bamboo"]], (9, 9, 9))
-    cancelled = event("Hội chợ bị huỷ", datetime.date(year, 10, 1))
+    cancelled = event("Hội chợ bị hủy", datetime.date(year, 10, 1))
     services.cancel_event(actor=province_officer, event=cancelled, reason="Mưa bão")
     far = event("Hội chợ Sơn La", datetime.date(year, 4, 1), province="2025:14", actor=other_province_officer)
     take_part(far, [products["far"]], (5, 5, 5), actor=other_province_officer)
