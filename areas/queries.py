@@ -136,6 +136,22 @@ class _DatabaseUnits:
         return [s.predecessor for s in unit.predecessions.select_related("predecessor").order_by("predecessor__code")]
 
 
+def _loaded_units(queryset):
+    """The units of `queryset`, whole, as saved instances built from plain rows: a scheme holds over ten thousand
+    units and Model.__init__ costs several times the query; these units are read, never saved (the model has no
+    init signals or field descriptors that need __init__)."""
+    from django.db.models.base import ModelState
+
+    attnames = [f.attname for f in AdministrativeUnit._meta.concrete_fields]
+    alias = queryset.db
+    for values in queryset.values_list(*attnames).iterator(chunk_size=5000):
+        unit = AdministrativeUnit.__new__(AdministrativeUnit)
+        unit.__dict__.update(zip(attnames, values, strict=True))
+        state = unit._state = ModelState()
+        state.adding, state.db = False, alias
+        yield unit
+
+
 class _MemoryUnits:
     """All units of a scheme indexed in memory (one query): right for imports resolving thousands of rows. The other
     scheme and the successions come from the same `atlas`, on first use."""
@@ -146,19 +162,7 @@ class _MemoryUnits:
         self.index: dict[tuple, list[AdministrativeUnit]] = {}
         self.by_holder: dict[tuple, list[AdministrativeUnit]] = {}
         self.by_pk: dict[int, AdministrativeUnit] = {}
-        for unit in AdministrativeUnit.objects.filter(scheme=scheme).only(
-            "scheme",
-            "code",
-            "level",
-            "unit_type",
-            "name",
-            "search_name",
-            "parent_id",
-            "province_id",
-            "district_id",
-            "valid_from",
-            "valid_until",
-        ):
+        for unit in _loaded_units(AdministrativeUnit.objects.filter(scheme=scheme)):
             self.by_pk[unit.pk] = unit
             for holder in (("parent", unit.parent_id), ("province", unit.province_id)):
                 self.index.setdefault((unit.level, *holder, unit.search_name), []).append(unit)
@@ -307,6 +311,8 @@ def _pick(units, day, text: str, level: str, field: str, where: str, notes=None,
         raise UnknownArea(f"Chưa ghi tên {_LEVEL_WORD[level]}.", field=field)
     found = [u for u in units.find(level, query.keys, **within) if u.is_valid_on(day)]
     candidates = [u for u in found if query.matches(u.search_name, u.unit_type)]
+    if len(candidates) == 1:  # the usual answer: nothing to explain, so no date to format (imports resolve thousands)
+        return candidates[0]
     on = formats.date_format(day, "SHORT_DATE_FORMAT")
     if not candidates and notes is not None and query.rest:
         # The type word disagrees with the reference data ("thị xã Gia Nghĩa" for Thành phố Gia Nghĩa, a unit that

@@ -1075,8 +1075,7 @@ def _postgresql_copy(connection, cursor, model, objects: list) -> None:
     meta = model._meta
     pk = meta.pk
     raw = cursor.cursor
-    for obj in objects:
-        obj._prepare_related_fields_for_save(operation_name="bulk_insert")
+    _prepare_related_fields(model, objects)
     table = connection.ops.quote_name(meta.db_table)
     cursor.execute(
         "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
@@ -1086,9 +1085,10 @@ def _postgresql_copy(connection, cursor, model, objects: list) -> None:
         setattr(obj, pk.attname, new_id)
     fields = meta.concrete_fields
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    values = _row_values(fields, connection)
     with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for obj in objects:
-            copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+            copy.write_row(values(obj))
 
 
 def _sqlite_insert(connection, cursor, model, objects: list) -> None:
@@ -1105,17 +1105,92 @@ def _sqlite_insert(connection, cursor, model, objects: list) -> None:
     counter = cursor.fetchone()
     cursor.execute(f"SELECT MAX({quote(pk.column)}) FROM {table}")
     highest = max((counter[0] if counter else 0) or 0, cursor.fetchone()[0] or 0)
+    _prepare_related_fields(model, objects)
     for offset, obj in enumerate(objects, start=1):
-        obj._prepare_related_fields_for_save(operation_name="bulk_insert")
         setattr(obj, pk.attname, highest + offset)
     fields = meta.concrete_fields
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         table, ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
     )
     # One statement however many rows: the driver steps it row by row (no limit on parameters to batch around).
-    cursor.executemany(
-        sql, ([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objects)
-    )
+    values = _row_values(fields, connection)
+    cursor.executemany(sql, (values(obj) for obj in objects))
+
+
+def _prepare_related_fields(model, objects: list) -> None:
+    """Model._prepare_related_fields_for_save for many objects, its checks and effects unchanged (an unsaved related
+    object refuses; a related object saved after it was assigned gives its id) but looking only at the relation
+    fields: Django's walks every field of every object, which costs more than the COPY of the rows."""
+    meta = model._meta
+    if any(f.is_relation for f in meta.private_fields):  # generic relations: Django's own walk
+        for obj in objects:
+            obj._prepare_related_fields_for_save(operation_name="bulk_insert")
+        return
+    relations = [f for f in meta.concrete_fields if f.is_relation]
+    for obj in objects:
+        for rel_field in relations:
+            if not rel_field.is_cached(obj):
+                continue
+            related = rel_field.get_cached_value(obj)
+            if not related:
+                continue
+            if not related._is_pk_set():
+                obj._prepare_related_fields_for_save(operation_name="bulk_insert")  # raises Django's error
+            elif getattr(obj, rel_field.attname) in rel_field.empty_values:
+                setattr(obj, rel_field.name, related)
+            if getattr(related, rel_field.target_field.attname) != getattr(obj, rel_field.attname):
+                rel_field.delete_cached_value(obj)
+
+
+def _row_values(fields, connection):
+    """obj → [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields], the values
+    bulk_create would write, without the field methods where the answer is the value itself (text in a text
+    field, an int in an integer field or a key to an integer id, a bool in a boolean field, or None in any of them):
+    those methods are most of the Python time of a bulk insert. Anything else takes the methods."""
+    from django.db import models
+
+    plain = {
+        **dict.fromkeys((models.CharField, models.TextField, models.EmailField, models.SlugField), str),
+        **dict.fromkeys(
+            (
+                models.IntegerField,
+                models.SmallIntegerField,
+                models.BigIntegerField,
+                models.PositiveIntegerField,
+                models.PositiveSmallIntegerField,
+                models.PositiveBigIntegerField,
+                models.AutoField,
+                models.BigAutoField,
+                models.SmallAutoField,
+            ),
+            int,
+        ),
+        models.BooleanField: bool,
+    }
+
+    def plain_type(field):
+        if type(field).pre_save is not models.Field.pre_save:
+            return None  # dates and times that fill themselves (auto_now), files, …
+        if type(field) is models.ForeignKey:
+            return int if plain.get(type(field.target_field)) is int else None
+        return plain.get(type(field))
+
+    spec = [(field, field.attname, plain_type(field)) for field in fields]
+
+    def values(obj):
+        row = []
+        for model_field, attname, kind in spec:
+            if kind is not None:
+                value = getattr(obj, attname)
+                if value is None or type(value) is kind:
+                    row.append(value)
+                    continue
+                row.append(model_field.get_db_prep_save(value, connection))
+            else:
+                row.append(model_field.get_db_prep_save(model_field.pre_save(obj, True), connection))
+        return row
+
+    return values
 
 
 def bulk_set(model, objects: list, fields: list[str]) -> int:
