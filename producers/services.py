@@ -43,8 +43,11 @@ def _validate(producer, check_duplicate=True):
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise DomainError("; ".join(messages), field=field) from exc
+    # the bulk import checks namesakes for the whole file at once: building this query per row was its largest cost
+    if not check_duplicate:
+        return
     duplicate = Producer.objects.filter(home_province=producer.home_province, search_name=producer.search_name)
-    if check_duplicate and duplicate.exclude(pk=producer.pk).exists():
+    if duplicate.exclude(pk=producer.pk).exists():
         raise DomainError(_("Tỉnh này đã có chủ thể tên '%(n)s'.") % {"n": producer.name}, field="name")
 
 
