@@ -11,8 +11,9 @@ Environment (all optional):
   BENCH_DATABASE_URL  a PostgreSQL server URL to create the throwaway database on
   BENCH_RECORD      1 (default): append this run's table to bench/RESULTS.md; 0: print only
   BENCH_REPEAT      repetitions of each timed request (default 9, after one warm-up)
-  BENCH_LOAD_THREADS / BENCH_LOAD_REQUESTS / BENCH_LOAD_SECONDS  the load test (default 20 threads, 400 requests,
-                    10 s at most, per endpoint)
+  BENCH_LOAD_THREADS / BENCH_LOAD_REQUESTS / BENCH_LOAD_SECONDS  the load test (default 20 threads, 3000 requests,
+                    10 s at most, per endpoint), under gunicorn started as `make serve` starts it
+                    (config/gunicorn.conf.py); with REDIS_URL set, its cache is Redis, as in production
   BENCH_SEED        the data set's seed (default 2026)
 
 Every ratio is "lower is better"; a ratio more than 25 % above the last recorded one for the same row prints
@@ -68,7 +69,7 @@ def run_suite(size, db, database_url):
         os.environ,
         DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="bench.settings",
-        RATE_LIMITS_ENABLED="0",  # the application is measured, not the limiter
+        RATE_LIMITS_ENABLED="0",  # the application is measured, not the limiter (the load test counts, see suite.py)
         DEBUG="0",  # as in production: no query log, no debug pages
         SECRET_KEY=os.environ.get("SECRET_KEY") or "bench-only-not-secret",
         SECURE_SSL_REDIRECT="0",  # plain HTTP on 127.0.0.1

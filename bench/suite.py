@@ -8,6 +8,8 @@ it with the last recorded run.
 
 import contextlib
 import datetime
+import importlib
+import importlib.util
 import json
 import logging
 import os
@@ -34,7 +36,8 @@ PAGE_TARGET_MS = 150
 IMPORT_TARGET = 2000  # rows/s
 RATIO_TARGET = 2.0
 LOAD_THREADS = int(os.environ.get("BENCH_LOAD_THREADS", "20"))
-LOAD_REQUESTS = int(os.environ.get("BENCH_LOAD_REQUESTS", "400"))
+# At a thousand requests/s, 400 requests last less than half a second: too short for a rate to mean anything.
+LOAD_REQUESTS = int(os.environ.get("BENCH_LOAD_REQUESTS", "3000"))
 LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "10"))
 
 
@@ -476,61 +479,99 @@ def _hammer(url, threads, requests, seconds):
     return latencies, errors[0], len(latencies) / wall
 
 
-def bench_load(rows: Rows, code):
-    port = _free_port()
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings")
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
+LOAD_SHARE = 0.6  # issue 15: a page or API answer under load reaches at least 60 % of the trivial view's requests/s
+
+
+def _catalogue():
+    """bench/catalogue.py when it exists (written beside this suite): its page rows and its load targets."""
+    if importlib.util.find_spec("bench.catalogue") is None:
+        return None
+    return importlib.import_module("bench.catalogue")
+
+
+def _serve(port, log):
+    """gunicorn as `make serve` starts it (config/gunicorn.conf.py: its workers, gthread threads, pooled PostgreSQL
+    connections; Redis when REDIS_URL is set; JSON access log), with the rate limits on but raised so far that the
+    limiter is measured (its counter in the cache on every request) without refusing the load test."""
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        HOST="127.0.0.1",
+        PORT=str(port),
+        WEB_CONCURRENCY="2",
+        GUNICORN_LOG_LEVEL="warning",
+        GUNICORN_CONTROL_SOCKET=str(Path(tempfile.gettempdir()) / f"bench-gunicorn-{port}.ctl"),
+        LOG_FORMAT="json",
+        RATE_LIMITS_ENABLED="1",
+        REPORTS_API_RATE="1000000/m",
+        VERIFY_RATE="1000000/m",
+        DASHBOARD_RATE="1000000/m",
+        RESOLVE_RATE="1000000/m",
     )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/bench-trivial/", timeout=2).read()
-                break
-            except Exception:
-                time.sleep(0.2)
-        targets = [
-            ("trivial view", "/bench-trivial/"),
-            ("verify page", f"/verify/{code}/"),
-            ("report API ocop 2025:01", "/api/v1/reports/ocop?as_of=2026-06-30&area=2025:01"),
-            ("report API ntm pre2025:11", "/api/v1/reports/ntm?year=2024&area=pre2025:11"),
-        ]
-        trivial_rate = None
-        for label, path in targets:
-            latencies, errors, rate = _hammer(base + path, LOAD_THREADS, LOAD_REQUESTS, LOAD_SECONDS)
-            if trivial_rate is None:
-                trivial_rate = rate
-            ratio = trivial_rate / rate if rate else None
-            rows.add(
-                f"load: {label} (gunicorn 2 workers, {LOAD_THREADS} threads)",
-                statistics.median(latencies) if latencies else None,
-                p95(latencies) if latencies else None,
-                trivial_rate,
-                ratio,
-                target="0 errors",
-                met=errors == 0,
-                baseline_unit="req/s",
-                notes=f"{rate:.0f} req/s, {len(latencies)} requests, {errors} errors; baseline = trivial req/s, "
-                "ratio = trivial req/s ÷ this req/s",
-            )
-    finally:
-        server.terminate()
+    command = [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "config" / "gunicorn.conf.py")]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def bench_load(rows: Rows, code, extra_targets=()):
+    port = _free_port()
+    handle, log_path = tempfile.mkstemp(prefix="bench-gunicorn-", suffix=".log")
+    with os.fdopen(handle, "wb") as log:
+        server = _serve(port, log)
         try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+            _load(rows, port, code, extra_targets)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+    if server.returncode not in (0, -15):
+        print(f"gunicorn exited with {server.returncode}; its log: {log_path}", flush=True)
+    else:
+        os.unlink(log_path)
+
+
+def _load(rows: Rows, port, code, extra_targets):
+    base = f"http://127.0.0.1:{port}"
+    cache = "Redis" if os.environ.get("REDIS_URL") else "local-memory cache"
+    setup = f"gunicorn 2 workers × {os.environ.get('GUNICORN_THREADS', '2')} threads, {cache}, {LOAD_THREADS} clients"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{base}/bench-trivial/", timeout=2).read()
+            break
+        except Exception:
+            time.sleep(0.2)
+    targets = [
+        ("trivial view", "/bench-trivial/"),
+        ("verify page", f"/verify/{code}/"),
+        ("report API ocop 2025:01", "/api/v1/reports/ocop?as_of=2026-06-30&area=2025:01"),
+        ("report API ntm pre2025:11", "/api/v1/reports/ntm?year=2024&area=pre2025:11"),
+        *extra_targets,
+    ]
+    trivial_rate = None
+    for label, path in targets:
+        # unmeasured: each worker makes (and keeps) the page once, as it does once per data version in production
+        _hammer(base + path, 4, 8, LOAD_SECONDS)
+        latencies, errors, rate = _hammer(base + path, LOAD_THREADS, LOAD_REQUESTS, LOAD_SECONDS)
+        if trivial_rate is None:
+            trivial_rate = rate
+            target, met = "baseline; 0 errors", errors == 0
+        else:
+            # judged on the rate: the ratio (trivial ÷ this, lower is better) at most 1 ÷ 0.6
+            target = f"≥ {LOAD_SHARE:.0%} of trivial req/s; 0 errors"
+            met = errors == 0 and rate >= LOAD_SHARE * trivial_rate
+        rows.add(
+            f"load: {label} ({setup})",
+            statistics.median(latencies) if latencies else None,
+            p95(latencies) if latencies else None,
+            trivial_rate,
+            trivial_rate / rate if rate else None,
+            target=target,
+            met=met,
+            baseline_unit="req/s",
+            notes=f"{rate:.0f} req/s = {rate / trivial_rate:.0%} of trivial; {len(latencies)} requests, "
+            f"{errors} errors; baseline = trivial req/s, ratio = trivial req/s ÷ this req/s",
+        )
 
 
 class Counter(logging.Handler):
@@ -568,8 +609,11 @@ def main(size, db, out, seed=2026):
         if "reports" in steps:
             bench_reports(rows, nationwide)
         code = bench_pages(rows, officer, nationwide) if "pages" in steps else None
+        catalogue = _catalogue()
+        if catalogue is not None and "pages" in steps:
+            catalogue.bench_catalogue(rows, size)
         if "load" in steps and code:
-            bench_load(rows, code)
+            bench_load(rows, code, getattr(catalogue, "LOAD_TARGETS", ()))
     finally:
         rows.add("slow queries logged in this process (ocop.db.slow)", slow.count, unit="")
         Path(out).write_text(json.dumps(rows.rows, ensure_ascii=False, default=str))

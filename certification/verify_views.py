@@ -6,13 +6,13 @@ import re
 from django import forms
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certification import queries
 from certification.documents import issuing_authority
 from core.forms import BootstrapMixin
+from core.pagecache import public_page
 
 MAX_AGE = 300  # seconds: a state changes at most once a day, a revocation is seen within five minutes
 
@@ -21,13 +21,6 @@ MAX_AGE = 300  # seconds: a state changes at most once a day, a revocation is se
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # Someone may paste the whole address the QR code carries: the code is its last part.
 PASTED_URL_RE = re.compile(r"/verify/([^/?#\s]+)")
-
-
-def _cached(request, response):
-    # The navigation bar names a logged-in user: only their own browser may keep that copy.
-    patch_cache_control(response, max_age=MAX_AGE, **({"private": True} if request.user.is_authenticated else {}))
-    patch_vary_headers(response, ["Cookie"])
-    return response
 
 
 class LookupForm(BootstrapMixin, forms.Form):
@@ -70,14 +63,21 @@ def lookup(request):
     """`/verify/`: a box for the code. A code that names a certificate goes to its page; an empty, malformed or
     unknown one is answered on this page, under the box, with 400 (empty) or 404 (no such certificate)."""
     if "code" not in request.GET:
-        return _cached(request, render(request, "certification/verify_lookup.html", {"form": LookupForm()}))
+        return _empty_lookup(request)
     form = LookupForm(request.GET)
     if form.is_valid():
         return redirect("verify:certificate", form.cleaned_data["code"])
     status = 400 if form.has_error("code", "required") else 404
-    return _cached(request, render(request, "certification/verify_lookup.html", {"form": form}, status=status))
+    return render(request, "certification/verify_lookup.html", {"form": form}, status=status)
 
 
+@public_page("verify-lookup", max_age=MAX_AGE)
+def _empty_lookup(request):
+    return render(request, "certification/verify_lookup.html", {"form": LookupForm()})
+
+
+# The page shows when it was looked up: made again every MAX_AGE, as stale as a browser may keep it anyway.
+@public_page("verify", max_age=MAX_AGE, refresh=MAX_AGE)
 def verify(request, code: str):
     now = timezone.now()
     found = queries.verify(code, timezone.localdate(now))
@@ -92,4 +92,4 @@ def verify(request, code: str):
         # The authority named as on the certificate itself ("UBND tỉnh Điện Biên"), not the decision's level
         authority = issuing_authority(found.certificate.decision, found.certificate.product)
         response = render(request, "certification/verify.html", {"v": found, "checked_at": now, "authority": authority})
-    return _cached(request, response)
+    return response

@@ -3,13 +3,17 @@
 Read from the environment: HOST and PORT (default 127.0.0.1:8000), WEB_CONCURRENCY (worker processes, default 2),
 GUNICORN_THREADS (threads per worker, default 2), GUNICORN_TIMEOUT (seconds a request may take, default 60: PDFs are
 rendered on demand), FORWARDED_ALLOW_IPS (proxies whose X-Forwarded-* gunicorn believes, default 127.0.0.1).
-The web server pools its PostgreSQL connections (DB_POOL, default on here; config/settings.py).
+The web server pools its PostgreSQL connections (DB_POOL, default on here; config/settings.py) and keeps other
+connections open between requests (CONN_MAX_AGE, default 600 here).
 """
 
 import os
 from pathlib import Path
 
 os.environ.setdefault("DB_POOL", "on")  # read by config/settings.py in each worker (the app is loaded after the fork)
+# Each worker thread keeps its database connection between requests: opening a SQLite connection (its PRAGMAs, its
+# functions) cost more than a cached page itself. PostgreSQL's pool above sets this back to 0 for its connections.
+os.environ.setdefault("CONN_MAX_AGE", "600")
 
 wsgi_app = "config.wsgi:application"
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"

@@ -3,9 +3,11 @@
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from ninja import Field, Query, Router, Schema
+from ninja.decorators import decorate_view
 
 from api.auth import AUTH, PUBLIC
 from api.schemas import ERRORS, OPTIONAL_AUTH_ERRORS
+from core.pagecache import public_page
 from ntm.models import Assessment, CriteriaSet
 from ntm.queries import parse_year
 from ntm.reporting import report_for
@@ -66,6 +68,8 @@ class NtmReportOut(Schema):
     " year; `vn@pre2025` / `vn@2025` choose the scheme), for a reader whose scope is nationwide; anyone else gets the"
     " 404 of an unknown area. Cached until the data changes.",
 )
+# An anonymous caller's JSON is kept until the records change (core.pagecache); a signed-in one's is private.
+@decorate_view(public_page("api-report-ntm", max_age=None))
 def ntm_report_endpoint(
     request, response: HttpResponse, year: str = Query("", max_length=10), area: str = Query("", max_length=20)
 ):
