@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from certification.models import Certificate, Decision
 from certification.rules import default_valid_until
-from certification.services import CERT_FIELDS, check_decision_scope, check_product_scope
+from certification.services import CERT_FIELDS, check_decision_scope, check_product_scope, revoked_after
 from core import audit
 from core.errors import BulkRefused, DomainError
 from core.imports import bulk_set, chunks
@@ -192,18 +192,7 @@ def bulk_revoke(*, actor, revocations: list[dict]) -> list:
                 obj=certificate,
                 area=product.location,
                 before=before,
-                after={
-                    **audit.snapshot(certificate, CERT_FIELDS),
-                    "reason": reason,
-                    "ground": ground,
-                    "found_on": None,
-                    "deadline": None,  # no finding's date in a register: no deadline (Certificate.revocation_deadline)
-                    "days_late": certificate.revocation_days_late,
-                    "decision": decision.number,
-                    "issuing_level": decision.issuing_level,
-                    "issuer": decision.issuer,
-                    "inspection": None,
-                },
+                after=revoked_after(certificate),
             )
             for certificate, decision, product, reason, ground, before in revoked
         )

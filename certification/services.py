@@ -310,6 +310,23 @@ def certificate_to_revoke(product, day: datetime.date) -> Certificate | None:
     )
 
 
+def revoked_after(certificate) -> dict:
+    """What a revocation's audit entry records after it, the same for one revocation and a register's many."""
+    decision, deadline = certificate.revocation, certificate.revocation_deadline
+    return {
+        **audit.snapshot(certificate, CERT_FIELDS),
+        "reason": certificate.revocation_reason,
+        "ground": certificate.revocation_ground,
+        "found_on": str(certificate.revocation_found_on) if certificate.revocation_found_on else None,
+        "deadline": str(deadline) if deadline else None,
+        "days_late": certificate.revocation_days_late,
+        "decision": decision.number,
+        "issuing_level": decision.issuing_level,
+        "issuer": decision.issuer,
+        "inspection": certificate.revocation_inspection_id,
+    }
+
+
 def revoke(
     *,
     actor,
@@ -378,25 +395,13 @@ def revoke(
         certificate.save(update_fields=["revocation", *REVOCATION_FIELDS])
         rebuild_chain(product)
         certificate.refresh_from_db()
-        deadline = certificate.revocation_deadline
         audit.record(
             actor=actor,
             action="certification.certificate.revoked",
             obj=certificate,
             area=product.location,
             before=before,
-            after={
-                **audit.snapshot(certificate, CERT_FIELDS),
-                "reason": reason,
-                "ground": ground,
-                "found_on": str(found_on) if found_on else None,
-                "deadline": str(deadline) if deadline else None,
-                "days_late": certificate.revocation_days_late,
-                "decision": decision.number,
-                "issuing_level": decision.issuing_level,
-                "issuer": decision.issuer,
-                "inspection": inspection.pk if inspection else None,
-            },
+            after=revoked_after(certificate),
         )
         notices.notify_revocation(certificate)
         return certificate, "revoked"

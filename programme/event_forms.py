@@ -10,6 +10,7 @@ from areas.models import AdministrativeUnit
 from core.forms import BootstrapMixin
 from producers.models import Producer
 from products.models import Product
+from programme.event_services import EVENT_FIELDS
 from programme.models import MAX_COUNT, MAX_SALES_VALUE, Event
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -29,19 +30,7 @@ class EventForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Event
-        fields = [
-            "name",
-            "kind",
-            "level",
-            "organiser",
-            "start_date",
-            "end_date",
-            "place",
-            "area",
-            "province",
-            "description",
-            "is_public",
-        ]
+        fields = EVENT_FIELDS
         widgets = {
             "start_date": DATE_WIDGET,
             "end_date": DATE_WIDGET,
