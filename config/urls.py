@@ -24,6 +24,7 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("notifications/", include("notifications.urls")),
     path("audit/", include("core.urls")),
+    path("i18n/choose/", core_views.choose_language, name="choose_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 
 from core import audit_privacy
@@ -53,3 +55,28 @@ def audit_detail(request, pk: int):
     entry = get_in_scope_or_404(AuditEntry.objects.for_user(request.user, "audit.view").select_related("area"), pk=pk)
     (entry,) = audit_privacy.redact([entry], request.user)
     return render(request, "core/audit_detail.html", {"entry": entry})
+
+
+def choose_language(request):
+    """The language switch of a visitor who is not signed in: a GET form, so public pages carry no CSRF token and can
+    be kept whole for every visitor (core.pagecache). It only sets the language cookie (as Django's set_language,
+    which signed-in users post to) and goes back to `next` when that is an address of this site."""
+    language = request.GET.get("language", "")
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response

@@ -79,3 +79,18 @@ def test_every_translatable_string_in_the_code_has_an_english_translation():
     finally:
         po_path.write_bytes(original)
     assert missing == [], f"{len(missing)} strings lack an English translation, e.g. {missing[:5]}"
+
+
+@pytest.mark.django_db
+def test_a_visitor_switches_language_without_a_csrf_token(client):
+    page = client.get("/catalog/")
+    assert "csrftoken" not in page.cookies  # nothing on a visitor's page is theirs alone: it can be kept for all
+    assert 'action="/i18n/choose/"' in page.content.decode()
+    switched = client.get("/i18n/choose/", {"language": "en", "next": "/catalog/"})
+    assert switched.status_code == 302 and switched["Location"] == "/catalog/"
+    assert client.get("/catalog/")["Content-Language"] == "en"
+    elsewhere = client.get("/i18n/choose/", {"language": "vi", "next": "https://evil.example/"})
+    assert elsewhere["Location"] == "/"  # never sent to another site
+    assert client.get("/catalog/")["Content-Language"] == "vi"
+    client.get("/i18n/choose/", {"language": "xx", "next": "/catalog/"})
+    assert client.get("/catalog/")["Content-Language"] == "vi"  # an unknown language changes nothing
