@@ -195,10 +195,79 @@ def _side(tag, province_id, commune_id, officer, *, council_user=None, advisory_
         status="validated",
         error_file=ContentFile(b"x", name="loi.xlsx"),
     )
+    _programme(o, officer)
     o.notification = notify(user=officer, kind="test", title=f"MX-{tag}-thong-bao")[0]
     o.token = accounts_services.issue_token(actor=officer, name=f"MX-{tag}")[0]
     o.audit = AuditEntry.objects.filter(area=o.commune).order_by("pk").first()
     return o
+
+
+def _programme(o, officer):
+    """Trade promotion and sales channels (issue 16), written through the programme's services.
+
+    `event` is a non-public event of the province that ended a month ago, where the producer took part (accepted,
+    `participation`); `fair` is a public event two months ahead, where the producer asked to take part and waits
+    (`registration`). The fair's name carries no MX- mark: a public event of any province is open to every holder of
+    programme.view (producers register for other provinces' fairs), so it may rightly appear on the Điện Biên lists.
+    `outlet` is an outlet the officer entered (public at once), `listing` an e-commerce listing the producer proposed
+    (waiting for review). `plain_product` holds no certificate: the public catalogue must not show it or its photo.
+    """
+    from producers.models import Producer
+    from products.models import ProductCategory, ProductPhoto
+    from products.services import create_product
+    from programme import channel_services, event_services
+    from programme.models import EventKind, EventLevel, OutletKind, Platform
+
+    today = timezone.localdate()
+    common = {"organiser": "Sở Công Thương", "place": "Nhà văn hoá", "area": None, "province": o.province}
+    o.event = event_services.create_event(
+        actor=officer,
+        name=f"MX-{o.tag}-su-kien",
+        kind=EventKind.CONFERENCE,
+        level=EventLevel.PROVINCE,
+        start_date=today - datetime.timedelta(days=32),
+        end_date=today - datetime.timedelta(days=30),
+        description="",
+        is_public=False,
+        **common,
+    )
+    o.fair = event_services.create_event(
+        actor=officer,
+        name=f"Hội chợ công khai {o.tag}",
+        kind=EventKind.FAIR,
+        level=EventLevel.PROVINCE,
+        start_date=today + datetime.timedelta(days=60),
+        end_date=today + datetime.timedelta(days=63),
+        description="",
+        is_public=True,
+        **common,
+    )
+    o.participation = event_services.add_participant(
+        actor=officer, event=o.event, producer=o.producer, products=[o.product]
+    )
+    o.registration = event_services.register_interest(
+        actor=o.linked_user, event=o.fair, producer=Producer.objects.get(pk=o.producer.pk), products=[o.product]
+    )
+    o.outlet = channel_services.enter_directly(
+        actor=officer,
+        product=o.product,
+        kind="outlet",
+        values={"kind": OutletKind.OCOP_SHOP, "name": f"MX-{o.tag}-diem-ban", "address": "", "commune": o.commune},
+    )
+    o.listing = channel_services.propose(
+        actor=o.linked_user,
+        product=o.product,
+        kind="listing",
+        values={"platform": Platform.SHOPEE, "url": f"https://shopee.vn/mx-{o.tag.lower()}", "checked_on": None},
+    )
+    o.plain_product = create_product(
+        actor=None,
+        name=f"MX-{o.tag}-chua-chung-nhan",
+        producer=o.producer,
+        location=o.commune,
+        group=ProductCategory.objects.get(system="148", code="thuc-pham"),
+    )
+    o.plain_photo = ProductPhoto.objects.create(product=o.plain_product, image=ContentFile(PNG, name="b.png"))
 
 
 def build_world():

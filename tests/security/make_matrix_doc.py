@@ -54,6 +54,8 @@ def row(name, pattern, route) -> str:
     if known:
         note += f" **Lỗi đã biết / known bug:** {known}"
     methods = ", ".join(route.methods)
+    # a regular-expression route (re_path) keeps its anchors out and its alternatives from splitting the table
+    pattern = pattern.replace("^", "").removesuffix("$").replace("|", "\\|")
     return f"| `{name}` | `{pattern}` | {methods} | {KIND[route.kind]} | {action(route)} | {who(route)} |{note} |"
 
 

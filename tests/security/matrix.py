@@ -75,6 +75,17 @@ def crit(attr, name="item", **extra):
     return build
 
 
+def own_foreign(own_attr, foreign_attr, name="pk"):
+    """A different kind of object on each side: e.g. the own public fair (open to registration) against Sơn La's
+    non-public event (out of scope)."""
+    return lambda o, w, r: {name: getattr(o, own_attr if o is w.own else foreign_attr).pk}
+
+
+def channel(attr, kind):
+    """A channel row of the side's product, by kind (outlet, listing, agreement) in the URL."""
+    return lambda o, w, r: {"product_id": o.product.pk, "kind": kind, "pk": getattr(o, attr).pk}
+
+
 G, P, GP = ("GET",), ("POST",), ("GET", "POST")
 SEATS = ("council_member", "advisory_member")  # any seat of the own round (the advisory team scores too, 26/2026)
 CHAIR = ("council_member",)
@@ -83,10 +94,13 @@ REG = "products.register_idea"
 SCREEN = "products.screen"
 EV_M, EV_S, CRIT = "evaluation.manage", "evaluation.score", "evaluation.manage_criteria"
 NTM_V = "ntm.view"
+PV, EVENTS, JOIN = "programme.view", "programme.manage_events", "programme.join_events"
+EDIT_CH, MOD_CH = "programme.edit_channels", "programme.moderate_channels"
+UNCERTIFIED = "Sản phẩm chưa có giấy chứng nhận: 404 / a product without a certificate: 404."
 
 ROUTES: dict[str, Route] = {
     # ── core, areas, accounts ───────────────────────────────────────────────────────────────────────────────────────
-    "home": Route(PUBLIC),
+    "home": Route(PUBLIC, public_ok=(200, 302)),  # a visitor not signed in is sent to the catalogue (catalog:home)
     "healthz": Route(PUBLIC),  # the probes (core.health): public, unthrottled
     "readyz": Route(PUBLIC),
     "set_language": Route(PUBLIC, methods=P),
@@ -305,6 +319,88 @@ ROUTES: dict[str, Route] = {
     "reports:ocop_records": Route(PUBLIC, query="area=2025:11"),
     "reports:ocop_export": Route(PUBLIC, query="area=2025:11"),
     "reports:ocop_pdf": Route(PUBLIC, query="area=2025:11"),
+    # ── programme: trade-promotion events (issue 16) ────────────────────────────────────────────────────────────────
+    # Each side has a non-public event that ended a month ago (`event`, its producer accepted: `participation`) and a
+    # public fair two months ahead (`fair`, its producer waiting: `registration`).
+    "programme:event_list": Route(LIST, PV),
+    "programme:event_create": Route(LIST, EVENTS, methods=GP),
+    "programme:event_report": Route(LIST, EVENTS),
+    "programme:event_report#xlsx": Route(LIST, EVENTS, query="format=xlsx"),
+    "programme:never_promoted": Route(LIST, EVENTS),
+    "programme:never_promoted#xlsx": Route(LIST, EVENTS, query="format=xlsx"),
+    # Own: the public fair (every holder of programme.view); foreign: Sơn La's non-public event (404).
+    "programme:event_detail": Route(OBJECT, PV, own_foreign("fair", "event")),
+    # A public event of any province opens to every holder of programme.view, Sơn La's included
+    # (event_queries.events_for: producers register for other provinces' fairs).
+    "programme:event_detail#public": Route(
+        LIST, PV, pk("fair"), note="Sự kiện công khai của mọi tỉnh / public events of every province."
+    ),
+    # A non-public event of the own province.
+    "programme:event_detail#private": Route(
+        OBJECT,
+        PV,
+        pk("event"),
+        xfail={
+            "GET": "commune_officer and producer hold programme.view but get 404 on a non-public event of their own "
+            "province, the producer even where it took part (event_queries.events_for scopes by Event.province, "
+            "which a commune membership never reaches)"
+        },
+    ),
+    "programme:event_edit": Route(OBJECT, EVENTS, pk("event"), methods=GP),
+    "programme:event_cancel": Route(OBJECT, EVENTS, pk("event"), methods=P),
+    "programme:participant_add": Route(OBJECT, EVENTS, pk("event"), methods=GP),
+    # Registration is open for the public events of every province (Sơn La's fair too); a non-public event takes none,
+    # whoever asks (programme/tests/test_events.py).
+    "programme:event_register": Route(
+        LIST, JOIN, pk("fair"), methods=GP, note="Sự kiện công khai của mọi tỉnh / public events of every province."
+    ),
+    "programme:participation_accept": Route(OBJECT, EVENTS, pk("registration"), methods=P),
+    "programme:participation_decline": Route(OBJECT, EVENTS, pk("registration"), methods=P),
+    "programme:participation_results": Route(OBJECT, EVENTS, pk("participation"), methods=GP),
+    # ── programme: sales channels (issue 16) ────────────────────────────────────────────────────────────────────────
+    # The product's section opens to its producer (edit_channels, linked producers only) and to the officers of its
+    # area (moderate_channels); `outlet` was entered by the officer (public), `listing` proposed by the producer.
+    "programme:channels": Route(
+        OBJECT,
+        (EDIT_CH, MOD_CH),
+        pk("product", "product_id"),
+        note="Chủ thể: chỉ sản phẩm của chủ thể gắn với tài khoản / producer: its linked producers' products only.",
+    ),
+    "programme:channel_new": Route(
+        OBJECT, (EDIT_CH, MOD_CH), lambda o, w, r: {"product_id": o.product.pk, "kind": "outlet"}, methods=GP
+    ),
+    "programme:channel_edit": Route(OBJECT, (EDIT_CH, MOD_CH), channel("outlet", "outlet"), methods=GP),
+    "programme:channel_edit#listing": Route(OBJECT, (EDIT_CH, MOD_CH), channel("listing", "listing"), methods=GP),
+    "programme:channel_remove": Route(OBJECT, (EDIT_CH, MOD_CH), channel("outlet", "outlet"), methods=P),
+    "programme:channel_queue": Route(LIST, MOD_CH),
+    "programme:channel_approve": Route(
+        OBJECT, MOD_CH, lambda o, w, r: {"kind": "listing", "pk": o.listing.pk}, methods=P
+    ),
+    "programme:channel_reject": Route(
+        OBJECT, MOD_CH, lambda o, w, r: {"kind": "listing", "pk": o.listing.pk}, methods=P
+    ),
+    # ── the public catalogue (issue 16): no login; a product without a certificate is not in it ────────────────────
+    "catalog:home": Route(PUBLIC),
+    "catalog:search": Route(PUBLIC, query="q=MX"),
+    "catalog:product": Route(PUBLIC, args=pk("product")),
+    "catalog:product#uncertified": Route(PUBLIC, args=pk("plain_product"), public_ok=(404,), note=UNCERTIFIED),
+    "catalog:product_qr": Route(PUBLIC, args=pk("product")),
+    "catalog:photo": Route(PUBLIC, args=lambda o, w, r: {"pk": o.product.pk, "photo_id": o.photo.pk}),
+    "catalog:photo#uncertified": Route(
+        PUBLIC,
+        args=lambda o, w, r: {"pk": o.plain_product.pk, "photo_id": o.plain_photo.pk},
+        public_ok=(404,),
+        note=UNCERTIFIED,
+    ),
+    "catalog:producer": Route(PUBLIC, args=pk("producer")),
+    "catalog:province": Route(PUBLIC, args=lambda o, w, r: {"area_id": o.area_id}),
+    "catalog:province_print": Route(PUBLIC, args=lambda o, w, r: {"area_id": o.area_id}),
+    "catalog:opendata": Route(PUBLIC),
+    "catalog:opendata_file": Route(PUBLIC, args=lambda o, w, r: {"area_id": o.area_id, "fmt": "csv"}),
+    "catalog:opendata_file#national": Route(PUBLIC, args=lambda o, w, r: {"area_id": "vn", "fmt": "json"}),
+    "catalog:opendata_file#xlsx": Route(PUBLIC, args=lambda o, w, r: {"area_id": o.area_id, "fmt": "xlsx"}),
+    "robots": Route(PUBLIC),
+    "sitemap": Route(PUBLIC),
     # ── imports ─────────────────────────────────────────────────────────────────────────────────────────────────────
     "imports:history": Route(LIST, ("certification.manage", "ntm.manage")),
     "imports:job": Route(OBJECT, "certification.manage", pk("import_job")),

@@ -259,3 +259,170 @@ def test_ntm_completeness_buttons_refuse_tampered_fields(officer_client, url, ke
     response = officer_client.post(url, {key: area, "year": year})
     assert response.status_code == 400
     assert "Yêu cầu không hợp lệ" in response.content.decode()
+
+
+# --- trade-promotion events (issue 16): the officers' forms and filters ----------------------------------------------
+
+
+@pytest.fixture
+def ended_participation(province_officer, unit):
+    """An event of Tỉnh Điện Biên that ended ten days ago, with one producer accepted (its results may be recorded)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from producers.services import create_producer
+    from products.models import ProductCategory
+    from products.services import create_product
+    from programme import event_services
+
+    today = timezone.localdate()
+    commune = unit("2025:03328")
+    maker = create_producer(actor=None, name="HTX Thanh Nưa", producer_type="htx", location=commune)
+    group = ProductCategory.objects.get(system="148", code="thuc-pham")
+    rice = create_product(actor=None, name="Gạo tám", producer=maker, location=commune, group=group)
+    event = event_services.create_event(
+        actor=province_officer,
+        name="Hội chợ OCOP Điện Biên",
+        kind="fair",
+        level="province",
+        organiser="Sở Công Thương",
+        start_date=today - datetime.timedelta(days=12),
+        end_date=today - datetime.timedelta(days=10),
+        place="Quảng trường 7/5",
+        area=None,
+        province=unit("2025:11"),
+        description="",
+        is_public=True,
+    )
+    return event_services.add_participant(actor=province_officer, event=event, producer=maker, products=[rice])
+
+
+def _event_form(unit, **changes):
+    data = {
+        "name": "Hội chợ OCOP",
+        "kind": "fair",
+        "level": "province",
+        "organiser": "Sở Công Thương",
+        "start_date": "2027-03-01",
+        "end_date": "2027-03-03",
+        "place": "Quảng trường 7/5",
+        "area": "",
+        "province": unit("2025:11").pk,
+        "description": "",
+        "is_public": "on",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/programme/events/{HUGE}/",
+        f"/programme/events/{HUGE}/edit/",
+        f"/programme/events/{HUGE}/participants/add/",
+        f"/programme/participations/{HUGE}/results/",
+        f"/programme/products/{HUGE}/channels/",
+        f"/catalog/product/{HUGE}/",
+    ],
+)
+def test_event_and_channel_pages_answer_404_to_ids_beyond_the_database(officer_client, path):
+    assert officer_client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "changes,field",
+    [
+        ({"start_date": "2027-02-30"}, "start_date"),
+        ({"start_date": "0001-01-01"}, "start_date"),
+        ({"end_date": "9999-12-31"}, "end_date"),
+        ({"end_date": "2027-02-01"}, "end_date"),  # before the start
+        ({"kind": "parade"}, "kind"),
+        ({"name": "a" * 256}, "name"),
+        ({"province": HUGE}, "province"),
+        ({"province": "abc"}, "province"),
+        ({"area": "2025:99999"}, "area"),
+    ],
+)
+def test_event_form_names_the_bad_field_and_records_nothing(officer_client, unit, changes, field):
+    from programme.models import Event
+
+    response = officer_client.post("/programme/events/new/", _event_form(unit, **changes))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not Event.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "changes,field",
+    [
+        ({"sales_value": HUGE}, "sales_value"),
+        ({"sales_value": "NaN"}, "sales_value"),
+        ({"sales_value": "Infinity"}, "sales_value"),
+        ({"sales_value": "-1"}, "sales_value"),
+        ({"sales_value": "1000.5"}, "sales_value"),
+        ({"contracts_signed": HUGE}, "contracts_signed"),
+        ({"new_buyers": "-3"}, "new_buyers"),
+        ({"new_buyers": "²"}, "new_buyers"),
+    ],
+)
+def test_results_form_names_the_bad_number_and_records_nothing(officer_client, ended_participation, changes, field):
+    url = f"/programme/participations/{ended_participation.pk}/results/"
+    response = officer_client.post(url, {"contracts_signed": "2", "sales_value": "1000", "new_buyers": "1", **changes})
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    ended_participation.refresh_from_db()
+    assert ended_participation.results_recorded_at is None
+
+
+@pytest.mark.parametrize("year", ["99999", "-1", "abc", HUGE, "0"])
+@pytest.mark.parametrize("fmt", ["", "xlsx"])
+def test_event_report_and_export_survive_years_out_of_range(officer_client, year, fmt):
+    response = officer_client.get("/programme/events/report/", {"year": year, "format": fmt})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("area", ["abc", "2025:99999", HUGE, "%"])
+def test_event_report_and_never_promoted_survive_unknown_areas(officer_client, area):
+    assert officer_client.get("/programme/events/report/", {"area": area}).status_code == 200
+    assert officer_client.get("/programme/events/never-promoted/", {"area": area}).status_code == 200
+    assert officer_client.get("/programme/events/never-promoted/", {"page": HUGE}).status_code == 200
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "a" * 501])
+def test_cancel_and_decline_refuse_a_missing_or_overlong_reason(officer_client, ended_participation, reason):
+    from programme.models import Participation
+
+    event = ended_participation.event
+    response = officer_client.post(f"/programme/events/{event.pk}/cancel/", {"reason": reason})
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.cancelled_at is None
+    # a request still waiting, so that only the reason can stop the decline
+    Participation.objects.filter(pk=ended_participation.pk).update(status="registered")
+    response = officer_client.post(f"/programme/participations/{ended_participation.pk}/decline/", {"reason": reason})
+    assert response.status_code == 302
+    ended_participation.refresh_from_db()
+    assert ended_participation.status == "registered"
+
+
+# --- the public catalogue (issue 16) ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url,status",
+    [
+        (f"/catalog/product/{HUGE}/qr.png", 404),
+        (f"/catalog/product/{HUGE}/photos/{HUGE}/", 404),
+        (f"/catalog/producer/{HUGE}/", 404),
+        ("/catalog/province/abc/", 404),
+        ("/catalog/province/2025:99/", 404),
+        ("/catalog/province/abc/print.pdf", 404),
+        ("/catalog/open-data/2025:99.csv", 404),
+        (f"/catalog/search/?q=MX&page={HUGE}", 200),
+        ("/catalog/search/?q=" + "đ" * 5000, 200),
+    ],
+)
+def test_catalogue_answers_unknown_places_and_huge_numbers_without_error(anon_client, url, status):
+    assert anon_client.get(url).status_code == status
