@@ -54,14 +54,22 @@ def events_attended(product_ids) -> dict[int, list[Event]]:
 
 
 def events_for(user):
-    """Events `user` may open: those of the provinces where they hold programme.view, and public ones for anyone
-    holding programme.view somewhere (producers register for them)."""
+    """Events `user` may open: those of the provinces where they hold programme.view, those held in their areas, those
+    a producer of their areas (or linked to their account) took part in, and public ones for anyone holding
+    programme.view somewhere (producers register for them). A commune's officer or producer thus sees the province's
+    non-public events their commune is part of."""
     from core.scoping import scope_q
 
     if not user.has_perm("programme.view"):
         return Event.objects.none()
-    q = scope_q(user, "programme.view", Event.scope_area_field)
-    return Event.objects.all() if q is None else Event.objects.filter(q | Q(is_public=True))
+    recorded = scope_q(user, "programme.view", Event.scope_area_field)
+    if recorded is None:
+        return Event.objects.all()
+    held = scope_q(user, "programme.view", "area")
+    took_part = Participation.objects.filter(
+        scope_q(user, "programme.view", "producer__location") | Q(producer__accounts=user)
+    ).values("event")
+    return Event.objects.filter(recorded | held | Q(is_public=True) | Q(pk__in=took_part))
 
 
 def managed_events(user):

@@ -146,6 +146,13 @@ def event_edit(request, pk):
     return render(request, "programme/events/form.html", {"form": form, "event": event})
 
 
+def _reason_error(form, missing: str) -> str:
+    """What is wrong with a posted reason: `missing` when none was written, else the field's own message (too long)."""
+    if form.data.get("reason", "").strip() and form.errors.get("reason"):
+        return form.errors["reason"][0]
+    return missing
+
+
 @login_required
 @require_POST
 def event_cancel(request, pk):
@@ -153,7 +160,7 @@ def event_cancel(request, pk):
     event = get_in_scope_or_404(managed_events(request.user), pk=pk)
     form = CancelForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Hãy ghi lý do hủy sự kiện."))
+        messages.error(request, _reason_error(form, _("Hãy ghi lý do hủy sự kiện.")))
         return redirect(event)
     try:
         event_services.cancel_event(actor=request.user, event=event, reason=form.cleaned_data["reason"])
@@ -245,7 +252,7 @@ def participation_decline(request, pk):
     participation = _managed_participation(request, pk)
     form = DeclineForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Hãy ghi lý do không nhận để chủ thể biết."))
+        messages.error(request, _reason_error(form, _("Hãy ghi lý do không nhận để chủ thể biết.")))
         return redirect(participation.event)
     try:
         event_services.decline_participation(

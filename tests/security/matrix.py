@@ -336,16 +336,8 @@ ROUTES: dict[str, Route] = {
         LIST, PV, pk("fair"), note="Sự kiện công khai của mọi tỉnh / public events of every province."
     ),
     # A non-public event of the own province.
-    "programme:event_detail#private": Route(
-        OBJECT,
-        PV,
-        pk("event"),
-        xfail={
-            "GET": "commune_officer and producer hold programme.view but get 404 on a non-public event of their own "
-            "province, the producer even where it took part (event_queries.events_for scopes by Event.province, "
-            "which a commune membership never reaches)"
-        },
-    ),
+    # a commune's officer and producer see the province's non-public event their commune took part in
+    "programme:event_detail#private": Route(OBJECT, PV, pk("event")),
     "programme:event_edit": Route(OBJECT, EVENTS, pk("event"), methods=GP),
     "programme:event_cancel": Route(OBJECT, EVENTS, pk("event"), methods=P),
     "programme:participant_add": Route(OBJECT, EVENTS, pk("event"), methods=GP),
