@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from accounts.demo import demo_day, load_demo_ideas, load_demo_register, load_demo_users
 from evaluation.demo import load_demo_evaluation
 from ntm.demo import load_demo_assessments, load_demo_ntm
+from programme.demo import load_demo_programme
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         self.stdout.write(f"demo accounts: {len(rows)}")
         self.stdout.write(f"demo register: {load_demo_register().summary}")
         self.stdout.write(f"demo day: {demo_day():%d/%m/%Y}")
+        self.stdout.write(f"demo sales channels and events: {load_demo_programme().summary}")
         ideas = load_demo_ideas()
         self.stdout.write(f"demo ideas and dossiers created: {sum(ideas.values())} {ideas or ''}".rstrip())
         self.stdout.write(f"demo OCOP council: {load_demo_evaluation().summary}")
