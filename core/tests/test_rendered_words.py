@@ -345,7 +345,8 @@ def test_every_page_a_role_reaches_speaks_vietnamese(demo, checks, role):
     also = () if ROLES[role] else ("/verify/", f"/verify/{Certificate.objects.order_by('id').first().code}/")
     opened, menu, problems = crawl(client, checks, also)
     assert len(menu) >= 2, menu
-    broken = {path: status for path, status in opened.items() if status != 200}
+    # "/" sends a visitor to the public catalogue (a redirect, followed by the crawl)
+    broken = {path: status for path, status in opened.items() if status != 200 and (path, status) != ("/", 302)}
     assert broken == {}, f"{role}: pages that did not open: {broken}"
     assert len(opened) > len(menu) + len(also) + 1, f"{role}: no list led to a detail page: {sorted(opened)}"
     report = "\n".join(f"  {path}: {kind} “{what}” … {context} …" for path, kind, what, context in problems)
