@@ -100,6 +100,9 @@ def build(unit, day: datetime.date, *, request=None) -> Dataset:
     return Dataset(title=_title(unit), area_id=area_id, area_name=str(unit.name), as_of=day, rows=rows)
 
 
+DATE_COLUMNS = frozenset({"decision_date", "valid_until"})
+
+
 def to_csv(dataset: Dataset) -> tuple[bytes, str]:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -127,8 +130,13 @@ def to_xlsx(dataset: Dataset) -> tuple[bytes, str]:
     header_row = sheet.max_row
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
+    dated = {index for index, (key, _label) in enumerate(COLUMNS) if key in DATE_COLUMNS}
     for row in dataset.rows:
-        sheet.append(row_values([row[key] for key, _label in COLUMNS]))
+        values = row_values([row[key] for key, _label in COLUMNS])
+        # real dates in the workbook, so officials can sort and filter them; CSV and JSON keep ISO text
+        sheet.append([datetime.date.fromisoformat(v) if i in dated and v else v for i, v in enumerate(values)])
+        for index in dated:
+            sheet.cell(row=sheet.max_row, column=index + 1).number_format = "DD/MM/YYYY"
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     for letter, width in zip("ABCDEFGHIJK", (40, 36, 28, 28, 9, 22, 14, 14, 24, 22, 48), strict=True):
         sheet.column_dimensions[letter].width = width

@@ -105,6 +105,10 @@ def event_detail(request, pk):
             "ended": event.has_ended(today),
             "can_register": can_register,
             "cancel_form": CancelForm(),
+            # the service refuses to cancel an event with results: the form is not offered then
+            "can_cancel": manages
+            and not event.is_cancelled
+            and not Participation.objects.filter(event=event, results_recorded_at__isnull=False).exists(),
             "decline_form": DeclineForm(),
             "history": audit.history(event, request.user)[:50] if manages else [],
         },
