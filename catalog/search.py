@@ -18,7 +18,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When, Window
 from django.utils import timezone
 
 from areas.choices import Level, Scheme
@@ -45,16 +45,6 @@ PLACE_FIELD = {
     (Scheme.PRE2025, Level.COMMUNE): "old_commune",
 }
 PLACE_FIELDS = ("new_commune", "new_province", "old_commune", "old_district", "old_province")
-# Folded names a query word may match: the product's, its producer's, its places'.
-TEXT_FIELDS = (
-    "search_name",
-    "producer__search_name",
-    "new_commune__search_name",
-    "new_province__search_name",
-    "old_commune__search_name",
-    "old_district__search_name",
-    "old_province__search_name",
-)
 
 
 def catalogue_products(day: datetime.date | None = None):
@@ -65,16 +55,18 @@ def catalogue_products(day: datetime.date | None = None):
 
 def words_filter(words) -> Q:
     """Every word in the product's name, its producer's or one of its places' (folded). Producers and places are
-    matched in their own tables (`IN (…)`), not through joins, so that on PostgreSQL each LIKE is served by that
-    table's trigram index instead of being tested on every joined row."""
+    matched in their own tables (`IN (…)`), not through joins: each subquery runs once per query, not per row. A place
+    field is matched only against units of its own scheme and level (a product's new commune is always a 2025
+    commune), so the units table is read once per word in slices of the (scheme, level, search_name) index instead of
+    five times whole."""
     found = Q()
     for word in words:
-        units = AdministrativeUnit.objects.filter(search_name__contains=word).values("pk")
         either = Q(search_name__contains=word) | Q(
             producer__in=Producer.objects.filter(search_name__contains=word).values("pk")
         )
-        for field in PLACE_FIELDS:
-            either |= Q(**{f"{field}__in": units})
+        for (scheme, level), field in PLACE_FIELD.items():
+            units = AdministrativeUnit.objects.filter(scheme=scheme, level=level, search_name__contains=word)
+            either |= Q(**{f"{field}__in": units.values("pk")})
         found &= either
     return found
 
@@ -83,13 +75,25 @@ def words_filter(words) -> Q:
 
 
 def vocabulary(version: int | None = None) -> frozenset[str]:
-    """Every word of the catalogue's folded names (products, producers, places), once per data version."""
+    """Every word of the catalogue's folded names (products, producers, places), once per data version.
+
+    One pass over the catalogue (its product and producer names and its place ids) and one over the units' names:
+    the catalogue's rule is tested once, not once per name column, and each distinct name is split once."""
 
     def compute():
+        place_ids = [f"{field}_id" for field in PLACE_FIELDS]
+        names, places = set(), set()
+        for row in catalogue_products().values_list("search_name", "producer__search_name", *place_ids).order_by():
+            names.add(row[0])
+            names.add(row[1])
+            places.update(row[2:])
+        places.discard(None)
+        names.update(
+            name for pk, name in AdministrativeUnit.objects.values_list("pk", "search_name").order_by() if pk in places
+        )
         words = set()
-        for row in catalogue_products().values_list(*TEXT_FIELDS).distinct():
-            for text in row:
-                words.update((text or "").split())
+        for text in names:
+            words.update((text or "").split())
         return frozenset(words)
 
     return cached("catalogue-vocabulary", compute=compute, version=version)
@@ -129,7 +133,17 @@ def correct(words: list[str], vocab: frozenset[str]) -> list[str] | None:
             result.append(word)
             continue
         limit = allowed_typos(word)
-        close = [known for known in vocab if within_distance(word, known, limit)] if limit else []
+        letters = set(word)
+        # Cheap tests before the distance: a word within reach differs by at most `limit` letters in length and by at
+        # most two distinct letters per edit (a change drops one and brings one; a swap changes none).
+        close = [
+            known
+            for known in vocab
+            if limit
+            and abs(len(known) - len(word)) <= limit
+            and len(letters.symmetric_difference(known)) <= 2 * limit
+            and within_distance(word, known, limit)
+        ]
         if not close:
             return None
         # nearest first, then the commonest spelling's neighbour: ties broken alphabetically so the answer is stable
@@ -183,7 +197,10 @@ def _stars_filter(qs, stars: int, status: str, day: datetime.date):
 
 
 def filtered(data: dict, words: list[str], day: datetime.date):
-    qs = catalogue_products(day)
+    status = data.get("status") or "valid"
+    # Each state but "all" asks for a certificate begun by `day` (one in force, or the latest begun), so it already
+    # implies the catalogue's rule: testing both made the database read the certificates twice.
+    qs = catalogue_products(day) if status == "all" else Product.objects.all()
     if words:
         qs = qs.filter(words_filter(words))
     if data.get("group"):
@@ -197,7 +214,6 @@ def filtered(data: dict, words: list[str], day: datetime.date):
             qs = qs.filter(**{field: unit}) if field else qs.none()
     if data.get("channel"):
         qs = filter_products_by_channel(qs, data["channel"])
-    status = data.get("status") or "valid"
     qs = _state_filter(qs, status, day)
     if data.get("stars"):
         qs = _stars_filter(qs, data["stars"], status, day)
@@ -254,6 +270,39 @@ def cards(ids, day: datetime.date) -> list[Card]:
     return result
 
 
+def _page_number(value) -> int:
+    """Paginator.get_page's reading of the `page` parameter: a number ≥ 1, anything else is the first page."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return max(number, 1)
+
+
+def _page(qs, number: int, per_page: int) -> tuple[int, list[int], int]:
+    """(page number, ids on that page, number of results). The first page comes with its count in one query (COUNT(*)
+    OVER () on each row), so the filters, which are most of the cost, run once instead of once for the count and once
+    for the page. A later page is counted first (without the ordering's subqueries), as Paginator.get_page shows the
+    last page for a number past it."""
+    if number == 1:
+        rows = list(qs.annotate(_total=Window(Count("*"))).values_list("pk", "_total")[:per_page])
+        return 1, [pk for pk, _total in rows], rows[0][1] if rows else 0
+    total = qs.count()
+    if not total:
+        return 1, [], 0
+    number = min(number, (total + per_page - 1) // per_page)
+    start = (number - 1) * per_page
+    return number, list(qs.values_list("pk", flat=True)[start : start + per_page]), total
+
+
+class _CountedPaginator(Paginator):
+    """A Paginator told its count (read with the page's rows) instead of running COUNT(*) itself."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
 def search_products(params, *, day: datetime.date | None = None, per_page: int = PER_PAGE):
     """The catalogue's answer to a GET query (a QueryDict or dict): a Page of Cards, with `form` (the bound filter
     form: its errors say what is wrong), `corrected` (the words searched instead, when a typo was corrected) and
@@ -266,18 +315,20 @@ def search_products(params, *, day: datetime.date | None = None, per_page: int =
     data = form.cleaned_data if valid else {}
     words = fold(data.get("q") or "").split()
     corrected = None
-    if not valid:
-        qs = Product.objects.none()
-    else:
-        qs = filtered(data, words, day)
-        if words and not qs.exists():
+    number = _page_number(params.get("page"))
+    ids, total = [], 0
+    if valid:
+        sort = data.get("sort") or "relevance"
+        found, ids, total = _page(ordered(filtered(data, words, day), sort, words, day), number, per_page)
+        if words and not total:
             corrected = correct(words, vocabulary())
             if corrected:
-                qs = filtered(data, corrected, day)
-        qs = ordered(qs, data.get("sort") or "relevance", corrected or words, day)
-    paginator = Paginator(qs.only("pk"), per_page)
-    page = paginator.get_page(params.get("page"))
-    page.object_list = cards([p.pk for p in page.object_list], day)
+                qs = ordered(filtered(data, corrected, day), sort, corrected, day)
+                found, ids, total = _page(qs, number, per_page)
+        number = found
+    paginator = _CountedPaginator(range(total), per_page, total)
+    page = paginator.get_page(number)
+    page.object_list = cards(ids, day)
     page.form = form
     page.corrected = " ".join(corrected) if corrected else ""
     page.query_words = words
