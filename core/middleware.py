@@ -77,7 +77,12 @@ class VietnameseFirstLocaleMiddleware:
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # the thread serves other requests next: one visitor's English must not answer the next one's refusals
+            # (the middleware before this one speaks the default language)
+            translation.deactivate()
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response

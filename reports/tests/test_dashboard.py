@@ -152,7 +152,7 @@ def test_the_narrative_is_written_in_english_too(province_data, unit):
 
     with translation.override("en"):
         text = build_dashboard(unit("pre2025:11"), D(2022, 3, 31)).narrative()
-    assert text.startswith("As of 31/03/2022, Tỉnh Điện Biên has 5 OCOP products with a valid certificate")
+    assert text.startswith("As of 31/03/2022, there are 5 OCOP products in force in Tỉnh Điện Biên")
     assert "3 products at 3 stars, 1 product at 4 stars and 1 product at 5 stars" in text
 
 

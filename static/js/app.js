@@ -36,3 +36,10 @@ document.addEventListener("htmx:responseError", (event) => {
 document.addEventListener("htmx:sendError", () => {
   showProblem(document.body.dataset.sendError || "Không kết nối được máy chủ; thao tác chưa được thực hiện.");
 });
+
+// A refused form comes back as a whole page, its messages next to the fields: bring the first one into view, since a
+// form low on a long page would otherwise answer below the fold.
+document.addEventListener("DOMContentLoaded", () => {
+  const refused = document.querySelector(".is-invalid");
+  if (refused) refused.scrollIntoView({ block: "center" });
+});

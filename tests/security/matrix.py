@@ -104,6 +104,7 @@ ROUTES: dict[str, Route] = {
     "healthz": Route(PUBLIC),  # the probes (core.health): public, unthrottled
     "readyz": Route(PUBLIC),
     "set_language": Route(PUBLIC, methods=P),
+    "choose_language": Route(PUBLIC, query="language=en&next=/catalog/", public_ok=(302,)),  # a visitor's switch
     "areas:index": Route(PUBLIC),
     "areas:search": Route(PUBLIC, query="q=dien"),
     "areas:pick": Route(PUBLIC, query="q=dien"),
