@@ -110,3 +110,13 @@ def test_the_real_asgi_application_can_be_wrapped(settings):
 def test_no_client_sees_the_limit_when_it_is_large(settings):
     settings.MAX_REQUEST_BYTES = 30 * 1024 * 1024
     assert Client().get("/").status_code in (200, 302)
+
+
+def test_one_visitors_english_does_not_answer_the_next_ones_refusal(client, settings):
+    # the refusal comes before the language is read: it must be in the default language, whoever came before
+    settings.MAX_REQUEST_BYTES = 1024
+    english = Client()
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert english.get("/catalog/")["Content-Language"] == "en"
+    response = client.generic("POST", "/api/v1/reports/ocop", b"x" * 2048, content_type="application/json")
+    assert response.status_code == 413 and "quá lớn" in response.json()["detail"]
