@@ -23,10 +23,9 @@ from django.utils import timezone
 
 from areas.choices import Level, Scheme
 from areas.models import AdministrativeUnit
-from catalog.queries import held_certificate_q
+from catalog.queries import entries, held_certificate_q
 from certification.choices import CertificateState
 from certification.models import Certificate
-from certification.queries import holding_on
 from core.text import fold
 from producers.models import Producer
 from products.models import Product, ProductPhoto
@@ -248,25 +247,23 @@ def ordered(qs, sort: str, words: list[str], day: datetime.date):
 
 
 def cards(ids, day: datetime.date) -> list[Card]:
-    """The products named (in this order) with their certificate and state on `day` and their first photo: three
-    queries whatever their number."""
+    """The products named (in this order) with their certificate and state on `day` (catalog.queries.entries: the
+    verify page's rules) and their first photo: three queries whatever their number."""
     ids = list(ids)
     if not ids:
         return []
-    order = {pk: i for i, pk in enumerate(ids)}
     rows = (
         Product.objects.filter(pk__in=ids)
         .select_related("producer", "group", "subgroup", "new_commune", "new_province", "old_province")
-        .prefetch_related(
-            Prefetch("certificates", Certificate.objects.select_related("decision").order_by("valid_from", "id")),
-            Prefetch("photos", ProductPhoto.objects.order_by("uploaded_at", "id")),
-        )
+        .prefetch_related(Prefetch("photos", ProductPhoto.objects.order_by("uploaded_at", "id")))
     )
+    found = {entry.product.pk: entry for entry in entries(rows, day)}
     result = []
-    for product in sorted(rows, key=lambda p: order[p.pk]):
-        holding = holding_on(product, day, certificates=list(product.certificates.all()))
-        photos = list(product.photos.all())
-        result.append(Card(product, holding.certificate, holding.state, photos[0] if photos else None))
+    for pk in ids:
+        if pk in found:
+            entry = found[pk]
+            photos = list(entry.product.photos.all())
+            result.append(Card(entry.product, entry.certificate, entry.state, photos[0] if photos else None))
     return result
 
 
