@@ -41,11 +41,19 @@ ACTIONS = {
     "ntm.assess": _("Nhập và gửi kết quả tự đánh giá tiêu chí nông thôn mới của xã"),
     "ntm.approve": _("Duyệt, khóa và mở khóa kết quả đánh giá nông thôn mới; nhắc xã chưa báo cáo"),
     "ntm.manage": _("Nhập dữ liệu, quyết định công nhận, nhóm xã và bộ tiêu chí nông thôn mới"),
-    "programme.view": _("Xem kênh bán hàng và hoạt động xúc tiến thương mại"),
+    "programme.view": _(
+        "Xem chương trình OCOP: kế hoạch, dự án liên kết, hỗ trợ, theo dõi sau công nhận, kênh bán hàng, xúc tiến thương mại"
+    ),
     "programme.edit_channels": _("Đề xuất điểm bán, gian hàng thương mại điện tử, hợp đồng phân phối của sản phẩm"),
     "programme.moderate_channels": _("Duyệt thay đổi kênh bán hàng trước khi công khai"),
     "programme.manage_events": _("Ghi sự kiện xúc tiến thương mại, người tham gia và kết quả"),
     "programme.join_events": _("Đăng ký tham gia sự kiện xúc tiến thương mại"),
+    "programme.manage_plans": _("Lập đề án, kế hoạch OCOP năm, chỉ tiêu và sản phẩm trong kế hoạch của địa bàn"),
+    "programme.manage_linkages": _("Ghi dự án liên kết sản xuất, dự án đầu tư và vùng nguyên liệu"),
+    "programme.manage_funding": _("Ghi các khoản hỗ trợ (kế hoạch, giải ngân) và nguồn kinh phí"),
+    "programme.report_monitoring": _("Lập báo cáo tình hình sản xuất, kinh doanh hằng năm của sản phẩm OCOP"),
+    "programme.approve_monitoring": _("Duyệt báo cáo sau công nhận, ghi tôn vinh chủ thể và sản phẩm"),
+    "programme.manage_training": _("Ghi lớp tập huấn và hoạt động truyền thông về OCOP"),
 }
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -70,6 +78,11 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "programme.view",
             "programme.moderate_channels",
             "programme.manage_events",
+            "programme.manage_plans",
+            "programme.manage_linkages",
+            "programme.manage_funding",
+            "programme.approve_monitoring",
+            "programme.manage_training",
         }
     ),
     Role.COMMUNE_OFFICER: frozenset(
@@ -89,6 +102,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "ntm.assess",
             "programme.view",
             "programme.moderate_channels",
+            "programme.manage_plans",
+            "programme.report_monitoring",
+            "programme.manage_training",
         }
     ),
     Role.COUNCIL_MEMBER: frozenset(
@@ -109,6 +125,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "programme.view",
             "programme.edit_channels",
             "programme.join_events",
+            "programme.report_monitoring",
         }
     ),
     Role.VIEWER: frozenset(

@@ -149,6 +149,9 @@ def _register():
     api.add_router("/reports", reports_router)
     api.add_router("/reports/ntm", ntm_report_router)
     api.add_router("/ntm", ntm_router)
+    from programme.api import router as programme_router
+
+    api.add_router("/programme", programme_router)
 
 
 _register()
