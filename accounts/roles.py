@@ -81,6 +81,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "programme.manage_plans",
             "programme.manage_linkages",
             "programme.manage_funding",
+            "programme.report_monitoring",
             "programme.approve_monitoring",
             "programme.manage_training",
         }

@@ -223,6 +223,27 @@ IMPORT_KINDS = {
         "label": gettext_lazy("Kết quả nông thôn mới"),
         "upload": "ntm:import",
     },
+    "plan-lines": {
+        "importer": "programme.plan_imports.import_plan_lines",
+        "columns": "programme.plan_imports.PLAN_COLUMNS",
+        "action": "programme.manage_plans",
+        "label": gettext_lazy("Sản phẩm trong kế hoạch OCOP năm"),
+        "upload": "programme:plan_import",
+    },
+    "funding": {
+        "importer": "programme.funding_imports.import_support",
+        "columns": "programme.funding_imports.SUPPORT_COLUMNS",
+        "action": "programme.manage_funding",
+        "label": gettext_lazy("Các khoản hỗ trợ OCOP"),
+        "upload": "programme:funding_import",
+    },
+    "monitoring": {
+        "importer": "programme.monitoring_imports.import_reports",
+        "columns": "programme.monitoring_imports.REPORT_COLUMNS",
+        "action": "programme.report_monitoring",
+        "label": gettext_lazy("Báo cáo sản xuất, kinh doanh sau công nhận"),
+        "upload": "programme:monitoring_import",
+    },
 }
 
 # Content Security Policy (Django 6 built-in): only our own origin; htmx needs no inline script.
@@ -508,3 +529,23 @@ if CHANNEL_LINK_CHECK:
         "daily": os.environ.get("CHANNEL_LINK_CHECK_AT", "03:30"),
         "args": ["{slot_date}"],
     }
+
+# Monitoring after recognition (issue 17, programme.monitoring): the yearly report of each certified product is due on
+# MONITORING_REPORT_DUE (MM-DD) of the following year; reminders go out from MONITORING_REMINDER_DAYS before that day.
+# The watch-list flags and their thresholds (defaults chosen by the project, not by a legal text: set them per
+# province's practice).
+MONITORING_REPORT_DUE = os.environ.get("MONITORING_REPORT_DUE", "03-31")
+MONITORING_REMINDER_DAYS = int(os.environ.get("MONITORING_REMINDER_DAYS", "30"))
+MONITORING_FLAGS = {
+    # raw-material area reported down by at least this percentage from the previous year's approved report
+    "shrinking_area_percent": int(os.environ.get("MONITORING_SHRINKING_AREA_PERCENT", "20")),
+    # certificate expiring within this many days with no re-rating (phân hạng lại) dossier filed
+    "expiring_days": int(os.environ.get("MONITORING_EXPIRING_DAYS", "180")),
+    # recognised at least this many months ago and never accepted at a trade-promotion event since
+    "no_promotion_months": int(os.environ.get("MONITORING_NO_PROMOTION_MONTHS", "12")),
+}
+PERIODIC_JOBS["monitoring-reminders"] = {
+    "task": "programme.monitoring_tasks.send_monitoring_reminders",
+    "daily": os.environ.get("MONITORING_REMINDERS_AT", "06:30"),
+    "args": ["{slot_date}"],
+}
