@@ -3,6 +3,7 @@
 from ninja import Router
 
 from api.auth import AUTH
+from programme.api_actuals import router as actuals_router
 from programme.api_funding import router as funding_router
 from programme.api_linkages import router as linkages_router
 from programme.api_monitoring import router as monitoring_router
@@ -11,6 +12,7 @@ from programme.api_training import router as training_router
 
 router = Router(tags=["programme"], auth=AUTH)
 router.add_router("", plans_router)
+router.add_router("", actuals_router)
 router.add_router("", linkages_router)
 router.add_router("", funding_router)
 router.add_router("", monitoring_router)

@@ -1,5 +1,6 @@
 """The programme's pages, one URL module per record family."""
 
+from programme.urls_actuals import urlpatterns as actual_patterns
 from programme.urls_channels import urlpatterns as channel_patterns
 from programme.urls_events import urlpatterns as event_patterns
 from programme.urls_funding import urlpatterns as funding_patterns
@@ -13,6 +14,7 @@ urlpatterns = [
     *channel_patterns,
     *event_patterns,
     *plan_patterns,
+    *actual_patterns,
     *linkage_patterns,
     *funding_patterns,
     *monitoring_patterns,

@@ -21,36 +21,15 @@ without a seat in the round is then refused. `xfail` maps a cell (role, side, me
 reason of a known bug; the test marks those cells xfail(strict=True) so the mark goes as soon as the bug is fixed.
 """
 
-from dataclasses import dataclass, field
-
-PUBLIC, LOGIN, LIST, OBJECT = "public", "login", "list", "object"
-
-
-@dataclass(frozen=True)
-class Route:
-    kind: str
-    action: str | tuple = ""
-    args: object = None  # (side, world, role) → URL kwargs / path params
-    methods: tuple = ("GET",)
-    query: str = ""
-    empty_ok: bool = False  # list: a role without the action sees an empty list (200)
-    seat: tuple = ()  # roles reaching the route by their seat in the own round (see module docstring)
-    personal: bool = False  # login routes about the user's own records
-    public_ok: tuple = (200,)  # what a public GET may answer
-    get_ok: tuple = (200,)  # what a GET answers to a role that reaches the route (a redirect for some)
-    data: object = None  # (side, world, role) → the POST body (empty when None)
-    refused_get: bool = False  # a GET refused by a flash message and a redirect (dossier forms)
-    posted_area: bool = False  # the area is in the POST body: Sơn La's may be refused by a message instead of 404
-    xfail: dict = field(default_factory=dict)  # method ("*": all) → reason
-    note: str = ""
-
-    @property
-    def actions(self) -> tuple:
-        return self.action if isinstance(self.action, tuple) else (self.action,) if self.action else ()
-
-
-def pk(attr, name="pk"):
-    return lambda o, w, r: {name: getattr(o, attr).pk}
+from tests.security.matrix_kinds import (  # noqa: F401
+    IMPORT_ACTIONS,  # noqa: F401
+    LIST,
+    LOGIN,
+    OBJECT,
+    PUBLIC,
+    Route,
+    pk,
+)
 
 
 def personal(attr, name):
@@ -395,7 +374,8 @@ ROUTES: dict[str, Route] = {
     "robots": Route(PUBLIC),
     "sitemap": Route(PUBLIC),
     # ── imports ─────────────────────────────────────────────────────────────────────────────────────────────────────
-    "imports:history": Route(LIST, ("certification.manage", "ntm.manage")),
+    # the history lists the jobs of every import kind the user may run (settings.IMPORT_KINDS)
+    "imports:history": Route(LIST, ("certification.manage", "ntm.manage", *IMPORT_ACTIONS)),
     "imports:job": Route(OBJECT, "certification.manage", pk("import_job")),
     "imports:mapping": Route(OBJECT, "certification.manage", pk("import_job"), methods=P),
     "imports:write": Route(OBJECT, "certification.manage", pk("import_job"), methods=P),
@@ -478,3 +458,19 @@ API: dict[tuple[str, str], Route] = {
 
 # URL patterns that are not application routes.
 EXCLUDED_PREFIXES = ("admin/", "static/", "media/", "__debug__/")
+
+
+def _merge_fragments():
+    """Issue 17's families declare their rows beside their world objects (tests/security/routes_*.py)."""
+    from tests.security import routes_funding, routes_linkages, routes_monitoring, routes_plans, routes_training
+
+    for fragment in (routes_plans, routes_linkages, routes_funding, routes_monitoring, routes_training):
+        for key in fragment.ROUTES:
+            assert key not in ROUTES, key
+        for key in fragment.API:
+            assert key not in API, key
+        ROUTES.update(fragment.ROUTES)
+        API.update(fragment.API)
+
+
+_merge_fragments()

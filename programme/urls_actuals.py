@@ -1,0 +1,3 @@
+"""Placeholder: filled by issue 17."""
+
+urlpatterns = []
