@@ -48,7 +48,9 @@ def _send(client: Client, case, auth_header: dict):
     url = f"{path}?{query}" if query else path
     kwargs = {}
     if case.body is not NOT_SET:
-        kwargs["data"] = json.dumps(case.body)  # ensure_ascii: NUL and surrogates travel as \\u escapes
+        # negative mode may send raw bytes as the body (not JSON): sent as they are
+        raw = isinstance(case.body, bytes | bytearray)
+        kwargs["data"] = case.body if raw else json.dumps(case.body)  # ensure_ascii: NUL and surrogates as \\u escapes
         kwargs["content_type"] = case.media_type or "application/json"
     headers = {k: str(v) for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
     return client.generic(case.method.upper(), url, headers={**headers, **auth_header}, **kwargs)
