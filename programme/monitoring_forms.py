@@ -7,15 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from areas.forms import AreaIdField
 from certification.forms import ImportForm
 from core.forms import BootstrapMixin
-from programme.models import (
-    MAX_AREA_HA,
-    MAX_MONEY,
-    MAX_PEOPLE,
-    MAX_QUANTITY,
-    MAX_REPORT_YEAR,
-    MIN_REPORT_YEAR,
-    ReportStatus,
-)
+from programme.models import MAX_REPORT_YEAR, MIN_REPORT_YEAR, ReportStatus
+from programme.models.monitoring import MAX_AREA_HA, MAX_MONEY, MAX_PEOPLE, MAX_QUANTITY
 from programme.monitoring_flags import LABELS
 from programme.monitoring_queries import DONE, IN_PROGRESS, MISSING, WAITING
 

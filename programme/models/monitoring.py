@@ -17,10 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from core.scoping import ScopedQuerySet
 
 __all__ = [
-    "MAX_MONEY",
-    "MAX_PEOPLE",
-    "MAX_QUANTITY",
-    "MAX_AREA_HA",
     "MIN_REPORT_YEAR",
     "MAX_REPORT_YEAR",
     "ReportStatus",
