@@ -20,16 +20,8 @@ from core import audit
 from core.concurrency import check_version, refuse_duplicate
 from core.errors import DomainError, PermissionRefused
 from notifications.services import Message, notify, notify_many
-from programme.models import (
-    MAX_AREA_HA,
-    MAX_MONEY,
-    MAX_PEOPLE,
-    MAX_QUANTITY,
-    MAX_REPORT_YEAR,
-    MIN_REPORT_YEAR,
-    MonitoringReport,
-    ReportStatus,
-)
+from programme.models import MAX_REPORT_YEAR, MIN_REPORT_YEAR, MonitoringReport, ReportStatus
+from programme.models.monitoring import MAX_AREA_HA, MAX_MONEY, MAX_PEOPLE, MAX_QUANTITY
 from programme.monitoring_queries import APPROVE, is_certified_in_year, may_approve, may_report
 
 FIGURE_FIELDS = [
