@@ -223,6 +223,13 @@ IMPORT_KINDS = {
         "label": gettext_lazy("Kết quả nông thôn mới"),
         "upload": "ntm:import",
     },
+    "villages": {
+        "importer": "ntm.village_imports.import_villages",
+        "columns": "ntm.village_imports.VILLAGE_COLUMNS",
+        "action": "ntm.manage",
+        "label": gettext_lazy("Danh mục thôn, bản"),
+        "upload": "ntm:village_import",
+    },
     "plan-lines": {
         "importer": "programme.plan_imports.import_plan_lines",
         "columns": "programme.plan_imports.PLAN_COLUMNS",

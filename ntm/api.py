@@ -23,6 +23,24 @@ class AreaRef(Schema):
     name: str
 
 
+class VillagesOut(Schema):
+    total: int = Field(
+        description="villages (thôn, bản, tổ dân phố, ấp) of the registry lying in the area on 31 December"
+    )
+    assessed: int = Field(
+        description="villages with an approved village assessment for the year: always 0 until village assessments"
+        " exist in the system"
+    )
+    recognized: dict[str, int] = Field(
+        description="thon-ntm / thon-kieu-mau: villages recognised at that level by a decision counting from a day of"
+        " the year"
+    )
+    recognized_cumulative: dict[str, int] = Field(
+        description="thon-ntm / thon-kieu-mau: villages whose highest village level in force on 31 December is that"
+        " level (village levels do not nest: each village counts once)"
+    )
+
+
 class NtmReportOut(Schema):
     year: int
     area: AreaRef
@@ -56,6 +74,10 @@ class NtmReportOut(Schema):
     )
     basically_meeting_rule: str = Field(
         description="the NTM_BASICALLY_MEETING setting used: a comma list of 'decision', 'all', 'min:N'"
+    )
+    villages: VillagesOut = Field(
+        description="the village level (thôn, bản): registry villages counted where they lie on 31 December, in"
+        " either scheme like the communes; name-only recognitions through their commune"
     )
 
 

@@ -213,4 +213,80 @@ def load_demo_ntm():
                 revoked_on=REVOCATION["revoked_on"],
                 reason=REVOCATION["reason"],
             )
+        load_demo_villages()
     return result
+
+
+# ---- villages (issue 18) ----------------------------------------------------------------------------------------
+# Seed 000: "Xây dựng nông thôn mới cấp thôn, bản, năm 2021, có thêm 28 thôn, bản nông thôn mới kiểu mẫu và 15 thôn,
+# bản nông thôn mới, nâng tổng số thôn, bản nông thôn mới kiểu mẫu trên địa bàn huyện lên 38 thôn, bản và thôn bản
+# nông thôn [mới] trên địa bàn huyện lên 24 thôn, bản" (Huyện Điện Biên). The seed names none of these villages: they
+# are "Thôn minh họa NN" (visibly demo records), spread over the district's communes, with the figures reproduced:
+# 10 kiểu mẫu and 9 đạt chuẩn before 2021, 28 and 15 more in 2021, and some villages not recognised.
+# Seed 003: "Có thêm 2 bản được công nhận đạt chuẩn NTM (bản Phiêng Đất B, xã Nậm Nèn và bản Mường Anh 1, xã Pa Ham,
+# huyện Mường Chà)" in 2021: the two real names, with a DEMO- decision number (the decision is not in the seed).
+DEMO_VILLAGE_PLAN = [  # (how many, level, year recognised; "" = not recognised)
+    (10, "thon-kieu-mau", 2020),
+    (9, "thon-ntm", 2020),
+    (28, "thon-kieu-mau", 2021),
+    (15, "thon-ntm", 2021),
+    (18, "", None),
+]
+NAMED_VILLAGES = [("pre2025:03194", "Phiêng Đất B"), ("pre2025:03193", "Mường Anh 1")]
+DISTRICT_ID = "pre2025:100"
+
+
+def load_demo_villages() -> dict[str, int]:
+    """The villages above, through the services (idempotent: a village already in its commune is reused, a decision
+    already recorded is found), then placed in the 2025 communes that succeeded theirs."""
+    from areas.choices import REFORM_DATE, Level
+    from areas.models import AdministrativeUnit
+    from ntm import village_services
+    from ntm.models import Village, VillageKind
+
+    district = get_unit(DISTRICT_ID)
+    communes = list(
+        AdministrativeUnit.objects.filter(district=district, level=Level.COMMUNE, unit_type="xa").order_by("code")
+    )
+    counts = {"villages": 0, "recognitions": 0}
+
+    def village(commune, name, kind):
+        found = Village.objects.filter(placements__commune=commune, name=name).first()
+        if found is not None:
+            return found
+        counts["villages"] += 1
+        return village_services.create_village(actor=None, commune=commune, name=name, kind=kind)
+
+    def recognise(found, commune, level, year, number):
+        _recognition, created = services.record_recognition(
+            actor=None,
+            commune=commune,
+            level=level,
+            village=found,
+            decision_no=f"DEMO-V{number:02d}/QĐ-UBND",
+            decision_date=datetime.date(year, 12, 1),
+        )
+        counts["recognitions"] += created
+
+    with transaction.atomic():
+        number = 0
+        for how_many, level, year in DEMO_VILLAGE_PLAN:
+            for _i in range(how_many):
+                number += 1
+                commune = communes[(number - 1) % len(communes)]
+                found = village(commune, f"Thôn minh họa {number:02d}", VillageKind.THON)
+                if level:
+                    recognise(found, commune, level, year, 1 if year == 2020 else 2)
+        for commune_id, name in NAMED_VILLAGES:
+            commune = get_unit(commune_id)
+            found = village(commune, name, VillageKind.BAN)
+            _recognition, created = services.record_recognition(
+                actor=None, commune=commune, level="thon-ntm", village=found, decision_no="DEMO-V03/QĐ-UBND", year=2021
+            )
+            counts["recognitions"] += created
+        for area_id in (DISTRICT_ID, "pre2025:097"):
+            moved, _choices = village_services.place_villages_after_merger(
+                actor=None, day=REFORM_DATE, area=get_unit(area_id)
+            )
+            counts["villages_placed_2025"] = counts.get("villages_placed_2025", 0) + len(moved)
+    return counts

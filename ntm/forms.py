@@ -185,7 +185,28 @@ class ReasonForm(BootstrapMixin, forms.Form):
 
 class RecognitionForm(BootstrapMixin, forms.Form):
     level = forms.ChoiceField(label=_("Mức công nhận"), choices=RecognitionLevel.choices)
+    village_ref = forms.ModelChoiceField(
+        label=_("Thôn, bản trong danh mục"),
+        queryset=None,
+        required=False,
+        help_text=_("Chọn thôn, bản của xã; hoặc ghi tên ở ô dưới nếu chưa có trong danh mục."),
+    )
     village = forms.CharField(label=_("Thôn, bản (chỉ với công nhận thôn, bản)"), required=False, max_length=150)
+
+    def __init__(self, *args, commune=None, **kwargs):
+        """`commune`: offer its registry villages (open ones, placed there now); without it, none."""
+        from ntm.models import Village
+
+        super().__init__(*args, **kwargs)
+        villages = Village.objects.none()
+        if commune is not None:
+            villages = Village.objects.filter(
+                placements__commune=commune, placements__valid_to__isnull=True, valid_to__isnull=True
+            ).order_by("search_name")
+        self.fields["village_ref"].queryset = villages
+        if commune is None:
+            del self.fields["village_ref"]
+
     decision_no = forms.CharField(label=_("Số quyết định"), max_length=60)
     decision_date = forms.DateField(label=_("Ngày quyết định"), widget=forms.DateInput(attrs={"type": "date"}))
 

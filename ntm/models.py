@@ -238,6 +238,15 @@ class Recognition(models.Model):
         "areas.AdministrativeUnit", verbose_name=_("xã"), on_delete=models.PROTECT, related_name="ntm_recognitions"
     )
     village = models.CharField(_("thôn, bản"), max_length=150, blank=True)
+    # The registry village (ntm.Village) when known; `village` keeps the name as decided (imports give only names).
+    village_ref = models.ForeignKey(
+        "ntm.Village",
+        verbose_name=_("thôn, bản (danh mục)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recognitions",
+    )
     level = models.CharField(_("mức công nhận"), max_length=20, choices=RecognitionLevel.choices)
     kind = models.CharField(
         _("loại quyết định"), max_length=10, choices=RecognitionKind.choices, default=RecognitionKind.CONG_NHAN
@@ -296,3 +305,101 @@ class ClosedPeriod(models.Model):
 
     def __str__(self):
         return f"{self.province} · {self.year}"
+
+
+# ---- villages (thôn, bản, tổ dân phố, ấp): a registry of the province, not national reference data ----------------
+
+
+class VillageKind(models.TextChoices):
+    THON = "thon", _("Thôn")
+    BAN = "ban", _("Bản")
+    TO_DAN_PHO = "to-dan-pho", _("Tổ dân phố")
+    AP = "ap", _("Ấp")
+    OTHER = "khac", _("Khác")
+
+
+class Village(models.Model):
+    """A village keeps its identity while its commune changes (VillagePlacement); `commune` is the commune of its
+    latest placement, kept by ntm.village_services, so scoping is one column (scope_area_field) like the other models.
+    A village's own days are inclusive: `valid_to` is its last day (null: still exists)."""
+
+    name = models.CharField(_("tên thôn, bản"), max_length=150)
+    search_name = models.CharField(max_length=150, db_index=True, editable=False)
+    kind = models.CharField(_("loại"), max_length=12, choices=VillageKind.choices, default=VillageKind.THON)
+    code = models.CharField(_("mã"), max_length=30, blank=True)
+    commune = models.ForeignKey(
+        "areas.AdministrativeUnit",
+        verbose_name=_("xã (hiện tại)"),
+        on_delete=models.PROTECT,
+        related_name="ntm_villages",
+    )
+    valid_from = models.DateField(_("có từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("đến hết ngày"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_area_field = "commune"
+
+    class Meta:
+        verbose_name = _("thôn, bản")
+        verbose_name_plural = _("thôn, bản")
+        ordering = ["commune_id", "search_name", "pk"]
+        indexes = [models.Index(fields=["commune", "search_name"], name="ntm_village_commune_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.name}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("ntm:village_detail", args=[self.pk])
+
+    def is_valid_on(self, day) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+
+class VillagePlacement(models.Model):
+    """The village lies in `commune` from `valid_from` to `valid_to` (its last day, inclusive; null: still)."""
+
+    village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="placements")
+    commune = models.ForeignKey(
+        "areas.AdministrativeUnit", verbose_name=_("xã"), on_delete=models.PROTECT, related_name="+"
+    )
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến hết ngày"), null=True, blank=True)
+    decision = models.CharField(_("căn cứ"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("thôn, bản thuộc xã")
+        verbose_name_plural = _("thôn, bản thuộc xã")
+        ordering = ["village", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "valid_from"], name="ntm_village_placement_uniq"),
+        ]
+        indexes = [models.Index(fields=["commune", "valid_from"], name="ntm_placement_commune_idx")]
+
+    def __str__(self):
+        return f"{self.village} · {self.commune} ({self.valid_from:%d/%m/%Y})"
+
+
+class VillageSuccession(models.Model):
+    """Villages merged (several predecessors → one successor) or split (one → several), from `effective_date`."""
+
+    predecessor = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="successions")
+    successor = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="predecessions")
+    effective_date = models.DateField(_("ngày hiệu lực"))
+    decision = models.CharField(_("căn cứ (quyết định)"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("sáp nhập, chia tách thôn, bản")
+        verbose_name_plural = _("sáp nhập, chia tách thôn, bản")
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="ntm_village_succession_uniq"),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor} → {self.successor}"

@@ -53,6 +53,7 @@ from ntm.choices import (
     year_end,
 )
 from ntm.models import Assessment, CriteriaSet, Criterion, CriterionResult, Recognition
+from ntm.village_queries import village_figures
 from reports.cache import prepared
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -430,6 +431,7 @@ def build_report(scope: Scope) -> dict:
         "children": _children(scope, below),
         "through_successions": scope.through_successions,
         "basically_meeting_rule": scope.rule.text,
+        "villages": village_figures(scope.year, area),
     }
     return report
 

@@ -37,6 +37,7 @@ from ntm.queries import (
     parse_year,
     report_scope,
 )
+from ntm.village_queries import village_figures
 from reports.cache import cached
 
 
@@ -187,12 +188,73 @@ def narrative(report: dict) -> str:
             elif assessed == communes:  # never claimed while some communes have no data
                 parts.append(_("không còn xã dưới %(n)s tiêu chí") % {"n": n})
     text = "; ".join(parts) + "."
+    villages = village_sentence(report)
+    if villages:
+        text += " " + villages
     if report.get("through_successions"):
         text += " " + _(
             "Số liệu được tổng hợp qua các xã tiền thân hoặc kế thừa theo sắp xếp đơn vị hành chính năm 2025, "
             "vì địa bàn thuộc hệ thống đơn vị hành chính khác với năm báo cáo."
         )
     return text
+
+
+def _villages(n: int) -> str:
+    return ngettext("%(n)s thôn, bản", "%(n)s thôn, bản", n) % {"n": _n(n)}
+
+
+def village_sentence(report: dict) -> str:
+    """The village level as official reports write it ("có thêm 28 thôn, bản nông thôn mới kiểu mẫu và 15 thôn, bản
+    nông thôn mới, nâng tổng số …"); empty when the area has no village on record and no village recognition."""
+    block = report.get("villages")
+    if not block:
+        return ""
+    new, total = block["recognized"], block["recognized_cumulative"]
+    km, ntm = RecognitionLevel.THON_KIEU_MAU.value, RecognitionLevel.THON_NTM.value
+    if not (block["total"] or any(new.values()) or any(total.values())):
+        return ""
+    if not any(total.values()):
+        return _("Cấp thôn, bản: có %(t)s trong danh mục, chưa thôn, bản nào được công nhận nông thôn mới.") % {
+            "t": _villages(block["total"])
+        }
+    added = []
+    if new[km]:
+        added.append(_("%(v)s nông thôn mới kiểu mẫu") % {"v": _villages(new[km])})
+    if new[ntm]:
+        added.append(_("%(v)s nông thôn mới") % {"v": _villages(new[ntm])})
+    if added:
+        text = _(
+            "Cấp thôn, bản, năm %(y)s có thêm %(added)s, nâng tổng số thôn, bản nông thôn mới kiểu mẫu lên %(km)s "
+            "và thôn, bản nông thôn mới lên %(ntm)s"
+        ) % {
+            "y": report["year"],
+            "added": _(" và ").join(added),
+            "km": _villages(total[km]),
+            "ntm": _villages(total[ntm]),
+        }
+    else:
+        text = _(
+            "Cấp thôn, bản, năm %(y)s không có thôn, bản được công nhận thêm; tổng số thôn, bản nông thôn mới kiểu mẫu "
+            "là %(km)s và thôn, bản nông thôn mới là %(ntm)s"
+        ) % {"y": report["year"], "km": _villages(total[km]), "ntm": _villages(total[ntm])}
+    if block["total"]:
+        text += " " + _("(danh mục có %(t)s)") % {"t": _villages(block["total"])}
+    return text + "."
+
+
+def village_rows(report: dict) -> list[FigureRow]:
+    """The `villages` block as figure rows (the dashboard's village table and the Excel's)."""
+    block = report.get("villages")
+    if not block:
+        return []
+    km, ntm = RecognitionLevel.THON_KIEU_MAU.value, RecognitionLevel.THON_NTM.value
+    return [
+        FigureRow(_("Số thôn, bản trong danh mục (ngày 31/12)"), block["total"]),
+        FigureRow(_("Thôn, bản nông thôn mới kiểu mẫu được công nhận trong năm"), block["recognized"][km]),
+        FigureRow(_("Thôn, bản nông thôn mới được công nhận trong năm"), block["recognized"][ntm]),
+        FigureRow(_("Tổng số thôn, bản nông thôn mới kiểu mẫu"), block["recognized_cumulative"][km]),
+        FigureRow(_("Tổng số thôn, bản nông thôn mới (chưa đạt kiểu mẫu)"), block["recognized_cumulative"][ntm]),
+    ]
 
 
 def rule_notes(report: dict) -> list[str]:
@@ -270,6 +332,13 @@ def workbook(report: dict, criteria, other_sets=None) -> bytes:
         cell.font = Font(bold=True)
     for row in highest_level_rows(report):
         _append(ws, [row.label, row.value])
+    if village_rows(report):
+        _append(ws, [])
+        _append(ws, [_("Thôn, bản"), _("Số thôn, bản")])
+        for cell in ws[ws.max_row]:
+            cell.font = Font(bold=True)
+        for row in village_rows(report):
+            _append(ws, [row.label, row.value])
     _append(ws, [])
     _append(ws, [_("Tiêu chí"), _("Số xã đạt")])
     for cell in ws[ws.max_row]:
@@ -424,6 +493,7 @@ def national_report(scope: Scope) -> dict:
         "children": children,
         "through_successions": scope.through_successions,
         "basically_meeting_rule": scope.rule.text,
+        "villages": village_figures(scope.year, scope.area),
     }
 
 

@@ -539,7 +539,7 @@ def record_recognition(
     decision_no: str = "",
     decision_date: datetime.date | None = None,
     year: int | None = None,
-    village: str = "",
+    village="",
     source: str = Source.ENTRY,
     kind: str = RecognitionKind.CONG_NHAN,
     follows_from=None,
@@ -550,9 +550,26 @@ def record_recognition(
     A "thừa nhận" (kind) is a commune-level decision for a commune formed by merging; `follows_from` names the
     communes it follows from (default: its recorded predecessors). What is odd but allowed (a level above one not on
     record; a thừa nhận over predecessors that were not all recognised) is kept in `warning`, never refused.
+
+    `village` is a name, or a registry village (ntm.Village) that must lie in `commune` on the day the decision counts
+    from; its name is then kept beside the link, so name-only readers keep working.
     """
+    from ntm.models import Village
+
     require(actor, "ntm.manage", commune, _("Bạn không được ghi quyết định công nhận cho xã này."))
-    village, effective = _check_recognition(commune, level, kind, village, decision_date, year)
+    village_ref = village if isinstance(village, Village) else None
+    village, effective = _check_recognition(
+        commune, level, kind, village_ref.name if village_ref else village, decision_date, year
+    )
+    if village_ref is not None:
+        from ntm.village_queries import village_commune_on
+
+        placed = village_commune_on(village_ref, effective)
+        if placed is None or placed.pk != commune.pk:
+            raise DomainError(
+                _("%(v)s không thuộc %(c)s ngày %(d)s.") % {"v": village_ref, "c": commune.name, "d": _day(effective)},
+                field="village",
+            )
     decision_no = " ".join((decision_no or "").split())
     with transaction.atomic():
         existing = Recognition.objects.filter(
@@ -565,6 +582,8 @@ def record_recognition(
         )
         if decision_date is None:
             existing = existing.filter(effective_date=effective)
+        if village_ref is not None:
+            existing = existing.filter(village_ref=village_ref)
         found = existing.first()
         if found is not None:
             return found, False
@@ -574,6 +593,7 @@ def record_recognition(
         elif level in COMMUNE_LEVELS:
             warnings.append(_nesting_warning(commune, level, effective))
         recognition = _new_recognition(commune, village, level, kind, decision_no, decision_date, effective, source)
+        recognition.village_ref = village_ref
         recognition.warning = " ".join(w for w in warnings if w)
         recognition.save()
         if units:
@@ -636,6 +656,8 @@ def _new_recognition(commune, village, level, kind, decision_no, decision_date, 
 def _recognition_entry(actor, recognition: Recognition, units) -> dict:
     """The keyword arguments of a recorded decision's audit entry (audit.record, or audit.build for the bulk path)."""
     after = audit.snapshot(recognition, RECOGNITION_FIELDS)
+    if recognition.village_ref_id:
+        after["village_ref"] = recognition.village_ref_id
     if units:
         after["follows_from"] = [str(u.area_id) for u in units]
     return {

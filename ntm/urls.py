@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ntm import views
+from ntm import views, village_views
 
 app_name = "ntm"
 
@@ -22,4 +22,14 @@ urlpatterns = [
     path("recognitions/", views.recognitions, name="recognitions"),
     path("recognitions/<int:pk>/revoke/", views.recognition_revoke, name="recognition_revoke"),
     path("import/", views.import_upload, name="import"),
+    path("villages/", village_views.village_list, name="village_list"),
+    path("villages/new/", village_views.village_create, name="village_create"),
+    path("villages/import/", village_views.village_import, name="village_import"),
+    path("villages/after-merger/", village_views.village_place_after_merger, name="village_place_after_merger"),
+    path("villages/<int:pk>/", village_views.village_detail, name="village_detail"),
+    path("villages/<int:pk>/edit/", village_views.village_edit, name="village_edit"),
+    path("villages/<int:pk>/move/", village_views.village_move, name="village_move"),
+    path("villages/<int:pk>/close/", village_views.village_close, name="village_close"),
+    path("villages/<int:pk>/merge/", village_views.village_merge, name="village_merge"),
+    path("villages/<int:pk>/split/", village_views.village_split, name="village_split"),
 ]

@@ -43,6 +43,7 @@ from ntm.reporting import (
     national_scope,
     report_for,
     rule_notes,
+    village_rows,
     workbook,
 )
 
@@ -112,6 +113,7 @@ def dashboard(request):
             figures=figure_rows(report),
             criteria_rows=criterion_rows(report, scope.criteria),
             narrative=narrative(report),
+            village_rows=village_rows(report),
             notes=rule_notes(report),
             other_sets=queries.other_set_progress(scope),
             criteria_set=scope.criteria_set,
@@ -285,6 +287,16 @@ def _latest_year(unit, sets, recognitions) -> int:
     return max([queries.year_default(), *(y for y in years if y <= this_year)])
 
 
+def _village_block(unit, year: int) -> dict:
+    """The commune's village figures of the year, keys made template-friendly (no hyphen)."""
+    from ntm.village_queries import village_figures
+
+    block = village_figures(year, unit)
+    for key in ("recognized", "recognized_cumulative"):
+        block[key] = {level.replace("-", "_"): n for level, n in block[key].items()}
+    return block
+
+
 @login_required
 def commune(request, area_id: str):
     _need(request, "ntm.view")
@@ -313,8 +325,10 @@ def commune(request, area_id: str):
             "can_assess": can_assess and unit.is_rural_commune,
             "can_manage": can_manage and unit.is_rural_commune,
             "year": year,
+            "villages": _village_block(unit, year),
+            "can_add_village": can_manage or can_assess,
             "start_year": request.GET.get("year") or queries.year_default() + 1,
-            "recognition_form": RecognitionForm(),
+            "recognition_form": RecognitionForm(commune=unit),
             "acknowledgement_form": AcknowledgementForm(predecessors=predecessors) if predecessors else None,
             "revocation_form": RevocationForm(),
             "group_form": CommuneGroupForm(),
@@ -431,12 +445,12 @@ def recognition_add(request, area_id: str):
     return _record(
         request,
         area_id,
-        RecognitionForm(request.POST),
+        RecognitionForm(request.POST, commune=unit),
         lambda data, form: services.record_recognition(
             actor=request.user,
             commune=unit,
             level=data["level"],
-            village=data["village"],
+            village=data.get("village_ref") or data["village"],
             decision_no=data["decision_no"],
             decision_date=data["decision_date"],
         ),

@@ -196,9 +196,23 @@ def _side(tag, province_id, commune_id, officer, *, council_user=None, advisory_
         error_file=ContentFile(b"x", name="loi.xlsx"),
     )
     _programme(o, officer)
-    from tests.security import routes_funding, routes_linkages, routes_monitoring, routes_plans, routes_training
+    from tests.security import (
+        routes_funding,
+        routes_linkages,
+        routes_monitoring,
+        routes_plans,
+        routes_training,
+        routes_villages,
+    )
 
-    for fragment in (routes_plans, routes_linkages, routes_funding, routes_monitoring, routes_training):
+    for fragment in (
+        routes_plans,
+        routes_linkages,
+        routes_funding,
+        routes_monitoring,
+        routes_training,
+        routes_villages,
+    ):
         fragment.build(o, officer)
     o.notification = notify(user=officer, kind="test", title=f"MX-{tag}-thong-bao")[0]
     o.token = accounts_services.issue_token(actor=officer, name=f"MX-{tag}")[0]

@@ -462,9 +462,23 @@ EXCLUDED_PREFIXES = ("admin/", "static/", "media/", "__debug__/")
 
 def _merge_fragments():
     """Issue 17's families declare their rows beside their world objects (tests/security/routes_*.py)."""
-    from tests.security import routes_funding, routes_linkages, routes_monitoring, routes_plans, routes_training
+    from tests.security import (
+        routes_funding,
+        routes_linkages,
+        routes_monitoring,
+        routes_plans,
+        routes_training,
+        routes_villages,
+    )
 
-    for fragment in (routes_plans, routes_linkages, routes_funding, routes_monitoring, routes_training):
+    for fragment in (
+        routes_plans,
+        routes_linkages,
+        routes_funding,
+        routes_monitoring,
+        routes_training,
+        routes_villages,
+    ):
         for key in fragment.ROUTES:
             assert key not in ROUTES, key
         for key in fragment.API:
