@@ -1,14 +1,35 @@
-"""The OCOP dashboard: public figures for a date and an area, each one a link to the records behind it."""
+"""The OCOP dashboard: public figures for a date and an area, each one a link to the records behind it.
 
+A signed-in officer whose programme.view scope reaches the dashboard's area also sees the post-recognition flags of
+the area's products (issue 17): a card loaded by its own login-only request (ocop_flags), so the dashboard's public
+answer stays the same for every visitor, and a "Cần theo dõi" sheet in the Excel export.
+"""
+
+import io
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from accounts.scope import acts_only_as_producer
 from areas.choices import Level
 from areas.identifiers import COUNTRY
 from areas.models import AdministrativeUnit
 from areas.queries import Country, nationwide
+from core.htmx import page_or_partial
+from core.scoping import area_scope
+from core.spreadsheets import row_values
+from programme.monitoring_flags import CODES, LABELS, flags_for
+from programme.monitoring_queries import VIEW as PROGRAMME_VIEW
+from programme.monitoring_queries import watch_products
 from reports import exports
 from reports.dashboard import build_dashboard, potential_help
 from reports.forms import OcopReportForm, SelectionForm
@@ -74,6 +95,8 @@ def ocop_dashboard(request):
             ancestors=_ancestors(unit),
             chart_data=_chart_data(board),
             base_query=base_query(form),
+            # only a signed-in officer's page asks for the flags card; a visitor's page is the public one, unchanged
+            show_flags=flags_reach(request.user, unit),
         )
     context["areas"] = _area_choices(unit, request.user)
     return render(request, "reports/ocop.html", context, status=200 if form.is_valid() or not request.GET else 400)
@@ -158,11 +181,17 @@ def ocop_export(request):
     board, error = _board_or_error(request)
     if error:
         return error
+    content = exports.dashboard_workbook(board)
+    personal = flags_reach(request.user, board.unit)
+    if personal:
+        content = _with_flags_sheet(content, request.user, board.unit, board.as_of)
     response = HttpResponse(
-        exports.dashboard_workbook(board),
+        content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(board, "xlsx")}"'
+    if personal:  # the flags are for this officer's eyes: no shared cache may keep the file
+        patch_cache_control(response, private=True)
     return response
 
 
@@ -173,3 +202,101 @@ def ocop_pdf(request):
     response = HttpResponse(exports.dashboard_pdf(board), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{exports.filename(board, "pdf")}"'
     return response
+
+
+# ── The post-recognition flags of the area's products, for officers (issue 17) ───────────────────────────────────
+
+
+def flags_reach(user, unit) -> bool:
+    """True if `user` may see the flags of every product of `unit`: signed in, holding programme.view, acting as more
+    than a producer (a producer sees its own products' flags on their pages, not an area's), with a scope that reaches
+    the whole unit (the whole country: a nationwide scope). A visitor costs no query."""
+    if unit is None or not user.is_authenticated or not user.has_perm(PROGRAMME_VIEW):
+        return False
+    return not acts_only_as_producer(user) and area_scope(user, PROGRAMME_VIEW).contains(unit)
+
+
+def _flag_products(user, unit, day):
+    """The products of the watch list on `day`: valid certificate that day, placed in `unit` in either scheme."""
+    return watch_products(user, day=day, area=None if isinstance(unit, Country) else unit)
+
+
+@dataclass
+class FlagCount:
+    code: str
+    label: str
+    count: int
+    url: str
+
+
+def flag_counts(user, unit, day) -> tuple[list[FlagCount], int, int]:
+    """([FlagCount] in the flags' order, products with at least one flag, products in force), each count linked to
+    the watch list of the area filtered by its flag. Four queries whatever the number of products: the flags are
+    computed in Python by programme.monitoring_flags (they are never stored), so counting them walks flags_for's
+    answer, at most the area's products in force."""
+    products = _flag_products(user, unit, day)
+    found = flags_for(products, day)
+    per_code = dict.fromkeys(CODES, 0)
+    for flags in found.values():
+        for code in {flag.code for flag in flags}:
+            per_code[code] += 1
+    area = {} if isinstance(unit, Country) else {"area": str(unit.area_id)}
+    watch = reverse("programme:watch_list")
+    rows = [
+        FlagCount(code, str(LABELS[code]), count, f"{watch}?{urlencode({**area, 'flag': code})}")
+        for code, count in per_code.items()
+    ]
+    return rows, len(found), products.count()
+
+
+@login_required
+def ocop_flags(request):
+    """The dashboard's "Sản phẩm cần theo dõi" card (an htmx fragment; the whole page when opened directly). Empty
+    for an officer whose scope does not reach the area: the area's figures are public, its flags are not."""
+    if not request.user.has_perm(PROGRAMME_VIEW):
+        raise PermissionDenied
+    form = _form(request)
+    context = {"form": form, "rows": None}
+    if not form.is_valid():
+        return page_or_partial(request, "reports/ocop_flags.html", context, "card", status=400)
+    unit, as_of = form.cleaned_data["area"], form.cleaned_data["as_of"]
+    context.update(unit=unit, as_of=as_of, today=timezone.localdate(), base_query=base_query(form))
+    if flags_reach(request.user, unit):
+        context["rows"], context["flagged"], context["in_force"] = flag_counts(request.user, unit, as_of)
+        context["any_url"] = f"{reverse('programme:watch_list')}?" + urlencode(
+            {**({} if isinstance(unit, Country) else {"area": str(unit.area_id)}), "flag": "any"}
+        )
+    response = page_or_partial(request, "reports/ocop_flags.html", context, "card")
+    patch_cache_control(response, private=True)  # what an officer may see, never kept by a shared cache
+    return response
+
+
+def _with_flags_sheet(content: bytes, user, unit, day) -> bytes:
+    """The dashboard workbook plus a sheet "Cần theo dõi": the area's flagged products with their flags, as the watch
+    list exports them. Added to the built workbook so the public export's code path is left as it is."""
+    from openpyxl import load_workbook
+    from openpyxl.styles import Font
+
+    from programme.monitoring_exports import watch_columns, watch_values
+
+    products = _flag_products(user, unit, day)
+    found = flags_for(products, day)
+    flagged = list(products.filter(pk__in=list(found)))
+    wb = load_workbook(io.BytesIO(content))
+    ws = wb.create_sheet(_("Cần theo dõi")[:31])
+    title = _("Sản phẩm OCOP cần theo dõi sau công nhận — %(area)s, ngày %(day)s") % {
+        "area": unit.name,
+        "day": day.strftime("%d/%m/%Y"),
+    }
+    ws.append(row_values([title]))
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(row_values(watch_columns()))
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for n, product in enumerate(flagged, start=1):
+        ws.append(row_values(watch_values(n, product, found[product.pk])))
+    if not flagged:
+        ws.append(row_values([_("Không có sản phẩm nào có dấu hiệu cần chú ý.")]))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -39,6 +39,8 @@ ROUTES: dict[str, Route] = {
         pk("product", "product_id"),
         note="Chủ thể: chỉ sản phẩm của chủ thể gắn với tài khoản / producer: its linked producers' products only.",
     ),
+    # The OCOP dashboard's flags card: empty (200) for a role whose scope does not reach the area (producer, commune).
+    "reports:ocop_flags": Route(LIST, PV, query="area=2025:11"),
 }
 API: dict[tuple[str, str], Route] = {
     ("GET", f"{BASE}/monitoring-reports"): Route(LIST, PV, empty_ok=True),
