@@ -312,7 +312,7 @@ class ClosedPeriod(models.Model):
 
 class VillageKind(models.TextChoices):
     THON = "thon", _("Thôn")
-    BAN = "ban", _("Bản")
+    BAN = "ban-lang", _("Bản")  # not "ban": a Vietnamese word of its own (hoa ban, ban hành)
     TO_DAN_PHO = "to-dan-pho", _("Tổ dân phố")
     AP = "ap", _("Ấp")
     OTHER = "khac", _("Khác")

@@ -62,7 +62,7 @@ def parse_kind(value: str) -> str | None:
 
 
 def split_kind(name: str, kind: str | None = None) -> tuple[str | None, str]:
-    """'Bản Phiêng Đất B' → ('ban', 'Phiêng Đất B'). The leading kind word is taken off only when no kind is given or
+    """'Bản Phiêng Đất B' → ('ban-lang', 'Phiêng Đất B'). The leading kind word is taken off only when no kind is given or
     it is the same kind, so that "Bản Phủ" of a thôn keeps its name."""
     name = " ".join((name or "").split())
     words = name.split(" ")

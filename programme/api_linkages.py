@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from api.auth import AUTH
-from api.schemas import ERRORS, Paginated
+from api.schemas import ERRORS, DecimalIn, Paginated
 from areas.queries import get_unit
 from core.errors import DomainError, PermissionRefused
 from producers.models import Producer
@@ -167,15 +167,15 @@ class LinkageIn(Schema):
     communes: list[str] = Field([], max_length=500, description="area ids of communes of either scheme")
     products: list[int] = Field([], max_length=500)
     product_text: str = Field("", max_length=255)
-    area_ha: decimal.Decimal | None = Area
+    area_ha: DecimalIn | None = Area
     households: int | None = Households
     contracted_output: str = Field("", max_length=255)
-    contract_value: decimal.Decimal | None = Amount
+    contract_value: DecimalIn | None = Amount
     contract_start: datetime.date | None = None
     contract_end: datetime.date | None = None
     approval_no: str = Field("", max_length=60)
     approval_date: datetime.date | None = None
-    support_approved: decimal.Decimal | None = Amount
+    support_approved: DecimalIn | None = Amount
     status: LinkageStatus = LinkageStatus.PREPARING
     note: str = Field("", max_length=5000)
 
@@ -217,10 +217,10 @@ class ResultIn(Schema):
     # optional here so that a project outside the caller's scope answers 404 before the body is judged; the service
     # refuses a missing year with a 400 naming the field
     year: int | None = Field(None, ge=MIN_YEAR, le=MAX_YEAR)
-    area_ha: decimal.Decimal | None = Area
-    output: decimal.Decimal | None = Field(None, ge=0, le=MAX_OUTPUT)
+    area_ha: DecimalIn | None = Area
+    output: DecimalIn | None = Field(None, ge=0, le=MAX_OUTPUT)
     output_unit: str = Field("", max_length=20)
-    value: decimal.Decimal | None = Amount
+    value: DecimalIn | None = Amount
     households: int | None = Households
     note: str = Field("", max_length=5000)
 

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from api.auth import AUTH
-from api.schemas import ERRORS, Paginated
+from api.schemas import ERRORS, DecimalIn, Paginated
 from core.errors import DomainError, PermissionRefused
 from programme import monitoring_services
 from programme.models import MAX_REPORT_YEAR, MIN_REPORT_YEAR, ReportStatus
@@ -60,14 +60,14 @@ class MonitoringReportOut(Schema):
 class MonitoringReportIn(Schema):
     product_id: int
     year: int = Field(ge=MIN_REPORT_YEAR, le=MAX_REPORT_YEAR)
-    output_quantity: Decimal
+    output_quantity: DecimalIn
     output_unit: str = Field(max_length=30)
-    revenue: Decimal = Field(description="đồng, whole number")
-    average_price: Decimal | None = None
+    revenue: DecimalIn = Field(description="đồng, whole number")
+    average_price: DecimalIn | None = None
     employees: int = 0
     employees_ethnic_minority: int = 0
     employees_women: int = 0
-    raw_material_area_ha: Decimal | None = None
+    raw_material_area_ha: DecimalIn | None = None
     households_linked: int = 0
     markets: str = Field("", max_length=2000)
     channels: str = Field("", max_length=2000)

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=150, verbose_name='tên thôn, bản')),
                 ('search_name', models.CharField(db_index=True, editable=False, max_length=150)),
-                ('kind', models.CharField(choices=[('thon', 'Thôn'), ('ban', 'Bản'), ('to-dan-pho', 'Tổ dân phố'), ('ap', 'Ấp'), ('khac', 'Khác')], default='thon', max_length=12, verbose_name='loại')),
+                ('kind', models.CharField(choices=[('thon', 'Thôn'), ('ban-lang', 'Bản'), ('to-dan-pho', 'Tổ dân phố'), ('ap', 'Ấp'), ('khac', 'Khác')], default='thon', max_length=12, verbose_name='loại')),
                 ('code', models.CharField(blank=True, max_length=30, verbose_name='mã')),
                 ('valid_from', models.DateField(blank=True, null=True, verbose_name='có từ ngày')),
                 ('valid_to', models.DateField(blank=True, null=True, verbose_name='đến hết ngày')),

@@ -126,8 +126,8 @@ def test_cumulative_village_counts_each_village_once_at_its_highest_level(unit):
 
 def test_linking_name_only_recognitions_is_audited_and_does_not_double_count(unit):
     commune = unit(OLD_THANH_NUA)
-    village = _village(unit, name="Co Chạy", kind="ban")
-    _village(unit, OLD_PA_THOM, name="Co Chạy", kind="ban")  # same name in another commune: not a match
+    village = _village(unit, name="Co Chạy", kind="ban-lang")
+    _village(unit, OLD_PA_THOM, name="Co Chạy", kind="ban-lang")  # same name in another commune: not a match
     named, _c = services.record_recognition(
         actor=None, commune=commune, level="thon-ntm", village="Bản Co Chạy", decision_no="7", year=2021
     )
@@ -191,7 +191,7 @@ def test_merge_and_split(unit):
     assert _ids(villages_in(area, D(2022, 12, 31))) == {merged.pk}
 
     parts = village_services.split_village(
-        actor=None, village=merged, parts=[("AB 1", "thon"), ("AB 2", "ban")], day=D(2023, 3, 1), decision="13/QĐ"
+        actor=None, village=merged, parts=[("AB 1", "thon"), ("AB 2", "ban-lang")], day=D(2023, 3, 1), decision="13/QĐ"
     )
     assert _ids(villages_in(area, D(2023, 12, 31))) == {p.pk for p in parts}
     assert VillageSuccession.objects.filter(predecessor=merged).count() == 2
@@ -256,7 +256,7 @@ def test_permissions_by_role_and_area(unit, province_officer, other_province_off
     new_commune = unit(NEW_THANH_NUA)
     # a commune officer adds and corrects villages of their own commune
     own = village_services.create_village(actor=commune_officer, commune=new_commune, name="Thôn Mới")
-    village_services.update_village(actor=commune_officer, village=own, name="Thôn Mới Sửa", kind="ban")
+    village_services.update_village(actor=commune_officer, village=own, name="Thôn Mới Sửa", kind="ban-lang")
     other_commune = make_user("xa.thanhyen", Role.COMMUNE_OFFICER, NEW_THANH_YEN)
     with pytest.raises(PermissionRefused):
         village_services.create_village(actor=other_commune, commune=new_commune, name="Thôn Lạ")
@@ -283,7 +283,7 @@ def test_permissions_by_role_and_area(unit, province_officer, other_province_off
 
 
 def test_the_report_block_the_narrative_and_the_api(client, unit):
-    village = _village(unit, name="Bản Na Hai", kind="ban")
+    village = _village(unit, name="Bản Na Hai", kind="ban-lang")
     services.record_recognition(
         actor=None,
         commune=unit(OLD_THANH_NUA),

@@ -38,7 +38,7 @@ ROWS = [
 
 
 def test_split_kind():
-    assert split_kind("Bản Phiêng Đất B") == ("ban", "Phiêng Đất B")
+    assert split_kind("Bản Phiêng Đất B") == ("ban-lang", "Phiêng Đất B")
     assert split_kind("TDP số 5") == ("to-dan-pho", "số 5")
     assert split_kind("Bản Phủ", "thon") == ("thon", "Bản Phủ")  # a thôn named "Bản Phủ" keeps its name
     assert split_kind("Thôn Bản Phủ", "thon") == ("thon", "Bản Phủ")
@@ -50,8 +50,8 @@ def test_import_reads_kinds_in_names_and_a_second_import_changes_nothing(unit, p
     assert result.counts["villages_created"] == 6, result.errors
     found = {(v.commune.area_id.__str__(), v.name, v.kind, v.code) for v in Village.objects.select_related("commune")}
     assert found == {
-        ("pre2025:03194", "Phiêng Đất B", "ban", ""),
-        ("pre2025:03193", "Mường Anh 1", "ban", "MA1"),
+        ("pre2025:03194", "Phiêng Đất B", "ban-lang", ""),
+        ("pre2025:03193", "Mường Anh 1", "ban-lang", "MA1"),
         ("2025:03328", "3", "to-dan-pho", ""),
         ("2025:03328", "Noong Bua", "to-dan-pho", ""),
         ("2025:03328", "Bản Phủ", "thon", ""),

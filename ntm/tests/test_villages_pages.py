@@ -39,15 +39,15 @@ def test_list_is_scoped_and_runs_a_constant_number_of_queries(
 def test_create_edit_move_close_through_the_pages(client, unit, province_officer):
     client.force_login(province_officer)
     response = client.post(
-        "/ntm/villages/new/", {"commune": "2025:03328", "name": "Bản Mới", "kind": "ban", "code": "", "note": ""}
+        "/ntm/villages/new/", {"commune": "2025:03328", "name": "Bản Mới", "kind": "ban-lang", "code": "", "note": ""}
     )
     village = Village.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/ntm/villages/{village.pk}/"
     # a duplicate is shown on the form, on its field, and nothing is written
-    response = client.post("/ntm/villages/new/", {"commune": "2025:03328", "name": "bản mới", "kind": "ban"})
+    response = client.post("/ntm/villages/new/", {"commune": "2025:03328", "name": "bản mới", "kind": "ban-lang"})
     assert response.status_code == 200 and "đã có thôn, bản tên" in response.content.decode()
     assert Village.objects.count() == 1
-    response = client.post(f"/ntm/villages/{village.pk}/edit/", {"name": "Bản Mới Sửa", "kind": "ban"})
+    response = client.post(f"/ntm/villages/{village.pk}/edit/", {"name": "Bản Mới Sửa", "kind": "ban-lang"})
     assert response.status_code == 302
     response = client.post(
         f"/ntm/villages/{village.pk}/move/", {"commune": "2025:03349", "valid_from": "2026-01-01", "decision": "1/QĐ"}
@@ -96,7 +96,7 @@ def test_permissions_on_pages(client, unit, commune_officer, other_province_offi
 
 
 def test_commune_page_and_dashboard_show_village_counts(client, unit, province_officer):
-    village = village_services.create_village(actor=None, commune=unit(OLD_THANH_NUA), name="Na Hai", kind="ban")
+    village = village_services.create_village(actor=None, commune=unit(OLD_THANH_NUA), name="Na Hai", kind="ban-lang")
     services.record_recognition(
         actor=None, commune=unit(OLD_THANH_NUA), level="thon-ntm", village=village, decision_date=D(2021, 3, 1)
     )
@@ -130,7 +130,7 @@ def test_demo_reproduces_the_seed_figures(unit):
     muong_cha = ntm_report(2021, "pre2025:097")["villages"]
     assert muong_cha["recognized"]["thon-ntm"] == 2
     names = set(
-        Village.objects.filter(recognitions__effective_date__year=2021, kind="ban").values_list("name", flat=True)
+        Village.objects.filter(recognitions__effective_date__year=2021, kind="ban-lang").values_list("name", flat=True)
     )
     assert names == {"Phiêng Đất B", "Mường Anh 1"}
     # placed in the 2025 communes: the same figures from the new province for 2025 (cumulative)
@@ -141,7 +141,7 @@ def test_demo_reproduces_the_seed_figures(unit):
 
 
 def test_recognition_form_offers_the_communes_registry_villages(client, unit, province_officer):
-    village = village_services.create_village(actor=None, commune=unit("2025:03328"), name="Chọn Được", kind="ban")
+    village = village_services.create_village(actor=None, commune=unit("2025:03328"), name="Chọn Được", kind="ban-lang")
     client.force_login(province_officer)
     body = client.get("/ntm/commune/2025:03328/").content.decode()
     assert f'value="{village.pk}"' in body

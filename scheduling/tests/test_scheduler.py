@@ -150,13 +150,15 @@ def test_the_wrapper_task_runs_only_the_function_the_schedule_names(test_jobs_on
 
 @pytest.mark.django_db
 def test_the_shipped_jobs_run(capsys):
-    """settings.PERIODIC_JOBS as shipped: the expiry reminders of the slot's day and the import purge."""
+    """settings.PERIODIC_JOBS as shipped: the expiry reminders of the slot's day, the import purge and the reminders of
+    yearly monitoring reports (issue 17; the 06:30 slot of the day before is the latest due at 06:20)."""
     call_command("run_scheduler", "--once", "--now", "2026-12-02T06:20:00+07:00")
     runs = {run.job: run for run in JobRun.objects.all()}
-    assert set(runs) == {"expiry-reminders", "purge-imports"}
+    assert set(runs) == {"expiry-reminders", "purge-imports", "monitoring-reminders"}
     assert all(run.status == RunStatus.SUCCESSFUL for run in runs.values()), [r.error for r in runs.values()]
     assert runs["expiry-reminders"].result["date"] == "2026-12-02"
     assert set(runs["purge-imports"].result) == {"expired", "worker_lost", "files_purged"}
+    assert runs["monitoring-reminders"].result is not None
     call_command("run_scheduler", "--list")
     assert "expiry-reminders: certification.tasks.send_expiry_reminders, daily at 06:15" in capsys.readouterr().out
 
