@@ -4,8 +4,7 @@ import bisect
 import datetime
 import functools
 import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -36,6 +35,7 @@ from core.imports import (
     run_import,
     split_decision,
 )
+from core.imports import ImportResult as BaseImportResult
 from core.text import fold
 from producers import services as producers
 from producers.choices import TYPE_CHOICES_TEXT, ProducerType, parse_producer_type, producer_type_from_name
@@ -96,15 +96,8 @@ class RowOutcome:
 
 
 @dataclass
-class ImportResult:
-    counts: Counter = field(default_factory=Counter)
-    outcomes: list[RowOutcome] = field(default_factory=list)
-    warnings: list[RowWarning] = field(default_factory=list)
-    summary: str = ""  # the stable line of CONTRACT §5 (commands, logs, the audit entry); `display` for people
+class ImportResult(BaseImportResult):
     kind: str = "register"
-    errors: list[RowError] = field(default_factory=list)  # the rows skipped (skip_invalid), each with its problem
-    skipped: list[int] = field(default_factory=list)  # their row numbers
-    rows_total: int = 0  # data rows read
 
     @property
     def display(self) -> str:

@@ -31,6 +31,12 @@ def snapshot(obj, fields) -> dict:
     return data
 
 
+def acting_user(actor):
+    """The user a write is recorded against (created_by, decided_by…): None for the system (actor=None) and for an
+    anonymous user."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def _actor_fields(actor):
     if actor is None or not getattr(actor, "is_authenticated", False):
         return None, "system"

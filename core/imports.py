@@ -16,6 +16,7 @@ import difflib
 import functools
 import io
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -117,6 +118,24 @@ class Heading:
     text: str  # as written; a heading over two rows as "upper / lower"
     key: str | None  # the column key it supplies, None when unknown or ignored
     matched_by: str  # "name" (key, label or a listed variant), "map", "ignored", "unknown", "duplicate"
+
+
+@dataclass
+class ImportResult:
+    """What an importer answers (every kind the same shape): counts by outcome, one outcome per row written, warnings,
+    the rows skipped with their problem (skip_invalid). Each kind says its counts in words in `display`."""
+
+    counts: Counter = field(default_factory=Counter)
+    outcomes: list = field(default_factory=list)  # the kind's row outcomes
+    warnings: list[RowWarning] = field(default_factory=list)
+    summary: str = ""  # for commands, logs and the audit entry; `display` for people
+    errors: list[RowError] = field(default_factory=list)  # the rows skipped (skip_invalid), each with its problem
+    skipped: list[int] = field(default_factory=list)  # their row numbers
+    rows_total: int = 0  # data rows read
+
+    @property
+    def display(self) -> str:
+        raise NotImplementedError  # each kind's subclass says its counts
 
 
 @dataclass

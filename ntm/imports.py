@@ -1,8 +1,7 @@
 """`import_ntm` (CONTRACT §7, conventions of §5): one row per commune per year → approved assessments, recognitions."""
 
 import bisect
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -26,6 +25,7 @@ from core.imports import (
     run_import,
     split_decision,
 )
+from core.imports import ImportResult as BaseImportResult
 from core.text import fold
 from ntm.bulk import bulk_imported_assessments, bulk_imported_recognitions
 from ntm.choices import COMMUNE_LEVELS, RecognitionKind, RecognitionLevel, year_end
@@ -138,15 +138,7 @@ class RowOutcome:
 
 
 @dataclass
-class ImportResult:
-    counts: Counter = field(default_factory=Counter)
-    outcomes: list[RowOutcome] = field(default_factory=list)
-    warnings: list[RowWarning] = field(default_factory=list)
-    summary: str = ""  # for logs and the audit entry; `display` for people
-    errors: list[RowError] = field(default_factory=list)  # the rows skipped (skip_invalid), each with its problem
-    skipped: list[int] = field(default_factory=list)  # their row numbers
-    rows_total: int = 0  # data rows read
-
+class ImportResult(BaseImportResult):
     @property
     def display(self) -> str:
         c = self.counts

@@ -326,10 +326,6 @@ def _transition(
     return assessment
 
 
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def submit_assessment(*, actor, assessment: Assessment) -> Assessment:
     return _transition(
         actor,
@@ -341,7 +337,7 @@ def submit_assessment(*, actor, assessment: Assessment) -> Assessment:
         new_status=AssessmentStatus.SUBMITTED,
         audit_action="ntm.assessment.submitted",
         submitted_at=timezone.now(),
-        submitted_by=_user(actor),
+        submitted_by=audit.acting_user(actor),
     )
 
 
@@ -372,7 +368,7 @@ def approve_assessment(*, actor, assessment: Assessment) -> Assessment:
         new_status=AssessmentStatus.APPROVED,
         audit_action="ntm.assessment.approved",
         approved_at=timezone.now(),
-        approved_by=_user(actor),
+        approved_by=audit.acting_user(actor),
     )
 
 
@@ -412,7 +408,7 @@ def record_imported_assessment(*, actor, commune, year: int, criteria_set, met: 
             source=Source.IMPORT,
             criteria_met=count,
             approved_at=timezone.now(),
-            approved_by=_user(actor),
+            approved_by=audit.acting_user(actor),
         )
         CriterionResult.objects.bulk_create(
             CriterionResult(assessment=assessment, criterion=c, met=bool(met.get(code))) for code, c in criteria.items()
@@ -448,7 +444,7 @@ def record_imported_assessment(*, actor, commune, year: int, criteria_set, met: 
     if assessment.status != AssessmentStatus.APPROVED:
         assessment.status = AssessmentStatus.APPROVED
         assessment.approved_at = timezone.now()
-        assessment.approved_by = _user(actor)
+        assessment.approved_by = audit.acting_user(actor)
     assessment.source = Source.IMPORT
     assessment.updated_at = timezone.now()
     assessment.version += 1

@@ -6,8 +6,7 @@ same name, still open) is left as it is, so importing the same file again change
 """
 
 import datetime
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -25,6 +24,7 @@ from core.imports import (
     place_names,
     run_import,
 )
+from core.imports import ImportResult as BaseImportResult
 from core.text import fold
 from ntm.choices import INHERITANCE_DAY
 from ntm.models import VillageKind, VillagePlacement
@@ -62,8 +62,8 @@ def parse_kind(value: str) -> str | None:
 
 
 def split_kind(name: str, kind: str | None = None) -> tuple[str | None, str]:
-    """'Bản Phiêng Đất B' → ('ban-lang', 'Phiêng Đất B'). The leading kind word is taken off only when no kind is given or
-    it is the same kind, so that "Bản Phủ" of a thôn keeps its name."""
+    """'Bản Phiêng Đất B' → ('ban-lang', 'Phiêng Đất B'). The leading kind word is taken off only when no kind is given
+    or it is the same kind, so that "Bản Phủ" of a thôn keeps its name."""
     name = " ".join((name or "").split())
     words = name.split(" ")
     for word in _ORDERED:
@@ -85,15 +85,7 @@ class VillageOutcome:
 
 
 @dataclass
-class VillageImportResult:
-    counts: Counter = field(default_factory=Counter)
-    outcomes: list[VillageOutcome] = field(default_factory=list)
-    warnings: list[RowWarning] = field(default_factory=list)
-    summary: str = ""
-    errors: list[RowError] = field(default_factory=list)
-    skipped: list[int] = field(default_factory=list)
-    rows_total: int = 0
-
+class VillageImportResult(BaseImportResult):
     @property
     def display(self) -> str:
         return _("Thôn, bản: %(created)s tạo mới, %(unchanged)s đã có.") % {

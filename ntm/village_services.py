@@ -80,10 +80,6 @@ def _snapshot(village) -> dict:
     return audit.snapshot(village, VILLAGE_FIELDS)
 
 
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def create_village(
     *,
     actor,
@@ -111,7 +107,7 @@ def create_village(
             commune=commune,
             valid_from=valid_from,
             note=(note or "").strip(),
-            created_by=_user(actor),
+            created_by=audit.acting_user(actor),
         )
         VillagePlacement.objects.create(village=village, commune=commune, valid_from=start, decision=decision.strip())
         audit.record(actor=actor, action="ntm.village.created", obj=village, area=commune, after=_snapshot(village))

@@ -8,8 +8,7 @@ same file again changes nothing.
 
 import datetime
 import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
@@ -32,6 +31,7 @@ from core.imports import (
     run_import,
     split_decision,
 )
+from core.imports import ImportResult as BaseImportResult
 from core.text import fold
 from programme.choices import FundingSource, SupporterLevel, SupportPurpose
 from programme.models import MAX_SUPPORT_AMOUNT, SupportLine
@@ -215,15 +215,7 @@ class RowOutcome:
 
 
 @dataclass
-class ImportResult:
-    counts: Counter = field(default_factory=Counter)
-    outcomes: list[RowOutcome] = field(default_factory=list)
-    warnings: list[RowWarning] = field(default_factory=list)
-    summary: str = ""
-    errors: list[RowError] = field(default_factory=list)
-    skipped: list[int] = field(default_factory=list)
-    rows_total: int = 0
-
+class ImportResult(BaseImportResult):
     @property
     def display(self) -> str:
         return _("Khoản hỗ trợ: %(created)s ghi mới, %(unchanged)s đã có (không thay đổi).") % {

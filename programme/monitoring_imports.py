@@ -13,8 +13,7 @@ as thousands, as Vietnamese offices write it.
 """
 
 import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
@@ -22,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.errors import DomainError
-from core.imports import Column, ImportRun, Row, RowError, RowWarning, parse_year, run_import
+from core.imports import Column, ImportRun, Row, RowError, parse_year, run_import
+from core.imports import ImportResult as BaseImportResult
 from core.text import fold
 from products.models import Product
 from programme.models import MonitoringReport, ReportStatus
@@ -104,15 +104,7 @@ class RowOutcome:
 
 
 @dataclass
-class ImportResult:
-    counts: Counter = field(default_factory=Counter)
-    outcomes: list[RowOutcome] = field(default_factory=list)
-    warnings: list[RowWarning] = field(default_factory=list)
-    summary: str = ""
-    errors: list[RowError] = field(default_factory=list)
-    skipped: list[int] = field(default_factory=list)
-    rows_total: int = 0
-
+class ImportResult(BaseImportResult):
     @property
     def display(self) -> str:
         return _("Báo cáo sau công nhận: %(c)s lập mới, %(u)s cập nhật (đều ở tình trạng chờ tỉnh duyệt).") % {

@@ -50,10 +50,6 @@ def _today():
     return timezone.localdate()
 
 
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def _require_reporter(actor, product):
     if not may_report(actor, product):
         raise PermissionRefused(
@@ -165,7 +161,7 @@ def save_report(*, actor, product, year: int, values: dict, version=None, today=
         figures = clean_figures(values)
         existing = MonitoringReport.objects.select_for_update().filter(product=product, year=year).first()
         if existing is None:
-            report = MonitoringReport(product=product, year=year, created_by=_user(actor), **figures)
+            report = MonitoringReport(product=product, year=year, created_by=audit.acting_user(actor), **figures)
             with refuse_duplicate(
                 _("Sản phẩm này đã có báo cáo năm %(y)s (vừa được người khác lập).") % {"y": year}, field="year"
             ):
@@ -227,7 +223,7 @@ def submit_report(*, actor, report: MonitoringReport, today=None) -> MonitoringR
         _check_year(report.product, report.year, today)
         clean_figures({name: getattr(report, name) for name in FIGURE_FIELDS})
         report.status = ReportStatus.SUBMITTED
-        report.submitted_by = _user(actor)
+        report.submitted_by = audit.acting_user(actor)
         report.submitted_at = timezone.now()
         report.version += 1
         report.save(update_fields=["status", "submitted_by", "submitted_at", "version"])
@@ -303,7 +299,7 @@ def approve_report(*, actor, report: MonitoringReport) -> MonitoringReport:
         if report.status != ReportStatus.SUBMITTED:
             raise DomainError(_("Chỉ duyệt được báo cáo đang chờ duyệt."))
         report.status = ReportStatus.APPROVED
-        report.approved_by = _user(actor)
+        report.approved_by = audit.acting_user(actor)
         report.approved_at = timezone.now()
         report.return_reason = ""
         report.version += 1

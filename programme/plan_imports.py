@@ -7,8 +7,7 @@ first (core.imports), then everything is written through programme.plan_services
 
 import datetime
 import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -18,7 +17,8 @@ from areas.models import AdministrativeUnit
 from areas.queries import CachedResolver, get_unit, scheme_on
 from core.errors import DomainError
 from core.import_checks import max_length, out_of_scope, too_long
-from core.imports import Column, ImportRun, RowError, RowWarning, parse_year, run_import, split_address
+from core.imports import Column, ImportRun, RowError, parse_year, run_import, split_address
+from core.imports import ImportResult as BaseImportResult
 from core.text import fold
 from programme import plan_services as services
 from programme.choices import FundingSource, SupporterLevel
@@ -197,15 +197,7 @@ class RowOutcome:
 
 
 @dataclass
-class ImportResult:
-    counts: Counter = field(default_factory=Counter)
-    outcomes: list[RowOutcome] = field(default_factory=list)
-    warnings: list[RowWarning] = field(default_factory=list)
-    summary: str = ""
-    errors: list[RowError] = field(default_factory=list)
-    skipped: list[int] = field(default_factory=list)
-    rows_total: int = 0
-
+class ImportResult(BaseImportResult):
     @property
     def display(self) -> str:
         c = self.counts

@@ -126,10 +126,6 @@ def _province_of(unit):
     return unit if unit.level == Level.PROVINCE else unit.province
 
 
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 # --- documents ----------------------------------------------------------------------------------------------------
 
 
@@ -151,7 +147,7 @@ def _validate_document(document):
 def create_document(*, actor, **values) -> ProgrammeDocument:
     with transaction.atomic():
         document = ProgrammeDocument(**values)
-        document.created_by = _user(actor)
+        document.created_by = audit.acting_user(actor)
         if document.area_id:
             _require(actor, document.area)
         _validate_document(document)
@@ -222,7 +218,7 @@ def _validate_plan(actor, plan):
 def create_plan(*, actor, **values) -> AnnualPlan:
     with transaction.atomic():
         plan = AnnualPlan(**values)
-        plan.created_by = _user(actor)
+        plan.created_by = audit.acting_user(actor)
         if plan.area_id:
             _require(actor, plan.area)
         _validate_plan(actor, plan)

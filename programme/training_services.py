@@ -162,10 +162,6 @@ def _require_manager(actor, record):
         )
 
 
-def _actor_or_none(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 # --- training courses ------------------------------------------------------------------------------------------------
 
 
@@ -212,7 +208,7 @@ def _validate_course(course):
 def create_course(*, actor, communes=(), **values) -> TrainingCourse:
     with transaction.atomic():
         course = TrainingCourse(**values)
-        course.created_by = _actor_or_none(actor)
+        course.created_by = audit.acting_user(actor)
         _validate_course(course)
         _require_manager(actor, course)
         communes = _check_communes(communes, course.province)
@@ -307,7 +303,7 @@ def _validate_campaign(campaign):
 def create_campaign(*, actor, **values) -> CommunicationCampaign:
     with transaction.atomic():
         campaign = CommunicationCampaign(**values)
-        campaign.created_by = _actor_or_none(actor)
+        campaign.created_by = audit.acting_user(actor)
         _validate_campaign(campaign)
         _require_manager(actor, campaign)
         campaign.save()
@@ -403,7 +399,7 @@ def _require_honour_manager(actor, honour):
 def create_honour(*, actor, **values) -> Honour:
     with transaction.atomic():
         honour = Honour(**values)
-        honour.created_by = _actor_or_none(actor)
+        honour.created_by = audit.acting_user(actor)
         if honour.province_id is not None:
             _require_honour_manager(actor, honour)
         _validate_honour(honour)
