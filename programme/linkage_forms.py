@@ -63,7 +63,7 @@ def _set_communes(form, user, instance):
         queryset = queryset | AdministrativeUnit.objects.filter(pk__in=instance.communes.values("pk"))
     field.queryset = queryset.select_related("parent")
     field.label_from_instance = _commune_label
-    field.widget.attrs["size"] = 8
+    field.widget.attrs["class"] = "form-check-input"  # BootstrapMixin gave the check boxes form-control
 
 
 def _provinces(form, user, instance):
@@ -85,10 +85,15 @@ class ProjectForm(BootstrapMixin, _ModelFieldsOnly, forms.ModelForm):
         label=_("Xã tham gia"),
         queryset=AdministrativeUnit.objects.none(),
         required=False,
-        help_text=_("Giữ Ctrl (hoặc ⌘) để chọn nhiều xã."),
+        # Check boxes in a scrolling box: a multiple select needs Ctrl/⌘, which phones and many users do not know.
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Đánh dấu một hoặc nhiều xã."),
     )
     products = forms.ModelMultipleChoiceField(
-        label=_("Sản phẩm OCOP liên quan"), queryset=Product.objects.none(), required=False
+        label=_("Sản phẩm OCOP liên quan"),
+        queryset=Product.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
@@ -113,7 +118,7 @@ class ProjectForm(BootstrapMixin, _ModelFieldsOnly, forms.ModelForm):
             self.initial["products"] = list(self.instance.products.values_list("pk", flat=True))
             del self.fields["status"]  # changed on the detail page (its own audited action)
         self.fields["products"].queryset = products
-        self.fields["products"].widget.attrs["size"] = 6
+        self.fields["products"].widget.attrs["class"] = "form-check-input"  # not BootstrapMixin's form-control
 
     def clean(self):
         data = super().clean()
@@ -176,7 +181,9 @@ class InvestmentForm(BootstrapMixin, _ModelFieldsOnly, forms.ModelForm):
         label=_("Xã thực hiện"),
         queryset=AdministrativeUnit.objects.none(),
         required=False,
-        help_text=_("Giữ Ctrl (hoặc ⌘) để chọn nhiều xã."),
+        # Check boxes in a scrolling box: a multiple select needs Ctrl/⌘, which phones and many users do not know.
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Đánh dấu một hoặc nhiều xã."),
     )
 
     class Meta:
@@ -198,7 +205,9 @@ class RawAreaForm(BootstrapMixin, _ModelFieldsOnly, forms.ModelForm):
         label=_("Xã có vùng nguyên liệu"),
         queryset=AdministrativeUnit.objects.none(),
         required=False,
-        help_text=_("Giữ Ctrl (hoặc ⌘) để chọn nhiều xã."),
+        # Check boxes in a scrolling box: a multiple select needs Ctrl/⌘, which phones and many users do not know.
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Đánh dấu một hoặc nhiều xã."),
     )
 
     class Meta:

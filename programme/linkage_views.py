@@ -328,7 +328,11 @@ def _report_workbook(report) -> bytes:
 @login_required
 def linkage_report_view(request):
     _require(request, VIEW)
-    filters = LinkageReportFilter(request.GET or None)
+    # The report always covers one year: show that year in the filter instead of an empty box.
+    data = request.GET.copy()
+    if not data.get("year"):
+        data["year"] = str(LinkageReportFilter().year_value())
+    filters = LinkageReportFilter(data)
     report = linkage_report(request.user, year=filters.year_value(), area=filters.value("area"))
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(_report_workbook(report), content_type=XLSX)

@@ -285,7 +285,11 @@ def monitoring_reopen(request, pk):
 @login_required
 def monitoring_due(request):
     _require(request, REPORT)
-    filters = DueFilter(request.GET or None)
+    # The page always covers one year: show that year in the filter instead of an empty box.
+    data = request.GET.copy()
+    if not data.get("year"):
+        data["year"] = str(DueFilter().year_value())
+    filters = DueFilter(data)
     year, area = filters.year_value(), filters.value("area")
     qs = due_products(request.user, year=year, area=area, state=filters.value("state") or "")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

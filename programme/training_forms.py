@@ -95,8 +95,9 @@ class CourseForm(_PlacedForm):
         label=_("Các xã có người tham dự"),
         queryset=AdministrativeUnit.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Giữ Ctrl (hoặc Cmd) để chọn nhiều xã."),
+        # Check boxes in a scrolling box: a multiple select needs Ctrl/Cmd, which phones and many users do not know.
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Đánh dấu các xã có người tham dự."),
     )
 
     class Meta:
@@ -116,6 +117,7 @@ class CourseForm(_PlacedForm):
             )
             self.initial["communes"] = list(self.instance.communes.values_list("pk", flat=True))
         self.fields["communes"].queryset = communes.distinct().order_by("province__name", "name")
+        self.fields["communes"].widget.attrs["class"] = "form-check-input"  # BootstrapMixin gave form-control
 
     def clean(self):
         data = super().clean()

@@ -245,7 +245,11 @@ def campaign_cancel(request, pk):
 @login_required
 def training_report_view(request):
     _require(request, VIEW)
-    filters = YearAreaFilter(request.GET or None)
+    # The report always covers one year: show that year in the filter instead of an empty box.
+    data = request.GET.copy()
+    if not data.get("year"):
+        data["year"] = str(report_year(YearAreaFilter()))
+    filters = YearAreaFilter(data)
     report = training_report(request.user, year=report_year(filters), area=filters.area_value())
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(training_exports.report_workbook(report), content_type=XLSX)
