@@ -42,7 +42,8 @@ ACTIONS = {
     "ntm.approve": _("Duyệt, khóa và mở khóa kết quả đánh giá nông thôn mới; nhắc xã chưa báo cáo"),
     "ntm.manage": _("Nhập dữ liệu, quyết định công nhận, nhóm xã và bộ tiêu chí nông thôn mới"),
     "programme.view": _(
-        "Xem chương trình OCOP: kế hoạch, dự án liên kết, hỗ trợ, theo dõi sau công nhận, kênh bán hàng, xúc tiến thương mại"
+        "Xem chương trình OCOP: kế hoạch, dự án liên kết, hỗ trợ, theo dõi sau công nhận, kênh bán hàng, "
+        "xúc tiến thương mại"
     ),
     "programme.edit_channels": _("Đề xuất điểm bán, gian hàng thương mại điện tử, hợp đồng phân phối của sản phẩm"),
     "programme.moderate_channels": _("Duyệt thay đổi kênh bán hàng trước khi công khai"),

@@ -63,7 +63,7 @@ class CourseOut(Schema):
     end_date: datetime.date
     audience: list[str]
     communes: list[AreaRef]
-    participants: int
+    participants: int | None
     participants_women: int
     participants_ethnic_minority: int
     cost: int | None
@@ -103,7 +103,7 @@ class CourseIn(Schema):
     end_date: datetime.date
     audience: list[str] = Field(default_factory=list, max_length=10)
     communes: list[str] = Field(default_factory=list, max_length=500, description="area ids of attending communes")
-    participants: int = Field(..., ge=0, le=MAX_PEOPLE)
+    participants: int | None = Field(None, ge=0, le=MAX_PEOPLE, description="null when not known")
     participants_women: int = Field(0, ge=0, le=MAX_PEOPLE)
     participants_ethnic_minority: int = Field(0, ge=0, le=MAX_PEOPLE)
     cost: int | None = Field(None, ge=0, le=MAX_COST, description="đồng")
@@ -241,7 +241,7 @@ def list_honours(request, year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEA
 
 class CourseFiguresOut(Schema):
     courses: int
-    participants: int
+    participants: int | None
     women: int
     ethnic_minority: int
     cost: int

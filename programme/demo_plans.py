@@ -35,12 +35,13 @@ from areas.queries import resolve_unit
 from core.errors import DomainError
 from products.models import Product
 from programme import (
+    funding_services,
     linkage_services,
     monitoring_services,
     plan_services,
     training_services,
 )
-from programme.choices import FundingSource, SupporterLevel
+from programme.choices import FundingSource, SupporterLevel, SupportPurpose
 from programme.demo import DemoResult
 from programme.models import (
     AnnualPlan,
@@ -52,12 +53,14 @@ from programme.models import (
     LinkageStatus,
     MonitoringReport,
     PlanTarget,
+    SupportLine,
     TargetMetric,
     TrainingCourse,
     TrainingKind,
 )
 
 SEED_YEAR = 2021
+SUPPORT_NOTE = "Bài viết nêu nguồn kinh phí (Chương trình MTQG NTM), không nêu số tiền và nội dung hỗ trợ."
 ON = datetime.date(SEED_YEAR, 6, 30)  # a day of 2021: the units are those of the pre-2025 scheme
 UNNAMED = "Chưa rõ (bài viết không nêu tên)"
 SONLA, DIENBIEN = "tinh.sonla", "tinh.dienbien"
@@ -98,7 +101,7 @@ COURSE = {
     "place": "Huyện Thuận Châu (bài viết không nêu địa điểm cụ thể)",
     # "các cơ quan, ban, ngành, đoàn thể huyện và UBND các xã, hợp tác xã, các doanh nghiệp trên địa bàn huyện"
     "audience": [Audience.AGENCIES, Audience.OFFICERS, Audience.COOPERATIVES, Audience.ENTERPRISES],
-    "participants": 0,
+    "participants": None,
     "note": (
         f"Nguồn: {SEED_004}: “UBND huyện Thuận Châu đã ban hành kế hoạch tổ chức hội nghị tập huấn, giới thiệu về "
         "chương trình OCOP tới toàn thể các cơ quan, ban, ngành, đoàn thể huyện và UBND các xã, hợp tác xã, các "
@@ -171,7 +174,7 @@ class PlansDemoResult(DemoResult):
             f"plans created={c.get('plans', 0)}; targets={c.get('targets', 0)}; plan lines={c.get('lines', 0)}; "
             f"linkage projects={c.get('linkages', 0)}; "
             f"investment projects={c.get('investments', 0)}; training courses={c.get('courses', 0)}; "
-            f"monitoring reports={c.get('monitoring', 0)}"
+            f"monitoring reports={c.get('monitoring', 0)}; support lines={c.get('support', 0)}"
         )
 
 
@@ -211,6 +214,23 @@ def _load_plan(officer, result) -> AnnualPlan:
                 note=note,
             )
             result.add("lines")
+    # "3 sản phẩm huyện hỗ trợ … với nguồn kinh phí từ chương trình mục tiêu quốc gia nông thôn mới": the support
+    # of each, its source known, its amount and purpose not given by the seed (purpose "other", amount unknown)
+    for line in plan.lines.filter(funding_source=FundingSource.NTM).order_by("position", "pk"):
+        if SupportLine.objects.filter(plan_line=line).exists():
+            continue
+        funding_services.create_support(
+            actor=officer,
+            province=plan.area.province,
+            year=SEED_YEAR,
+            plan_line=line,
+            purpose=SupportPurpose.OTHER,
+            source=FundingSource.NTM,
+            supporter=SupporterLevel.DISTRICT,
+            amount_planned=None,
+            note=SUPPORT_NOTE,
+        )
+        result.add("support")
     return plan
 
 

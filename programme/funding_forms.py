@@ -80,8 +80,14 @@ class SupportLineForm(BootstrapMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not any(data.get(name) for name in ("producer", "product", "linkage_project", "commune")):
-            self.add_error(None, _("Hãy chọn đối tượng được hỗ trợ: chủ thể, sản phẩm, dự án liên kết hoặc xã."))
+        if not any(data.get(name) for name in ("producer", "product", "linkage_project", "commune", "plan_line")):
+            self.add_error(
+                None,
+                _(
+                    "Hãy chọn đối tượng được hỗ trợ: chủ thể, sản phẩm, dự án liên kết, xã "
+                    "hoặc sản phẩm trong kế hoạch."
+                ),
+            )
         return data
 
     def _post_clean(self):

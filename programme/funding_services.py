@@ -87,6 +87,8 @@ def place_of(line):
         return line.commune
     if line.linkage_project_id:
         return line.linkage_project.province
+    if line.plan_line_id:
+        return line.plan_line.commune or line.plan_line.plan.area
     return None
 
 
@@ -129,9 +131,11 @@ def _validate(line, actor):
     if province is None or province.level != Level.PROVINCE:
         raise DomainError(_("Tỉnh ghi nhận phải là một tỉnh, thành phố."), field="province")
     require(actor, ACTION, province, _("Bạn không được giao quản lý kinh phí hỗ trợ của tỉnh này."))
-    if not (line.producer_id or line.product_id or line.linkage_project_id or line.commune_id):
+    # a plan line names a product not registered yet (the seeds' "3 sản phẩm huyện hỗ trợ"): it may stand for it
+    if not (line.producer_id or line.product_id or line.linkage_project_id or line.commune_id or line.plan_line_id):
         raise DomainError(
-            _("Hãy chọn đối tượng được hỗ trợ: chủ thể, sản phẩm, dự án liên kết hoặc xã."), field="producer"
+            _("Hãy chọn đối tượng được hỗ trợ: chủ thể, sản phẩm, dự án liên kết, xã hoặc sản phẩm trong kế hoạch."),
+            field="producer",
         )
     if line.product_id:
         if line.producer_id and line.producer_id != line.product.producer_id:
@@ -164,6 +168,7 @@ def _validate(line, actor):
             line.linkage_project.province if line.linkage_project_id else None,
             _("Dự án liên kết"),
         ),
+        ("plan_line", line.plan_line.plan.area if line.plan_line_id else None, _("Kế hoạch")),
     ]
     scope = area_scope(actor, ACTION) if actor is not None else None
     for field, unit, what in checks:

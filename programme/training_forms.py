@@ -79,7 +79,7 @@ def _count_field(label, required=False, initial=None):
 
 
 class CourseForm(_PlacedForm):
-    participants = _count_field(_("Số người tham dự"), required=True)
+    participants = _count_field(_("Số người tham dự (để trống nếu chưa biết)"))
     participants_women = _count_field(_("Trong đó nữ"), initial=0)
     participants_ethnic_minority = _count_field(_("Trong đó người dân tộc thiểu số"), initial=0)
     cost = forms.DecimalField(

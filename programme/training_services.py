@@ -187,14 +187,18 @@ def _course_snapshot(course, communes) -> dict:
 def _validate_course(course):
     course.title = _tidy(course.title)
     course.audience = _clean_audience(course.audience)
-    course.participants = _count(course.participants, "participants", required=True)
+    course.participants = _count(course.participants, "participants")
     course.participants_women = _count(course.participants_women or 0, "participants_women")
     course.participants_ethnic_minority = _count(
         course.participants_ethnic_minority or 0, "participants_ethnic_minority"
     )
-    if course.participants_women > course.participants:
+    if course.participants is None and (course.participants_women or course.participants_ethnic_minority):
+        raise DomainError(
+            _("Hãy ghi tổng số người tham dự trước khi ghi số nữ, dân tộc thiểu số."), field="participants"
+        )
+    if course.participants_women > (course.participants or 0):
         raise DomainError(_("Số người nữ không được lớn hơn số người tham dự."), field="participants_women")
-    if course.participants_ethnic_minority > course.participants:
+    if course.participants_ethnic_minority > (course.participants or 0):
         raise DomainError(
             _("Số người dân tộc thiểu số không được lớn hơn số người tham dự."),
             field="participants_ethnic_minority",

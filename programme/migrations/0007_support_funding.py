@@ -280,6 +280,7 @@ class Migration(migrations.Migration):
                             ("product__isnull", False),
                             ("linkage_project__isnull", False),
                             ("commune__isnull", False),
+                            ("plan_line__isnull", False),
                             _connector="OR",
                         ),
                         name="support_has_beneficiary",

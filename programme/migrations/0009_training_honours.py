@@ -254,7 +254,9 @@ class Migration(migrations.Migration):
                 (
                     "participants",
                     models.PositiveIntegerField(
-                        default=0,
+                        blank=True,
+                        help_text="Để trống nếu chưa biết.",
+                        null=True,
                         validators=[
                             django.core.validators.MinValueValidator(0),
                             django.core.validators.MaxValueValidator(100000000),
@@ -378,8 +380,16 @@ class Migration(migrations.Migration):
                     ),
                     models.CheckConstraint(
                         condition=models.Q(
-                            ("participants_women__lte", models.F("participants")),
-                            ("participants_ethnic_minority__lte", models.F("participants")),
+                            models.Q(
+                                ("participants__isnull", True),
+                                ("participants_ethnic_minority", 0),
+                                ("participants_women", 0),
+                            ),
+                            models.Q(
+                                ("participants_women__lte", models.F("participants")),
+                                ("participants_ethnic_minority__lte", models.F("participants")),
+                            ),
+                            _connector="OR",
                         ),
                         name="training_counts_within_participants",
                     ),

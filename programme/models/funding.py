@@ -151,7 +151,8 @@ class SupportLine(models.Model):
                 condition=models.Q(producer__isnull=False)
                 | models.Q(product__isnull=False)
                 | models.Q(linkage_project__isnull=False)
-                | models.Q(commune__isnull=False),
+                | models.Q(commune__isnull=False)
+                | models.Q(plan_line__isnull=False),
                 name="support_has_beneficiary",
             ),
             models.CheckConstraint(

@@ -107,7 +107,14 @@ class TrainingCourse(models.Model):
         blank=True,
         related_name="training_courses",
     )
-    participants = models.PositiveIntegerField(_("số người tham dự"), default=0, validators=PEOPLE_VALIDATORS)
+    # unknown (None) when the source gives no number, as seed 004 for Thuận Châu's conference: never stored as 0
+    participants = models.PositiveIntegerField(
+        _("số người tham dự"),
+        null=True,
+        blank=True,
+        validators=PEOPLE_VALIDATORS,
+        help_text=_("Để trống nếu chưa biết."),
+    )
     participants_women = models.PositiveIntegerField(_("trong đó nữ"), default=0, validators=PEOPLE_VALIDATORS)
     participants_ethnic_minority = models.PositiveIntegerField(
         _("trong đó người dân tộc thiểu số"), default=0, validators=PEOPLE_VALIDATORS
@@ -140,8 +147,11 @@ class TrainingCourse(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="training_end_after_start"),
             models.CheckConstraint(
-                condition=Q(participants_women__lte=F("participants"))
-                & Q(participants_ethnic_minority__lte=F("participants")),
+                condition=Q(participants__isnull=True, participants_women=0, participants_ethnic_minority=0)
+                | (
+                    Q(participants_women__lte=F("participants"))
+                    & Q(participants_ethnic_minority__lte=F("participants"))
+                ),
                 name="training_counts_within_participants",
             ),
             models.CheckConstraint(condition=Q(cost__isnull=True) | Q(cost__gte=0), name="training_cost_nonnegative"),
@@ -166,7 +176,7 @@ class TrainingCourse(models.Model):
         errors = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("Ngày kết thúc không được trước ngày bắt đầu.")
-        total = self.participants or 0
+        total = self.participants or 0  # unknown: its parts cannot be known either
         if (self.participants_women or 0) > total:
             errors["participants_women"] = _("Số người nữ không được lớn hơn số người tham dự.")
         if (self.participants_ethnic_minority or 0) > total:

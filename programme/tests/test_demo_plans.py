@@ -63,12 +63,12 @@ def test_the_loader_writes_the_records_the_seeds_name_and_nothing_more(demo):
         "AnnualPlan": 1,
         "PlanTarget": 1,
         "PlanLine": 5,
-        "SupportLine": 0,  # the article names no beneficiary the support ledger accepts (programme.demo_plans)
+        "SupportLine": 3,  # the three district-supported lines, source NTM, amount not given
         "LinkageProject": 3,
         "InvestmentProject": 2,
         "TrainingCourse": 1,
         "MonitoringReport": 1,
-        "audit": 1 + 1 + 5 + 3 + 2 + 1 + 2,  # the report is created, then submitted
+        "audit": 1 + 1 + 5 + 3 + 3 + 2 + 1 + 2,  # the report is created, then submitted
     }
     assert demo.counts == {
         "plans": 1,
@@ -78,6 +78,7 @@ def test_the_loader_writes_the_records_the_seeds_name_and_nothing_more(demo):
         "investments": 2,
         "courses": 1,
         "monitoring": 1,
+        "support": 3,
     }
     # each write is the officer's own, through the services (one audit entry per record, by its province's officer)
     actors = set(AuditEntry.objects.filter(action__startswith="programme.").values_list("actor__username", flat=True))
@@ -103,6 +104,10 @@ def test_the_thuan_chau_plan_names_two_products_for_the_province_and_three_for_t
     assert [line.funding_source for line in lines] == ["", "", *[FundingSource.NTM] * 3]
     target = plan.targets.get()
     assert (target.metric, target.value, target.stars) == (TargetMetric.NEW_PRODUCTS, 5, None)
+    support = list(SupportLine.objects.filter(plan_line__plan=plan).order_by("plan_line__position"))
+    assert [s.plan_line.name for s in support] == ["Thịt hun khói", "Tinh dầu sả", "Chẳm chéo"]
+    assert all(s.source == FundingSource.NTM and s.amount_planned is None and s.year == 2021 for s in support)
+    assert {s.old_district_id for s in support} == {plan.area_id}  # placed in Huyện Thuận Châu, as its plan
 
 
 def test_the_dien_bien_projects_follow_the_article(demo):
@@ -134,6 +139,7 @@ def test_the_training_conference_and_the_monitoring_report(demo):
     assert course.title == COURSE["title"] and course.area.name == "Huyện Thuận Châu"
     assert str(course.province.area_id) == "pre2025:14" and course.start_date.year == 2021
     assert course.cost is None and not course.funding_source
+    assert course.participants is None  # the article gives no number: unknown, not 0
     report = MonitoringReport.objects.select_related("product").get()
     assert (report.product.name, report.year, report.status) == (
         "Miến dong Mường Ảng",

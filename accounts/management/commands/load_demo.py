@@ -6,6 +6,7 @@ from accounts.demo import demo_day, load_demo_ideas, load_demo_register, load_de
 from evaluation.demo import load_demo_evaluation
 from ntm.demo import load_demo_assessments, load_demo_ntm
 from programme.demo import load_demo_programme
+from programme.demo_plans import load_demo_plans
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         self.stdout.write(f"demo register: {load_demo_register().summary}")
         self.stdout.write(f"demo day: {demo_day():%d/%m/%Y}")
         self.stdout.write(f"demo sales channels and events: {load_demo_programme().summary}")
+        self.stdout.write(f"demo programme plans, projects, training, monitoring: {load_demo_plans().summary}")
         ideas = load_demo_ideas()
         self.stdout.write(f"demo ideas and dossiers created: {sum(ideas.values())} {ideas or ''}".rstrip())
         self.stdout.write(f"demo OCOP council: {load_demo_evaluation().summary}")
