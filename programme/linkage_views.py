@@ -1,6 +1,7 @@
 """Pages of linkage projects, investment projects and raw-material areas: lists, records, yearly figures, the report
 and its Excel export, and the product page's section."""
 
+import functools
 import io
 
 from django.contrib import messages
@@ -235,33 +236,42 @@ def linkage_partner_delete(request, pk):
     return redirect(project)
 
 
-@login_required
-def linkage_result(request, pk):
-    """Record (or correct) one year's results of a project: the year's row is created or replaced."""
-    _require(request, MANAGE)
-    project = get_in_scope_or_404(managed_linkages(request.user), pk=pk)
+def _yearly_figures(request, owner, rows, fields, form_class, record, *, saved, title, back):
+    """Record (or correct) one year's figures of `owner`: the year's row (`rows`, one per year) is created or
+    replaced; `?year=` loads a recorded year into the form for correction."""
     initial = {}
     year = request.GET.get("year", "")
-    existing = project.results.filter(year=int(year)).first() if year.isdigit() and len(year) == 4 else None
+    existing = rows.filter(year=int(year)).first() if year.isdigit() and len(year) == 4 else None
     if existing is not None:
-        initial = {"year": existing.year, **{f: getattr(existing, f) for f in services.RESULT_FIELDS}}
-    form = ResultForm(request.POST or None, initial=initial)
+        initial = {"year": existing.year, **{f: getattr(existing, f) for f in fields}}
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         try:
-            services.record_result(actor=request.user, project=project, **values)
+            record(actor=request.user, **values)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, _("Đã ghi kết quả năm %(y)s.") % {"y": values["year"]})
-            return redirect(project)
-    return _form_page(
+            messages.success(request, saved % {"y": values["year"]})
+            return redirect(owner)
+    return _form_page(request, form, title=title, back=back, parent=owner, parent_url=owner.get_absolute_url())
+
+
+@login_required
+def linkage_result(request, pk):
+    """Record (or correct) one year's results of a project."""
+    _require(request, MANAGE)
+    project = get_in_scope_or_404(managed_linkages(request.user), pk=pk)
+    return _yearly_figures(
         request,
-        form,
+        project,
+        project.results,
+        services.RESULT_FIELDS,
+        ResultForm,
+        functools.partial(services.record_result, project=project),
+        saved=_("Đã ghi kết quả năm %(y)s."),
         title=_("Kết quả liên kết theo năm"),
         back="programme:linkage_list",
-        parent=project,
-        parent_url=project.get_absolute_url(),
     )
 
 
@@ -520,28 +530,16 @@ def raw_area_year(request, pk):
     """Record (or correct) one year's figures of a raw-material area."""
     _require(request, MANAGE)
     raw_area = get_in_scope_or_404(managed_raw_areas(request.user), pk=pk)
-    initial = {}
-    year = request.GET.get("year", "")
-    existing = raw_area.years.filter(year=int(year)).first() if year.isdigit() and len(year) == 4 else None
-    if existing is not None:
-        initial = {"year": existing.year, **{f: getattr(existing, f) for f in services.RAW_YEAR_FIELDS}}
-    form = RawYearForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        try:
-            services.record_raw_area_year(actor=request.user, raw_area=raw_area, **values)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Đã ghi số liệu năm %(y)s.") % {"y": values["year"]})
-            return redirect(raw_area)
-    return _form_page(
+    return _yearly_figures(
         request,
-        form,
+        raw_area,
+        raw_area.years,
+        services.RAW_YEAR_FIELDS,
+        RawYearForm,
+        functools.partial(services.record_raw_area_year, raw_area=raw_area),
+        saved=_("Đã ghi số liệu năm %(y)s."),
         title=_("Số liệu vùng nguyên liệu theo năm"),
         back="programme:raw_area_list",
-        parent=raw_area,
-        parent_url=raw_area.get_absolute_url(),
     )
 
 
