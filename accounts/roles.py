@@ -41,6 +41,8 @@ ACTIONS = {
     "ntm.assess": _("Nhập và gửi kết quả tự đánh giá tiêu chí nông thôn mới của xã"),
     "ntm.approve": _("Duyệt, khóa và mở khóa kết quả đánh giá nông thôn mới; nhắc xã chưa báo cáo"),
     "ntm.manage": _("Nhập dữ liệu, quyết định công nhận, nhóm xã và bộ tiêu chí nông thôn mới"),
+    "ntm.request": _("Đăng ký mức nông thôn mới, nộp và bổ sung hồ sơ đề nghị công nhận của xã"),
+    "ntm.appraise": _("Thẩm định hồ sơ đề nghị công nhận nông thôn mới theo từng tiêu chí, trả lại hoặc đề nghị"),
     "programme.view": _(
         "Xem chương trình OCOP: kế hoạch, dự án liên kết, hỗ trợ, theo dõi sau công nhận, kênh bán hàng, "
         "xúc tiến thương mại"
@@ -76,6 +78,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "ntm.view",
             "ntm.approve",
             "ntm.manage",
+            "ntm.appraise",
             "programme.view",
             "programme.moderate_channels",
             "programme.manage_events",
@@ -102,6 +105,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "certification.view",
             "ntm.view",
             "ntm.assess",
+            "ntm.request",
             "programme.view",
             "programme.moderate_channels",
             "programme.manage_plans",

@@ -172,3 +172,17 @@ def assessments(request, year: str = Query(..., max_length=10)):
         .prefetch_related("results__criterion")
         .order_by("commune__code")
     )
+
+
+def _join_family_routers():
+    """Issue 18's families keep their operations in their own modules, under this router's /api/v1/ntm/."""
+    from ntm.api_areas import router as areas_router
+    from ntm.api_procedure import router as procedure_router
+    from ntm.api_village_assessments import router as village_assessments_router
+
+    router.add_router("", village_assessments_router)
+    router.add_router("", areas_router)
+    router.add_router("", procedure_router)
+
+
+_join_family_routers()

@@ -92,3 +92,39 @@ class CommuneGroup(models.IntegerChoices):
 def year_end(year: int) -> datetime.date:
     """The day a year's figures are read on (CONTRACT §7: units, recognitions and sets as of 31 December)."""
     return datetime.date(year, 12, 31)
+
+
+class IndicatorRule(models.TextChoices):
+    """How a criterion with indicators is judged (the set's data, issue 18): by its indicators, or by the officer."""
+
+    INDICATORS = "indicators", _("Đạt khi các chỉ tiêu bắt buộc đều đạt")
+    MANUAL = "manual", _("Cán bộ đánh dấu đạt theo từng tiêu chí")
+
+
+class AreaLevel(models.TextChoices):
+    """District- and province-level NTM titles (domain: huyện đạt chuẩn / hoàn thành nhiệm vụ xây dựng NTM)."""
+
+    HUYEN_DAT_CHUAN = "huyen-dat-chuan", _("Huyện đạt chuẩn nông thôn mới")
+    HOAN_THANH_NHIEM_VU = "hoan-thanh-nv", _("Thị xã, thành phố hoàn thành nhiệm vụ xây dựng nông thôn mới")
+    HUYEN_NANG_CAO = "huyen-nang-cao", _("Huyện nông thôn mới nâng cao")
+    HUYEN_KIEU_MAU = "huyen-kieu-mau", _("Huyện nông thôn mới kiểu mẫu")
+    TINH_HOAN_THANH = "tinh-hoan-thanh", _("Tỉnh hoàn thành nhiệm vụ xây dựng nông thôn mới")
+
+
+class RequestStatus(models.TextChoices):
+    """The recognition procedure (issue 18): who the request waits on is `waiting_on()` of the request."""
+
+    REGISTERED = "registered", _("Xã đã đăng ký, đang chuẩn bị hồ sơ")
+    SUBMITTED = "submitted", _("Xã đã nộp hồ sơ, chờ thẩm định")
+    DISTRICT_PROPOSED = "district-ok", _("Huyện đã thẩm định, đề nghị tỉnh")
+    RETURNED = "returned", _("Bị trả lại, xã hoàn thiện hồ sơ")
+    PROPOSED = "proposed", _("Đã thẩm định đạt, chờ quyết định công nhận")
+    RECOGNIZED = "recognized", _("Đã có quyết định công nhận")
+    REFUSED = "refused", _("Không công nhận")
+    WITHDRAWN = "withdrawn", _("Xã rút đăng ký")
+
+
+class AppraisalVerdict(models.TextChoices):
+    PENDING = "pending", _("Chưa thẩm định")
+    PASSED = "passed", _("Đạt")
+    RETURNED = "returned", _("Trả lại, cần bổ sung")

@@ -11,11 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from core.scoping import ScopedQuerySet
 from ntm.choices import (
+    AppraisalVerdict,
+    AreaLevel,
     AssessmentStatus,
     CommuneGroup,
+    IndicatorRule,
     Issuer,
     RecognitionKind,
     RecognitionLevel,
+    RequestStatus,
     SetKind,
     SetLevel,
     Source,
@@ -52,6 +56,16 @@ class CriteriaSet(models.Model):
         _("ngưỡng báo cáo 'dưới N tiêu chí'"), default=list, blank=True, help_text=_("Ví dụ [10, 15].")
     )
     source = models.CharField(_("nguồn nạp gần nhất"), max_length=255, blank=True)
+    # A set whose official text is not loaded yet: how many criteria a source states it has (seed 003: "14/16 tiêu chí
+    # nâng cao"), so progress can be counted, and which texts are missing. Never criteria names nobody has read.
+    declared_criteria = models.PositiveSmallIntegerField(_("số tiêu chí theo văn bản"), null=True, blank=True)
+    missing_texts = models.TextField(_("văn bản còn thiếu"), blank=True)
+    indicator_rule = models.CharField(
+        _("cách xét tiêu chí có chỉ tiêu"),
+        max_length=12,
+        choices=IndicatorRule.choices,
+        default=IndicatorRule.INDICATORS,
+    )
 
     objects = CriteriaSetQuerySet.as_manager()
 
@@ -69,6 +83,8 @@ class Criterion(models.Model):
     code = models.CharField(_("mã"), max_length=20)
     number = models.PositiveSmallIntegerField(_("số thứ tự"))
     name = models.CharField(_("tên tiêu chí"), max_length=255)
+    # With indicators: met when at least this many of them are met (null: every mandatory indicator), per the text.
+    min_indicators = models.PositiveSmallIntegerField(_("số chỉ tiêu tối thiểu phải đạt"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tiêu chí")
@@ -206,11 +222,25 @@ class CriterionResult(models.Model):
         return f"{self.criterion.code}: {'đạt' if self.met else 'chưa đạt'}"
 
 
+def evidence_path(instance, filename):
+    return f"ntm/assessments/{instance.assessment_id}/{instance.indicator_id}-{filename}"
+
+
 class IndicatorValue(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="indicator_values")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
     value = models.CharField(_("giá trị"), max_length=100, blank=True)
+    # Null: the threshold could not be read against the value (text, missing); the officer's tick then decides.
     met = models.BooleanField(_("đạt"), null=True, blank=True)
+    note = models.CharField(_("ghi chú minh chứng"), max_length=500, blank=True)
+    evidence = models.FileField(_("tệp minh chứng"), upload_to=evidence_path, blank=True)
+    evidence_name = models.CharField(max_length=255, blank=True)
+    evidence_type = models.CharField(max_length=100, blank=True)
+    evidence_size = models.PositiveIntegerField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assessment", "indicator"], name="ntm_indicator_value_uniq")]
@@ -403,3 +433,250 @@ class VillageSuccession(models.Model):
 
     def __str__(self):
         return f"{self.predecessor} → {self.successor}"
+
+
+# ---- village assessments: the province's village sets, assessed yearly like communes -----------------------------
+
+
+class VillageAssessment(models.Model):
+    """A village's yearly self-assessment against a village set (kind "village"), with the communes' submit / approve
+    / lock. `commune` is the village's commune on 31 December of `year`, fixed when created, so scoping is one column
+    and a later merger does not move an old year's assessment."""
+
+    village = models.ForeignKey(
+        Village, verbose_name=_("thôn, bản"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    commune = models.ForeignKey(
+        "areas.AdministrativeUnit", verbose_name=_("xã"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    criteria_set = models.ForeignKey(
+        CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.PROTECT, related_name="village_assessments"
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
+    )
+    source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices, default=Source.ENTRY)
+    criteria_met = models.PositiveSmallIntegerField(_("số tiêu chí đạt"), default=0)
+    note = models.TextField(_("ghi chú"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_area_field = "commune"
+
+    class Meta:
+        verbose_name = _("đánh giá tiêu chí thôn, bản")
+        verbose_name_plural = _("đánh giá tiêu chí thôn, bản")
+        ordering = ["-year", "commune_id", "village_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "year", "criteria_set"], name="ntm_village_assessment_uniq"),
+        ]
+        indexes = [models.Index(fields=["year", "criteria_set", "status"], name="ntm_vassessment_year_idx")]
+
+    def __str__(self):
+        return f"{self.village} · {self.year} · {self.criteria_set.code}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("ntm:village_assessment", args=[self.pk])
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == AssessmentStatus.APPROVED
+
+
+class VillageCriterionResult(models.Model):
+    assessment = models.ForeignKey(VillageAssessment, on_delete=models.CASCADE, related_name="results")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="village_results")
+    met = models.BooleanField(_("đạt"), default=False)
+    evidence = models.TextField(_("minh chứng, ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("kết quả tiêu chí thôn, bản")
+        verbose_name_plural = _("kết quả tiêu chí thôn, bản")
+        ordering = ["assessment", "criterion__number"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "criterion"], name="ntm_vresult_uniq")]
+
+    def __str__(self):
+        return f"{self.criterion.code}: {'đạt' if self.met else 'chưa đạt'}"
+
+
+# ---- district and province titles ----------------------------------------------------------------------------------
+
+
+class AreaRecognitionQuerySet(ScopedQuerySet):
+    def in_force_on(self, day):
+        return self.filter(effective_date__lte=day).filter(
+            models.Q(revoked_on__isnull=True) | models.Q(revoked_on__gt=day)
+        )
+
+
+class AreaRecognition(models.Model):
+    """A district (pre-2025 scheme) or a province recognised at an NTM title by decision."""
+
+    unit = models.ForeignKey(
+        "areas.AdministrativeUnit",
+        verbose_name=_("huyện, tỉnh"),
+        on_delete=models.PROTECT,
+        related_name="ntm_area_recognitions",
+    )
+    level = models.CharField(_("danh hiệu"), max_length=20, choices=AreaLevel.choices)
+    decision_no = models.CharField(_("số quyết định"), max_length=60, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    issued_by = models.CharField(_("cơ quan quyết định"), max_length=150, blank=True)
+    effective_date = models.DateField(_("tính từ ngày"))
+    revoked_on = models.DateField(_("thu hồi từ ngày"), null=True, blank=True)
+    revocation_decision_no = models.CharField(_("số quyết định thu hồi"), max_length=60, blank=True)
+    revocation_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices, default=Source.ENTRY)
+    note = models.TextField(_("ghi chú"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AreaRecognitionQuerySet.as_manager()
+    scope_area_field = "unit"
+
+    class Meta:
+        verbose_name = _("quyết định công nhận nông thôn mới cấp huyện, tỉnh")
+        verbose_name_plural = _("quyết định công nhận nông thôn mới cấp huyện, tỉnh")
+        ordering = ["-effective_date", "-pk"]
+        indexes = [models.Index(fields=["unit", "effective_date"], name="ntm_area_recognition_idx")]
+
+    def __str__(self):
+        return f"{self.unit} · {self.get_level_display()} · {self.decision_no or self.effective_date.year}"
+
+
+# ---- the recognition procedure: register → dossier → appraisal → decision ------------------------------------------
+
+
+class RecognitionRequestQuerySet(ScopedQuerySet):
+    pass
+
+
+class RecognitionRequest(models.Model):
+    """A commune's registration for a level in a year, its dossier and its appraisal (issue 18). The decision that
+    ends it is a Recognition (`recognition`); recognitions recorded otherwise need no request behind them."""
+
+    commune = models.ForeignKey(
+        "areas.AdministrativeUnit", verbose_name=_("xã"), on_delete=models.PROTECT, related_name="ntm_requests"
+    )
+    year = models.PositiveSmallIntegerField(_("năm đăng ký"))
+    target_level = models.CharField(_("mức đăng ký"), max_length=20, choices=RecognitionLevel.choices)
+    criteria_set = models.ForeignKey(
+        CriteriaSet, verbose_name=_("bộ tiêu chí"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The pre-2025 district that appraises first (before 01/07/2025); null: the province appraises directly.
+    district = models.ForeignKey(
+        "areas.AdministrativeUnit",
+        verbose_name=_("huyện thẩm định"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=RequestStatus.choices, default=RequestStatus.REGISTERED
+    )
+    self_assessment = models.TextField(_("báo cáo tự đánh giá"), blank=True)
+    last_reason = models.TextField(_("lý do trả lại, không công nhận gần nhất"), blank=True)
+    recognition = models.OneToOneField(
+        Recognition, null=True, blank=True, on_delete=models.PROTECT, related_name="request"
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    registered_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+
+    objects = RecognitionRequestQuerySet.as_manager()
+    scope_area_field = "commune"
+
+    class Meta:
+        verbose_name = _("hồ sơ đề nghị công nhận nông thôn mới")
+        verbose_name_plural = _("hồ sơ đề nghị công nhận nông thôn mới")
+        ordering = ["-year", "commune_id", "target_level"]
+        constraints = [
+            # One open request per commune, year and level; refused or withdrawn ones stay as history.
+            models.UniqueConstraint(
+                fields=["commune", "year", "target_level"],
+                condition=~models.Q(status__in=["refused", "withdrawn"]),
+                name="ntm_request_open_uniq",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "status"], name="ntm_request_year_idx")]
+
+    def __str__(self):
+        return f"{self.commune} · {self.year} · {self.get_target_level_display()}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("ntm:request_detail", args=[self.pk])
+
+
+def request_document_path(instance, filename):
+    return f"ntm/requests/{instance.request_id}/{filename}"
+
+
+class RequestDocument(models.Model):
+    """A document of the dossier: the whole (tờ trình, báo cáo) or the evidence of one criterion."""
+
+    request = models.ForeignKey(RecognitionRequest, on_delete=models.CASCADE, related_name="documents")
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("tiêu chí"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("tên tài liệu"), max_length=255)
+    file = models.FileField(_("tệp"), upload_to=request_document_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tài liệu hồ sơ nông thôn mới")
+        verbose_name_plural = _("tài liệu hồ sơ nông thôn mới")
+        ordering = ["request", "criterion_id", "uploaded_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class CriterionAppraisal(models.Model):
+    """The appraisal of one criterion of a request: passed, or returned with the reason the commune must answer."""
+
+    request = models.ForeignKey(RecognitionRequest, on_delete=models.CASCADE, related_name="appraisals")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    verdict = models.CharField(
+        _("kết quả thẩm định"), max_length=10, choices=AppraisalVerdict.choices, default=AppraisalVerdict.PENDING
+    )
+    reason = models.TextField(_("lý do, yêu cầu bổ sung"), blank=True)
+    response = models.TextField(_("xã giải trình, bổ sung"), blank=True)
+    appraised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    appraised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thẩm định tiêu chí")
+        verbose_name_plural = _("thẩm định tiêu chí")
+        ordering = ["request", "criterion__number"]
+        constraints = [models.UniqueConstraint(fields=["request", "criterion"], name="ntm_appraisal_uniq")]
+
+    def __str__(self):
+        return f"{self.criterion.code}: {self.get_verdict_display()}"

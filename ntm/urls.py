@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ntm import views, village_views
+from ntm import urls_areas, urls_indicators, urls_procedure, urls_village_assessments, views, village_views
 
 app_name = "ntm"
 
@@ -33,3 +33,7 @@ urlpatterns = [
     path("villages/<int:pk>/merge/", village_views.village_merge, name="village_merge"),
     path("villages/<int:pk>/split/", village_views.village_split, name="village_split"),
 ]
+urlpatterns += urls_indicators.urlpatterns
+urlpatterns += urls_village_assessments.urlpatterns
+urlpatterns += urls_areas.urlpatterns
+urlpatterns += urls_procedure.urlpatterns

@@ -200,6 +200,9 @@ def _side(tag, province_id, commune_id, officer, *, council_user=None, advisory_
         routes_funding,
         routes_linkages,
         routes_monitoring,
+        routes_ntm_areas,
+        routes_ntm_procedure,
+        routes_ntm_village_assessments,
         routes_plans,
         routes_training,
         routes_villages,
@@ -212,6 +215,9 @@ def _side(tag, province_id, commune_id, officer, *, council_user=None, advisory_
         routes_monitoring,
         routes_training,
         routes_villages,
+        routes_ntm_village_assessments,
+        routes_ntm_areas,
+        routes_ntm_procedure,
     ):
         fragment.build(o, officer)
     o.notification = notify(user=officer, kind="test", title=f"MX-{tag}-thong-bao")[0]

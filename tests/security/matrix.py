@@ -466,6 +466,9 @@ def _merge_fragments():
         routes_funding,
         routes_linkages,
         routes_monitoring,
+        routes_ntm_areas,
+        routes_ntm_procedure,
+        routes_ntm_village_assessments,
         routes_plans,
         routes_training,
         routes_villages,
@@ -478,6 +481,9 @@ def _merge_fragments():
         routes_monitoring,
         routes_training,
         routes_villages,
+        routes_ntm_village_assessments,
+        routes_ntm_areas,
+        routes_ntm_procedure,
     ):
         for key in fragment.ROUTES:
             assert key not in ROUTES, key
