@@ -1,6 +1,14 @@
 from django.urls import path
 
-from ntm import urls_areas, urls_indicators, urls_procedure, urls_village_assessments, views, village_views
+from ntm import (
+    urls_areas,
+    urls_indicators,
+    urls_levels,
+    urls_procedure,
+    urls_village_assessments,
+    views,
+    village_views,
+)
 
 app_name = "ntm"
 
@@ -34,6 +42,7 @@ urlpatterns = [
     path("villages/<int:pk>/split/", village_views.village_split, name="village_split"),
 ]
 urlpatterns += urls_indicators.urlpatterns
+urlpatterns += urls_levels.urlpatterns
 urlpatterns += urls_village_assessments.urlpatterns
 urlpatterns += urls_areas.urlpatterns
 urlpatterns += urls_procedure.urlpatterns

@@ -201,6 +201,8 @@ def _side(tag, province_id, commune_id, officer, *, council_user=None, advisory_
         routes_linkages,
         routes_monitoring,
         routes_ntm_areas,
+        routes_ntm_indicators,
+        routes_ntm_levels,
         routes_ntm_procedure,
         routes_ntm_village_assessments,
         routes_plans,
@@ -218,6 +220,8 @@ def _side(tag, province_id, commune_id, officer, *, council_user=None, advisory_
         routes_ntm_village_assessments,
         routes_ntm_areas,
         routes_ntm_procedure,
+        routes_ntm_indicators,
+        routes_ntm_levels,
     ):
         fragment.build(o, officer)
     o.notification = notify(user=officer, kind="test", title=f"MX-{tag}-thong-bao")[0]

@@ -467,6 +467,8 @@ def _merge_fragments():
         routes_linkages,
         routes_monitoring,
         routes_ntm_areas,
+        routes_ntm_indicators,
+        routes_ntm_levels,
         routes_ntm_procedure,
         routes_ntm_village_assessments,
         routes_plans,
@@ -484,6 +486,8 @@ def _merge_fragments():
         routes_ntm_village_assessments,
         routes_ntm_areas,
         routes_ntm_procedure,
+        routes_ntm_indicators,
+        routes_ntm_levels,
     ):
         for key in fragment.ROUTES:
             assert key not in ROUTES, key

@@ -1,0 +1,3 @@
+"""Routes of the NTM advanced and model levels (issue 18), joined into ntm/urls.py."""
+
+urlpatterns = []
