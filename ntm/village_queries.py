@@ -15,8 +15,8 @@ from django.db.models.functions import Cast, Concat
 
 from areas.choices import Level, Scheme
 from areas.models import AdministrativeUnit, Succession
-from ntm.choices import RecognitionLevel, year_end
-from ntm.models import Recognition, Village, VillagePlacement
+from ntm.choices import AssessmentStatus, RecognitionLevel, year_end
+from ntm.models import Recognition, Village, VillageAssessment, VillagePlacement
 
 VILLAGE_KEYS = (RecognitionLevel.THON_NTM.value, RecognitionLevel.THON_KIEU_MAU.value)
 # A village's first placement when nobody knows since when it has been there (reports start in 2000).
@@ -102,9 +102,11 @@ def village_figures(year: int, unit) -> dict:
     cumulative`: villages whose highest village level in force on 31 December is that level. Village levels are not
     nested in the reports officials write (Huyện Điện Biên 2021: 38 kiểu mẫu, 24 đạt chuẩn), so each village counts
     once, at its highest level. Recognitions of registry villages are counted through the village's placement; those
-    holding only a name (imports of past decisions) through their commune, each (commune, name) once. `assessed` is 0
-    until village assessments exist. One query whatever the area's size: the registry's figures and the name-only
-    ones are two one-row selects joined in one statement."""
+    holding only a name (imports of past decisions) through their commune, each (commune, name) once. `assessed`:
+    villages with an approved village assessment of the year (any village set; each village once), counted through
+    the village's placement on 31 December like `total` (as the commune report counts approved assessments only).
+    One query whatever the area's size: the registry's figures and the name-only ones are two one-row selects joined
+    in one statement."""
     day = year_end(year)
     start = datetime.date(year, 1, 1)
     in_force = _village_recognitions().in_force_on(day)
@@ -117,18 +119,20 @@ def village_figures(year: int, unit) -> dict:
     def new(level):
         return Exists(_village_recognitions().filter(in_year, village_ref=OuterRef("pk"), level=level))
 
+    approved = VillageAssessment.objects.filter(village=OuterRef("pk"), year=year, status=AssessmentStatus.APPROVED)
     registry = (
         villages_in(unit, day)
-        .annotate(held_km=held(km), held_ntm=held(ntm), new_km=new(km), new_ntm=new(ntm))
+        .annotate(held_km=held(km), held_ntm=held(ntm), new_km=new(km), new_ntm=new(ntm), was_assessed=Exists(approved))
         .order_by()
         .annotate(
             total=_Count(F("pk")),
+            assessed=_Count(_when(Q(was_assessed=True), F("pk"))),
             cum_km=_Count(_when(Q(held_km=True), F("pk"))),
             cum_ntm=_Count(_when(Q(held_ntm=True, held_km=False), F("pk"))),
             year_km=_Count(_when(Q(new_km=True), F("pk"))),
             year_ntm=_Count(_when(Q(new_ntm=True), F("pk"))),
         )
-        .values("total", "cum_km", "cum_ntm", "year_km", "year_ntm")
+        .values("total", "assessed", "cum_km", "cum_ntm", "year_km", "year_ntm")
     )
     named = _village_recognitions().filter(village_ref__isnull=True)
     if not _is_country(unit):
@@ -152,10 +156,11 @@ def village_figures(year: int, unit) -> dict:
     (a_sql, a_params), (b_sql, b_params) = (qs.query.sql_with_params() for qs in (registry, names))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT * FROM ({a_sql}) AS registry, ({b_sql}) AS named", (*a_params, *b_params))
-        total, cum_km, cum_ntm, year_km, year_ntm, n_cum_km, n_cum_ntm, n_year_km, n_year_ntm = cursor.fetchone()
+        row = cursor.fetchone()
+    total, assessed, cum_km, cum_ntm, year_km, year_ntm, n_cum_km, n_cum_ntm, n_year_km, n_year_ntm = row
     return {
         "total": total,
-        "assessed": 0,
+        "assessed": assessed,
         "recognized": {ntm.value: year_ntm + n_year_ntm, km.value: year_km + n_year_km},
         "recognized_cumulative": {ntm.value: cum_ntm + n_cum_ntm, km.value: cum_km + n_cum_km},
     }
@@ -168,3 +173,19 @@ def village_history(village):
     successors = list(village.successions.select_related("successor__commune"))
     recognitions = list(village.recognitions.select_related("commune").order_by("-effective_date"))
     return placements, predecessors, successors, recognitions
+
+
+def village_assessments(user, *, year=None, area=None, status=""):
+    """The village assessments `user` may read (ntm.view), of a year, an area of either scheme (the assessment's
+    commune lies in it, or is reached from it through the 2025 successions, like villages_in) and a status; with
+    what a list shows, so a page of them costs the same whatever its length."""
+    qs = VillageAssessment.objects.for_user(user, "ntm.view")
+    if year:
+        qs = qs.filter(year=year)
+    if area is not None and not _is_country(area):
+        qs = qs.filter(commune__in=AdministrativeUnit.objects.filter(_commune_in(area)).values("pk"))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("village", "commune", "commune__district", "commune__province", "criteria_set").order_by(
+        "-year", "commune__search_name", "village__search_name", "pk"
+    )

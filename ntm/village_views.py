@@ -131,8 +131,27 @@ def village_detail(request, pk: int):
             "recognitions": recognitions,
             "can_edit": any(_may(request.user, a, village.commune) for a in REGISTRY_ACTIONS),
             "can_manage": _may(request.user, "ntm.manage", village.commune),
+            **_village_assessments_context(request, village),
         },
     )
+
+
+def _village_assessments_context(request, village) -> dict:
+    """The village's assessments by year, and the start button (with the sets of this year) for its commune's
+    officer; where no village set applies this year, the page says so (ntm.village_assessment_services)."""
+    from ntm.village_assessment_forms import StartForm
+    from ntm.village_assessment_services import village_sets_for
+
+    year = datetime.date.today().year
+    sets = village_sets_for(village, year)
+    can_assess = _may(request.user, "ntm.assess", village.commune)
+    return {
+        "village_assessments": list(village.assessments.select_related("criteria_set", "commune").order_by("-year")),
+        "assessment_year": year,
+        "assessment_sets": sets,
+        "can_assess": can_assess,
+        "start_form": StartForm(initial={"year": year}, sets=sets) if can_assess else None,
+    }
 
 
 @login_required
