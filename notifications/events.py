@@ -23,8 +23,8 @@ return) is told again. Products added to a round are told to each member at most
 | recognition decision recorded | the producer's accounts of each product certified |
 | NTM assessment submitted | the province officers who approve there |
 | NTM assessment returned / approved / unlocked | the commune officers of the commune (with the reason) |
-| NTM village assessment submitted / returned / approved / unlocked | like the commune assessments (ntm/village_assessment_services.py) |
-| NTM recognition request: each step | the side that acts next: the commune, the district or the province (ntm/procedure_services.py) |
+| NTM village assessment submitted / returned / approved / unlocked | like the commune assessments |
+| NTM recognition request: each step | the side that acts next: the commune, the district or the province |
 """
 
 import functools
