@@ -5,9 +5,15 @@ A YAML file describes one whole set (see ntm/criteria/ntm-2021.yaml):
 
     code, title, decision, kind (commune|village), level (dat-chuan|nang-cao|kieu-mau|hien-dai),
     issuer (national|province), province (area id, for a province-issued set), valid_from, valid_until (exclusive),
-    commune_groups (bool), groups ({1: name, 2: …}), report_below ([10, 15])
-    criteria: - {code, name, indicators: [{code, name, unit, optional, thresholds}]}
+    commune_groups (bool), groups ({1: name, 2: …}), report_below ([10, 15]),
+    indicator_rule (indicators|manual: a criterion with indicators is met when they are, or when the officer ticks it),
+    declared_criteria (how many criteria the official text has), missing_texts (which official texts are not loaded)
+    criteria: - {code, name, min_indicators, indicators: [{code, name, unit, optional, thresholds}]}
     thresholds: {all: …} or per commune group {"1": …, "2": …, "3": …}
+    min_indicators: the criterion is met when at least N of its indicators are (absent: every mandatory one)
+
+A set whose official text is not loaded yet may have no criteria at all when it gives `declared_criteria` (a
+count-only set: progress "14/16" can be recorded, criteria names are never invented).
 
 A spreadsheet (CSV or XLSX, headers as in INDICATOR_COLUMNS) adds or replaces the indicators of criteria of sets
 already loaded: all rows of one criterion replace that criterion's indicators.
@@ -27,7 +33,7 @@ from core import audit
 from core.errors import DomainError
 from core.imports import Column, ImportErrors, read_table
 from core.text import fold
-from ntm.choices import Issuer, SetKind, SetLevel
+from ntm.choices import IndicatorRule, Issuer, SetKind, SetLevel
 from ntm.models import CriteriaSet, Criterion, CriterionResult, Indicator, IndicatorValue
 
 CRITERIA_DIR = Path(__file__).parent / "criteria"
@@ -46,9 +52,12 @@ SET_KEYS = {
     "commune_groups",
     "groups",
     "report_below",
+    "declared_criteria",
+    "missing_texts",
+    "indicator_rule",
     "criteria",
 }
-CRITERION_KEYS = {"code", "name", "indicators"}
+CRITERION_KEYS = {"code", "name", "min_indicators", "indicators"}
 INDICATOR_KEYS = {"code", "name", "unit", "optional", "thresholds"}
 THRESHOLD_KEYS = {"all", "1", "2", "3"}
 SET_FIELDS = [
@@ -63,6 +72,9 @@ SET_FIELDS = [
     "uses_commune_groups",
     "group_names",
     "report_below",
+    "declared_criteria",
+    "missing_texts",
+    "indicator_rule",
 ]
 
 INDICATOR_COLUMNS = [
@@ -145,6 +157,23 @@ class _Reader:
             self.add(where, f"'{text}' không hợp lệ (dùng: {', '.join(choices.values)}).")
         return text
 
+    def positive(self, value, where):
+        """A positive whole number, or None when absent."""
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            self.add(where, f"phải là số nguyên dương (đang ghi '{value}').")
+            return None
+        return value
+
+
+def _long_text(value) -> str:
+    """Text kept line by line (missing_texts is read on the page as written), spaces inside a line collapsed."""
+    if value is None:
+        return ""
+    lines = [" ".join(line.split()) for line in str(value).strip().splitlines()]
+    return "\n".join(line for line in lines if line)
+
 
 def parse_set(data, filename: str) -> tuple[dict | None, list[str]]:
     from areas.queries import get_unit
@@ -166,6 +195,11 @@ def parse_set(data, filename: str) -> tuple[dict | None, list[str]]:
         "uses_commune_groups": bool(data.get("commune_groups")),
         "group_names": {},
         "report_below": [],
+        "declared_criteria": r.positive(data.get("declared_criteria"), "declared_criteria"),
+        "missing_texts": _long_text(data.get("missing_texts")),
+        "indicator_rule": r.choice(
+            data.get("indicator_rule"), "indicator_rule", IndicatorRule, IndicatorRule.INDICATORS
+        ),
         "criteria": [],
     }
     for key in ("code", "title"):
@@ -194,9 +228,18 @@ def parse_set(data, filename: str) -> tuple[dict | None, list[str]]:
     else:
         spec["report_below"] = sorted(set(below))
     criteria = data.get("criteria")
-    if not isinstance(criteria, list) or not criteria:
-        r.add("criteria", "phải là danh sách tiêu chí, ít nhất một.")
+    if criteria is None and spec["declared_criteria"]:
+        criteria = []  # a count-only set: the official text is not loaded yet
+    elif not isinstance(criteria, list) or (not criteria and not spec["declared_criteria"]):
+        r.add(
+            "criteria", "phải là danh sách tiêu chí, ít nhất một (hoặc ghi declared_criteria cho bộ chưa có văn bản)."
+        )
         criteria = []
+    if criteria and spec["declared_criteria"] and len(criteria) != spec["declared_criteria"]:
+        r.add(
+            "declared_criteria",
+            f"ghi {spec['declared_criteria']} tiêu chí nhưng tệp khai {len(criteria)} tiêu chí: sửa cho khớp.",
+        )
     seen = set()
     for n, raw in enumerate(criteria, start=1):
         where = f"criteria[{n}]"
@@ -227,7 +270,15 @@ def parse_set(data, filename: str) -> tuple[dict | None, list[str]]:
                     "where": iw,
                 }
             )
-        spec["criteria"].append({"code": code, "name": name, "indicators": indicators, "where": where})
+        spec["criteria"].append(
+            {
+                "code": code,
+                "name": name,
+                "min_indicators": r.positive(raw.get("min_indicators"), f"{where}.min_indicators"),
+                "indicators": indicators,
+                "where": where,
+            }
+        )
     return spec, r.problems
 
 
@@ -235,6 +286,12 @@ def _validate(spec: dict, filename: str) -> list[str]:
     r = _Reader(filename)
     for criterion in spec["criteria"]:
         seen = set()
+        minimum = criterion.get("min_indicators")
+        if minimum and criterion["indicators"] and minimum > len(criterion["indicators"]):
+            r.add(
+                f"{criterion['where']}.min_indicators",
+                f"cần {minimum} chỉ tiêu đạt nhưng tiêu chí chỉ có {len(criterion['indicators'])} chỉ tiêu.",
+            )
         for ind in criterion["indicators"]:
             where = ind["where"]
             if not ind["code"] or not ind["name"]:
@@ -293,6 +350,7 @@ def spec_from_db(criteria_set: CriteriaSet) -> dict:
         {
             "code": c.code,
             "name": c.name,
+            "min_indicators": c.min_indicators,
             "where": f"criteria[{c.code}]",
             "indicators": [
                 {
@@ -318,6 +376,7 @@ def _comparable(spec: dict) -> dict:
             (
                 c["code"],
                 c["name"],
+                c.get("min_indicators"),
                 [(i["code"], i["name"], i["unit"], i["optional"], i["thresholds"]) for i in c["indicators"]],
             )
             for c in spec["criteria"]
@@ -392,13 +451,14 @@ def _apply(spec, source, existing, *, actor, result):
     Criterion.objects.filter(criteria_set=criteria_set).exclude(code__in=wanted).delete()
     for number, c in enumerate(spec["criteria"], start=1):
         criterion = stored.get(c["code"])
+        minimum = c.get("min_indicators")
         if criterion is None:
             criterion = Criterion.objects.create(
-                criteria_set=criteria_set, code=c["code"], number=number, name=c["name"]
+                criteria_set=criteria_set, code=c["code"], number=number, name=c["name"], min_indicators=minimum
             )
-        elif (criterion.number, criterion.name) != (number, c["name"]):
-            criterion.number, criterion.name = number, c["name"]
-            criterion.save(update_fields=["number", "name"])
+        elif (criterion.number, criterion.name, criterion.min_indicators) != (number, c["name"], minimum):
+            criterion.number, criterion.name, criterion.min_indicators = number, c["name"], minimum
+            criterion.save(update_fields=["number", "name", "min_indicators"])
         indicators = {i.code: i for i in criterion.indicators.all()}
         Indicator.objects.filter(criterion=criterion).exclude(code__in=[i["code"] for i in c["indicators"]]).delete()
         for position, i in enumerate(c["indicators"], start=1):

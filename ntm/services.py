@@ -224,37 +224,48 @@ def save_assessment(
     indicator_values: dict | None = None,
     note: str = "",
     expected_version=None,
+    evidence: dict | None = None,
 ) -> Assessment:
-    """results: {criterion code: (met, evidence)}; indicator_values: {indicator id: value text}. `expected_version`:
-    the version the form was read at; a save from an older one is refused (StaleEdit, 409), not merged."""
+    """results: {criterion code: (met, evidence)}; indicator_values: {indicator id: value text, or (value, note)};
+    evidence: {indicator id: uploaded file}, every file checked before anything is written (a bad one refuses the
+    whole save). `expected_version`: the version the form was read at; a save from an older one is refused
+    (StaleEdit, 409), not merged.
+
+    Each indicator's `met` is judged against the threshold of the assessment's commune group (ntm.indicators). Under
+    the set's rule "indicators", a criterion with indicators takes their result (criterion_met); when that cannot be
+    judged (None), the officer's tick stays. criteria_met stays the count of criteria met."""
     require(actor, "ntm.assess", assessment.commune, _("Bạn chỉ nhập đánh giá cho xã mình phụ trách."))
+    uploads = _check_evidence_uploads(assessment, evidence or {})
     with transaction.atomic():
-        assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        assessment = Assessment.objects.select_for_update().select_related("criteria_set").get(pk=assessment.pk)
         _refuse_if_locked(assessment)
         if assessment.status != AssessmentStatus.DRAFT:
             raise DomainError(_("Kết quả đã gửi tỉnh: chờ tỉnh duyệt hoặc trả lại để sửa."), code="submitted")
         check_version(assessment, expected_version)
-        before = _assessment_snapshot(assessment)
+        before = {**_assessment_snapshot(assessment), "indicator_values": _indicator_snapshot(assessment)}
         stored = {r.criterion.code: r for r in assessment.results.select_related("criterion")}
         unknown = set(results) - set(stored)
         if unknown:
             raise DomainError(_("Tiêu chí không thuộc bộ tiêu chí: %(c)s.") % {"c": ", ".join(sorted(unknown))})
-        changed = []
-        for code, (met, evidence) in results.items():
-            result = stored[code]
-            evidence = (evidence or "").strip()
-            if result.met != bool(met) or result.evidence != evidence:
-                result.met, result.evidence = bool(met), evidence
-                changed.append(result)
+        original = {code: (r.met, r.evidence) for code, r in stored.items()}
+        for code, (met, evidence_text) in results.items():
+            stored[code].met, stored[code].evidence = bool(met), (evidence_text or "").strip()
+        _fill_commune_group(assessment)
+        values_changed = _save_indicator_values(assessment, indicator_values or {}, actor=actor)
+        _judge_criteria(assessment, stored)
+        changed = [r for code, r in stored.items() if (r.met, r.evidence) != original[code]]
         CriterionResult.objects.bulk_update(changed, ["met", "evidence"])
-        values_changed = _save_indicator_values(assessment, indicator_values or {})
-        assessment.criteria_met = sum(1 for r in stored.values() if r.met)
+        added = [
+            _store_evidence(actor, assessment, indicator, upload, checked) for indicator, upload, checked in uploads
+        ]
+        if stored:  # a count-only set keeps the count recorded by ntm.level_services.record_count
+            assessment.criteria_met = sum(1 for r in stored.values() if r.met)
         assessment.note = (note or "").strip()
         assessment.updated_at = timezone.now()
-        after = _assessment_snapshot(assessment)
-        if after != before or changed or values_changed:  # evidence and indicator values are not in the snapshot
+        after = {**_assessment_snapshot(assessment), "indicator_values": _indicator_snapshot(assessment)}
+        if after != before or changed or values_changed or added:  # criterion evidence notes are not in the snapshot
             assessment.version += 1
-        assessment.save(update_fields=["criteria_met", "note", "updated_at", "version"])
+        assessment.save(update_fields=["criteria_met", "commune_group", "note", "updated_at", "version"])
         if after != before:
             audit.record(
                 actor=actor,
@@ -264,33 +275,232 @@ def save_assessment(
                 before=before,
                 after=after,
             )
+        for facts in added:
+            audit.record(
+                actor=actor, action="ntm.indicator.evidence_added", obj=assessment, area=assessment.commune, after=facts
+            )
     return assessment
 
 
-def _save_indicator_values(assessment, values: dict) -> bool:
-    """Whether any value changed."""
-    if not values:
-        return False
+def _save_indicator_values(assessment, values: dict, *, actor=None) -> bool:
+    """Stores the values (and notes) given, then judges every stored value against the threshold of the assessment's
+    commune group. Whether any value, note or result changed."""
+    from ntm.indicators import judge_indicator
     from ntm.models import Indicator
 
-    indicators = {
-        i.pk: i for i in Indicator.objects.filter(criterion__criteria_set=assessment.criteria_set, pk__in=list(values))
-    }
+    indicators = {i.pk: i for i in Indicator.objects.filter(criterion__criteria_set_id=assessment.criteria_set_id)}
     stored = {v.indicator_id: v for v in assessment.indicator_values.all()}
     changed = False
-    for indicator_id, value in values.items():
+    now = timezone.now()
+    who = actor if getattr(actor, "is_authenticated", False) else None
+    for indicator_id, given in values.items():
         if indicator_id not in indicators:
             raise DomainError(_("Chỉ tiêu không thuộc bộ tiêu chí."))
-        value = (value or "").strip()[:100]
+        value, value_note = given if isinstance(given, (tuple, list)) else (given, None)
+        value = (value or "").strip()
+        indicator = indicators[indicator_id]
+        if len(value) > 100:
+            raise DomainError(
+                _("Giá trị của chỉ tiêu %(c)s dài quá 100 ký tự.") % {"c": indicator.code},
+                field=f"indicator_{indicator_id}",
+            )
+        if value_note is not None:
+            value_note = value_note.strip()
+            if len(value_note) > 500:
+                raise DomainError(
+                    _("Ghi chú của chỉ tiêu %(c)s dài quá 500 ký tự.") % {"c": indicator.code},
+                    field=f"indicator_note_{indicator_id}",
+                )
         current = stored.get(indicator_id)
-        if current is None and value:
-            IndicatorValue.objects.create(assessment=assessment, indicator_id=indicator_id, value=value)
+        if current is None:
+            if not value and not value_note:
+                continue
+            current = IndicatorValue(assessment=assessment, indicator_id=indicator_id)
+            stored[indicator_id] = current
+        new_note = current.note if value_note is None else value_note
+        if current.pk is None or (current.value, current.note) != (value, new_note):
+            current.value, current.note = value, new_note
+            current.updated_by, current.updated_at = who, now
+            current.save()
             changed = True
-        elif current is not None and current.value != value:
-            current.value = value
-            current.save(update_fields=["value"])
+    for indicator_id, current in stored.items():
+        met = judge_indicator(indicators[indicator_id], assessment.commune_group, current.value)
+        if current.met != met:
+            current.met = met
+            current.save(update_fields=["met"])
             changed = True
     return changed
+
+
+# ---- indicators: judging criteria, evidence files (issue 18) ------------------------------------------------------
+
+EVIDENCE_KINDS = ("pdf", "jpeg", "png", "docx", "xlsx")
+
+
+def _indicator_snapshot(assessment) -> dict:
+    """{indicator code: [value, note, met, evidence name]} of the values stored, for the audit entry."""
+    return {
+        f"{v.indicator.criterion.code}/{v.indicator.code}": [v.value, v.note, v.met, v.evidence_name]
+        for v in assessment.indicator_values.select_related("indicator__criterion").order_by("indicator_id")
+    }
+
+
+def _fill_commune_group(assessment) -> None:
+    """A draft of a group-based set whose commune had no group when it was started takes the group assigned since
+    (on 31 December of its year)."""
+    if assessment.criteria_set.uses_commune_groups and assessment.commune_group is None:
+        found = commune_group_on(assessment.commune, year_end(assessment.year))
+        if found is not None:
+            assessment.commune_group = found.group
+
+
+def _judge_criteria(assessment, stored: dict) -> None:
+    """Under the rule "indicators", each criterion with indicators takes their result when it can be judged."""
+    from ntm.indicators import criterion_met
+    from ntm.models import Indicator
+
+    rule = assessment.criteria_set.indicator_rule
+    values = {v.indicator_id: v for v in assessment.indicator_values.all()}
+    by_criterion: dict[int, list] = {}
+    for indicator in Indicator.objects.filter(criterion__criteria_set_id=assessment.criteria_set_id):
+        current = values.get(indicator.pk)
+        by_criterion.setdefault(indicator.criterion_id, []).append((indicator, current.met if current else None))
+    for result in stored.values():
+        pairs = by_criterion.get(result.criterion_id)
+        if not pairs:
+            continue
+        met = criterion_met(result.criterion, pairs, rule)
+        if met is not None:
+            result.met = met
+
+
+def _evidence_indicator(assessment, indicator_id):
+    from ntm.models import Indicator
+
+    indicator = Indicator.objects.filter(pk=indicator_id, criterion__criteria_set_id=assessment.criteria_set_id).first()
+    if indicator is None:
+        raise DomainError(_("Chỉ tiêu không thuộc bộ tiêu chí."))
+    return indicator
+
+
+def _check_evidence_uploads(assessment, evidence: dict) -> list:
+    """[(indicator, upload, checked)] for the files given; the first bad one refuses, naming its indicator."""
+    from core.uploads import check_upload
+
+    checked = []
+    for indicator_id, upload in evidence.items():
+        if upload is None:
+            continue
+        indicator = indicator_id if hasattr(indicator_id, "pk") else _evidence_indicator(assessment, indicator_id)
+        if indicator.criterion.criteria_set_id != assessment.criteria_set_id:
+            raise DomainError(_("Chỉ tiêu không thuộc bộ tiêu chí."))
+        try:
+            result = check_upload(upload, EVIDENCE_KINDS, field=f"indicator_file_{indicator.pk}")
+        except DomainError as exc:
+            raise DomainError(
+                _("Minh chứng của chỉ tiêu %(c)s: %(m)s") % {"c": indicator.code, "m": exc.message},
+                field=f"indicator_file_{indicator.pk}",
+            ) from exc
+        checked.append((indicator, upload, result))
+    return checked
+
+
+def _evidence_facts(value) -> dict:
+    return {
+        "indicator": f"{value.indicator.criterion.code}/{value.indicator.code}",
+        "name": value.evidence_name,
+        "content_type": value.evidence_type,
+        "size": value.evidence_size,
+        "file": value.evidence.name,
+    }
+
+
+def _lock_draft(actor, assessment) -> Assessment:
+    require(actor, "ntm.assess", assessment.commune, _("Bạn chỉ nhập đánh giá cho xã mình phụ trách."))
+    assessment = Assessment.objects.select_for_update().select_related("commune").get(pk=assessment.pk)
+    _refuse_if_locked(assessment)
+    if assessment.status != AssessmentStatus.DRAFT:
+        raise DomainError(_("Kết quả đã gửi tỉnh: chờ tỉnh duyệt hoặc trả lại để sửa."), code="submitted")
+    return assessment
+
+
+def _store_evidence(actor, assessment, indicator, upload, checked) -> dict:
+    """Stores the file as the indicator's evidence (a previous file is replaced, deleted once committed)."""
+    import uuid
+    from pathlib import PurePath
+
+    value, _created = IndicatorValue.objects.get_or_create(assessment=assessment, indicator=indicator)
+    value.indicator = indicator
+    old_storage, old_name = value.evidence.storage, value.evidence.name
+    stored_name = f"{uuid.uuid4().hex}{PurePath(checked.original_name).suffix.lower()}"
+    value.evidence.save(stored_name, upload, save=False)
+    try:
+        value.evidence_name = checked.original_name
+        value.evidence_type = checked.content_type
+        value.evidence_size = checked.size
+        value.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+        value.updated_at = timezone.now()
+        value.save()
+    except BaseException:
+        value.evidence.storage.delete(value.evidence.name)
+        raise
+    new_name = value.evidence.name
+    if old_name and old_name != new_name:
+        transaction.on_commit(lambda: old_storage.delete(old_name))
+    return _evidence_facts(value)
+
+
+def attach_indicator_evidence(*, actor, assessment: Assessment, indicator, upload) -> IndicatorValue:
+    """One evidence file (PDF, JPEG, PNG, Word, Excel) for one indicator of a draft assessment; replaces the one
+    before. Refused like save_assessment when the assessment is submitted or locked."""
+    require(actor, "ntm.assess", assessment.commune, _("Bạn chỉ nhập đánh giá cho xã mình phụ trách."))
+    if upload is None:
+        raise DomainError(_("Chưa chọn tệp."), field=f"indicator_file_{indicator.pk}")
+    ((indicator, upload, checked),) = _check_evidence_uploads(assessment, {indicator: upload})
+    with transaction.atomic():
+        assessment = _lock_draft(actor, assessment)
+        facts = _store_evidence(actor, assessment, indicator, upload, checked)
+        assessment.updated_at = timezone.now()
+        assessment.version += 1
+        assessment.save(update_fields=["updated_at", "version"])
+        audit.record(
+            actor=actor, action="ntm.indicator.evidence_added", obj=assessment, area=assessment.commune, after=facts
+        )
+    return IndicatorValue.objects.get(assessment=assessment, indicator=indicator)
+
+
+def remove_indicator_evidence(*, actor, assessment: Assessment, indicator) -> IndicatorValue:
+    """Takes the evidence file off an indicator of a draft assessment (the value and note stay)."""
+    with transaction.atomic():
+        assessment = _lock_draft(actor, assessment)
+        value = (
+            IndicatorValue.objects.select_for_update()
+            .select_related("indicator__criterion")
+            .filter(assessment=assessment, indicator=indicator)
+            .first()
+        )
+        if value is None or not value.evidence:
+            raise DomainError(_("Chỉ tiêu %(c)s chưa có tệp minh chứng.") % {"c": indicator.code})
+        facts = _evidence_facts(value)
+        storage, name = value.evidence.storage, value.evidence.name
+        value.evidence = ""
+        value.evidence_name, value.evidence_type, value.evidence_size = "", "", None
+        value.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+        value.updated_at = timezone.now()
+        value.save()
+        assessment.updated_at = timezone.now()
+        assessment.version += 1
+        assessment.save(update_fields=["updated_at", "version"])
+        audit.record(
+            actor=actor,
+            action="ntm.indicator.evidence_removed",
+            obj=assessment,
+            area=assessment.commune,
+            before=facts,
+            after={},
+        )
+        transaction.on_commit(lambda: storage.delete(name))
+    return value
 
 
 def _transition(
