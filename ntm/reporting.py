@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from areas.choices import Level, Scheme, UnitType
+from areas.choices import TYPE_PREFIX, Level, Scheme, UnitType
 from areas.identifiers import AreaId
 from areas.models import AdministrativeUnit, Succession
 from areas.queries import Country, report_area, scheme_on
@@ -191,6 +191,9 @@ def narrative(report: dict) -> str:
     villages = village_sentence(report)
     if villages:
         text += " " + villages
+    for sentence in (areas_without_ntm_sentence(report), area_titles_sentence(report)):
+        if sentence:
+            text += " " + sentence
     if report.get("through_successions"):
         text += " " + _(
             "Số liệu được tổng hợp qua các xã tiền thân hoặc kế thừa theo sắp xếp đơn vị hành chính năm 2025, "
@@ -240,6 +243,55 @@ def village_sentence(report: dict) -> str:
     if block["total"]:
         text += " " + _("(danh mục có %(t)s)") % {"t": _villages(block["total"])}
     return text + "."
+
+
+def _short_district_names(units: list[dict]) -> tuple[str, list[str]]:
+    """("huyện", short names) when every unit is a huyện ("Huyện Mường Chà" → "Mường Chà", as official reports write
+    them); otherwise the plain word for district-level units and the full names."""
+    prefix = TYPE_PREFIX[UnitType.HUYEN] + " "
+    if all(u["name"].startswith(prefix) for u in units):
+        return _("huyện"), [u["name"][len(prefix) :] for u in units]
+    return _("đơn vị cấp huyện"), [u["name"] for u in units]
+
+
+def areas_without_ntm_sentence(report: dict) -> str:
+    """Seed 003's sentence: "Đến nay, toàn tỉnh còn 4 huyện chưa có xã NTM gồm: Mường Chà, …", read on 31 December
+    of the report's year; empty where the report has no such block (an area whose children are communes)."""
+    units = report.get("areas_without_ntm")
+    if units is None:
+        return ""
+    country = report["area"]["id"].startswith("vn")
+    subject = _("cả nước") if country else _("toàn tỉnh")
+    if country:
+        word, names = _("tỉnh, thành phố"), [u["name"] for u in units]
+    else:
+        word, names = _short_district_names(units)
+    if not units:
+        return _("Đến hết năm %(y)s, không còn %(w)s nào chưa có xã NTM trong %(s)s.") % {
+            "y": report["year"],
+            "w": word,
+            "s": subject,
+        }
+    return _("Đến hết năm %(y)s, %(s)s còn %(n)s %(w)s chưa có xã NTM gồm: %(names)s.") % {
+        "y": report["year"],
+        "s": subject,
+        "n": _n(len(units)),
+        "w": word,
+        "names": ", ".join(names),
+    }
+
+
+def area_titles_sentence(report: dict) -> str:
+    """The district and province titles in force on 31 December, each with its unit ("Huyện Điện Biên: Huyện đạt
+    chuẩn nông thôn mới"); empty when there is none."""
+    titles = report.get("area_recognitions")
+    if not titles:
+        return ""
+    parts = [f"{t['name']} ({t['level_label']})" for t in titles]
+    return _("Đơn vị cấp huyện, tỉnh được công nhận (còn hiệu lực ngày 31/12/%(y)s): %(list)s.") % {
+        "y": report["year"],
+        "list": "; ".join(parts),
+    }
 
 
 def village_rows(report: dict) -> list[FigureRow]:
@@ -392,9 +444,79 @@ def workbook(report: dict, criteria, other_sets=None) -> bytes:
                 )
     for i, width in enumerate([48, 40, 16, 16, 12, 12, 12], start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
+    _area_sheet(wb, report)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _area_sheet(wb, report: dict) -> None:
+    """District and province level (issue 18): the units without a recognised commune and the titles in force, on a
+    sheet of their own; none when the report has neither block (a report not made by report_for)."""
+    if "areas_without_ntm" not in report and "area_recognitions" not in report:
+        return
+    ws = wb.create_sheet(_("Cấp huyện, tỉnh")[:31])
+    _append(ws, [_("Nông thôn mới cấp huyện, tỉnh")])
+    ws["A1"].font = Font(bold=True, size=13)
+    _append(ws, [_("Năm"), report["year"]])
+    _append(ws, [_("Địa bàn"), report["area"]["name"], report["area"]["id"]])
+    if "areas_without_ntm" in report:
+        _append(ws, [])
+        _append(ws, [areas_without_ntm_sentence(report)])
+        _append(ws, [_("Mã"), _("Đơn vị chưa có xã đạt chuẩn nông thôn mới (ngày 31/12)")])
+        for cell in ws[ws.max_row]:
+            cell.font = Font(bold=True)
+        for unit in report["areas_without_ntm"]:
+            _append(ws, [unit["id"], unit["name"]])
+    _append(ws, [])
+    _append(
+        ws,
+        [_("Mã"), _("Đơn vị"), _("Danh hiệu"), _("Số quyết định"), _("Ngày quyết định"), _("Tính từ ngày")],
+    )
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    titles = report.get("area_recognitions") or []
+    for t in titles:
+        _append(
+            ws,
+            [
+                t["id"],
+                t["name"],
+                t["level_label"],
+                t["decision_no"],
+                _value(_vdate(t["decision_date"])),
+                _vdate(t["effective_date"]),
+            ],
+        )
+    if not titles:
+        _append(ws, [_("Chưa có đơn vị cấp huyện, tỉnh nào được công nhận (còn hiệu lực ngày 31/12).")])
+    for i, width in enumerate([16, 48, 48, 20, 16, 16], start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def _vdate(iso) -> str | None:
+    """An ISO day of the report as the pages write it (dd/mm/yyyy)."""
+    if not iso:
+        return None
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"
+
+
+def area_blocks(year: int, unit) -> dict:
+    """The district and province blocks of the report of `unit` (issue 18): `area_recognitions` (titles in force on 31
+    December) and, where the report's children are districts or provinces, `areas_without_ntm` ([{id, name}])."""
+    from ntm.area_queries import areas_without_ntm, title_line, titles_in
+
+    blocks = {"area_recognitions": [title_line(r) for r in titles_in(unit, year=year)]}
+    districts = (
+        not isinstance(unit, Country)
+        and unit.scheme == Scheme.PRE2025
+        and unit.level == Level.PROVINCE
+        and scheme_on(year_end(year)) == Scheme.PRE2025
+    )
+    if isinstance(unit, Country) or districts:
+        blocks["areas_without_ntm"] = [{"id": u["id"], "name": u["name"]} for u in areas_without_ntm(year, unit).units]
+    return blocks
 
 
 # ---- the whole country, and the cached report ---------------------------------------------------------------------
@@ -508,7 +630,8 @@ def report_for(year, area, *, user=None) -> dict:
     year = parse_year(year)
     unit = report_area(area, year_end(year), user=user, action=NATIONWIDE_ACTION)
     if isinstance(unit, Country):
-        compute = lambda: national_report(national_scope(year, unit))  # noqa: E731
+        report = lambda: national_report(national_scope(year, unit))  # noqa: E731
     else:
-        compute = lambda: build_report(report_scope(year, unit))  # noqa: E731
+        report = lambda: build_report(report_scope(year, unit))  # noqa: E731
+    compute = lambda: {**report(), **area_blocks(year, unit)}  # noqa: E731
     return cached("ntm", year, unit.scheme, unit.area_id, basic_rule().text, get_language(), compute=compute)
