@@ -28,8 +28,8 @@ class VillagesOut(Schema):
         description="villages (thôn, bản, tổ dân phố, ấp) of the registry lying in the area on 31 December"
     )
     assessed: int = Field(
-        description="villages with an approved village assessment for the year: always 0 until village assessments"
-        " exist in the system"
+        description="villages with an approved village assessment for the year (any village set; each village once),"
+        " placed where they lie on 31 December"
     )
     recognized: dict[str, int] = Field(
         description="thon-ntm / thon-kieu-mau: villages recognised at that level by a decision counting from a day of"
@@ -93,9 +93,24 @@ class NtmReportOut(Schema):
 # An anonymous caller's JSON is kept until the records change (core.pagecache); a signed-in one's is private.
 @decorate_view(public_page("api-report-ntm", max_age=None))
 def ntm_report_endpoint(
-    request, response: HttpResponse, year: str = Query("", max_length=10), area: str = Query("", max_length=20)
+    request,
+    response: HttpResponse,
+    year: str = Query("", max_length=10),
+    area: str = Query("", max_length=20),
+    criteria_set: str = Query(
+        None,
+        max_length=40,
+        description="code of a commune set to read the figures against (a nâng cao or kiểu mẫu set, a province's set):"
+        " it must be in force on some day of the year or hold assessments of the year, else 400 listing the sets"
+        " that apply. Default: the national basic set in force on 31 December.",
+    ),
 ):
-    report = report_for(year, area, user=request.auth)
+    if criteria_set:
+        from ntm.levels import report_for_set
+
+        report = report_for_set(year, area, criteria_set, user=request.auth)
+    else:
+        report = report_for(year, area, user=request.auth)
     patch_cache_control(response, max_age=300, public=True)
     return report
 
@@ -115,7 +130,17 @@ class CriteriaSetOut(Schema):
     valid_from: str
     valid_until: str | None
     uses_commune_groups: bool
+    issuer: str
+    province: str | None = Field(description="id of the issuing province for a province's set")
+    declared_criteria: int | None = Field(
+        description="number of criteria a source states, for a set whose text is not loaded (no criteria listed)"
+    )
+    missing_texts: str = Field(description="the official texts of the set not loaded yet")
     criteria: list[CriterionOut]
+
+    @staticmethod
+    def resolve_province(obj):
+        return str(obj.province.area_id) if obj.province_id else None
 
     @staticmethod
     def resolve_valid_from(obj):
@@ -134,7 +159,7 @@ class CriteriaSetOut(Schema):
     "/criteria-sets", response={200: list[CriteriaSetOut], **ERRORS}, summary="NTM criteria sets with their criteria"
 )
 def criteria_sets(request):
-    return CriteriaSet.objects.prefetch_related("criteria")
+    return CriteriaSet.objects.select_related("province").prefetch_related("criteria")
 
 
 class AssessmentOut(Schema):

@@ -47,6 +47,14 @@ class ShowPickedAreaMixin:
         return cleaned
 
 
+class _SetChoiceField(forms.ChoiceField):
+    """A set code from the list; one not in it (a link, an old bookmark) reaches ntm.queries.report_set, which says
+    which sets apply to the year."""
+
+    def valid_value(self, value):
+        return len(value) <= 40
+
+
 class ReportForm(ShowPickedAreaMixin, BootstrapMixin, forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
     area = ReportAreaIdField(
@@ -54,6 +62,36 @@ class ReportForm(ShowPickedAreaMixin, BootstrapMixin, forms.Form):
         help_text="",
         widget=AreaPicker(attrs={"placeholder": _("Gõ tên tỉnh, huyện, xã rồi chọn…")}),
     )
+    # A set to read the figures against (issue 18: nâng cao, kiểu mẫu, a province's set); whether it applies to the
+    # year is ntm.queries.report_set's to say, with the list of the sets that do.
+    criteria_set = _SetChoiceField(label=_("Bộ tiêu chí"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from ntm.choices import SetKind
+        from ntm.models import CriteriaSet
+
+        super().__init__(*args, **kwargs)
+        sets = list(
+            CriteriaSet.objects.filter(kind=SetKind.COMMUNE)
+            .order_by("-valid_from", "level", "code")
+            .only("code", "title")
+        )
+        self._set_codes = {str(s.pk): s.code for s in sets}
+        # the options carry the set's id, not its code (pages show no code names); links and the API pass the code
+        self.fields["criteria_set"].choices = [
+            ("", _("Bộ tiêu chí cơ bản của năm")),
+            *((str(s.pk), s.title) for s in sets),
+        ]
+
+    def clean_criteria_set(self):
+        """The chosen set's code (from an option's id or a code in the link); the option stays selected."""
+        value = (self.cleaned_data.get("criteria_set") or "").strip()
+        code = self._set_codes.get(value, value)
+        picked = next((pk for pk, c in self._set_codes.items() if c == code), None)
+        if picked is not None and self.data.get("criteria_set") != picked:
+            self.data = self.data.copy()
+            self.data["criteria_set"] = picked
+        return code
 
 
 class RecognitionFilter(ShowPickedAreaMixin, BootstrapMixin, forms.Form):
@@ -78,27 +116,60 @@ class NtmImportForm(ImportForm):
     kind = None  # one layout only
 
 
+class IndicatorRow:
+    """One indicator on the assessment form: its fields, the threshold for the commune's group, what was stored."""
+
+    def __init__(self, form, indicator, stored):
+        self.indicator = indicator
+        self.stored = stored
+        self.value = form[f"indicator_{indicator.pk}"]
+        self.note = form[f"indicator_note_{indicator.pk}"]
+        self.file = form[f"indicator_file_{indicator.pk}"]
+        self.threshold = form.threshold_text(indicator)
+
+    @property
+    def result(self) -> str:
+        """'met', 'not-met', 'unjudged' (a value the threshold cannot be read against) or '' (nothing entered)."""
+        if self.stored is None or not self.stored.value:
+            return ""
+        return {True: "met", False: "not-met"}.get(self.stored.met, "unjudged")
+
+
 class AssessmentForm(BootstrapMixin, forms.Form):
-    """One checkbox and one evidence note per criterion, one value per indicator, a note for the whole."""
+    """One checkbox and one evidence note per criterion; per indicator a value, a note and an evidence file, with the
+    threshold of the commune's group (every group's when the commune has none yet); a note for the whole."""
 
     # The version the form was read at (core.concurrency): a save over someone else's later save is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, assessment, criteria, disabled=False, **kwargs):
+        from core.uploads import accept_attribute, describe
+        from ntm.choices import IndicatorRule
+        from ntm.services import EVIDENCE_KINDS
+
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         self.assessment = assessment
+        criteria_set = assessment.criteria_set
         self.fields["version"].initial = assessment.version
         results = {r.criterion_id: r for r in assessment.results.all()}
-        values = {v.indicator_id: v.value for v in assessment.indicator_values.all()}
+        self.stored_values = {v.indicator_id: v for v in assessment.indicator_values.all()}
+        self.group_missing = criteria_set.uses_commune_groups and assessment.commune_group is None
+        self.by_indicators = criteria_set.indicator_rule == IndicatorRule.INDICATORS
+        self.has_indicators = False
+        self.indicator_ids = []
+        self.evidence_kinds = describe(EVIDENCE_KINDS)
         self.rows = []
         for criterion in criteria:
             result = results.get(criterion.pk)
+            indicators = list(criterion.indicators.all())
+            self.has_indicators = self.has_indicators or bool(indicators)
             met = forms.BooleanField(
                 label=f"{criterion.number}. {criterion.name}",
                 required=False,
                 initial=bool(result and result.met),
                 disabled=disabled,
+                help_text=self._criterion_rule(criterion, indicators),
             )
             evidence_label = _("Minh chứng, ghi chú — tiêu chí %(n)s") % {"n": criterion.number}
             attrs = {"rows": 1, "aria-label": evidence_label}
@@ -113,30 +184,31 @@ class AssessmentForm(BootstrapMixin, forms.Form):
             )
             self.fields[f"met_{criterion.code}"] = met
             self.fields[f"evidence_{criterion.code}"] = evidence
-            indicator_names = []
-            for indicator in criterion.indicators.all():
-                name = f"indicator_{indicator.pk}"
-                self.fields[name] = forms.CharField(
+            for indicator in indicators:
+                stored = self.stored_values.get(indicator.pk)
+                self.indicator_ids.append(indicator.pk)
+                self.fields[f"indicator_{indicator.pk}"] = forms.CharField(
                     label=f"{indicator.code} {indicator.name}",
                     required=False,
                     max_length=100,
-                    initial=values.get(indicator.pk, ""),
-                    help_text=" · ".join(
-                        filter(
-                            None,
-                            [
-                                indicator.unit,
-                                str(_("ngưỡng: %(t)s") % {"t": indicator.threshold_for(assessment.commune_group)})
-                                if indicator.threshold_for(assessment.commune_group)
-                                else "",
-                                str(_("không bắt buộc")) if indicator.optional else "",
-                            ],
-                        )
-                    ),
+                    initial=stored.value if stored else "",
+                    disabled=disabled,
+                    widget=forms.TextInput(attrs={"inputmode": "decimal" if indicator.unit else "text"}),
+                )
+                self.fields[f"indicator_note_{indicator.pk}"] = forms.CharField(
+                    label=_("Ghi chú, nguồn số liệu — chỉ tiêu %(c)s") % {"c": indicator.code},
+                    required=False,
+                    max_length=500,
+                    initial=stored.note if stored else "",
                     disabled=disabled,
                 )
-                indicator_names.append(name)
-            self.rows.append((criterion, f"met_{criterion.code}", f"evidence_{criterion.code}", indicator_names))
+                self.fields[f"indicator_file_{indicator.pk}"] = forms.FileField(
+                    label=_("Tệp minh chứng — chỉ tiêu %(c)s") % {"c": indicator.code},
+                    required=False,
+                    disabled=disabled,
+                    widget=forms.FileInput(attrs={"accept": accept_attribute(EVIDENCE_KINDS)}),
+                )
+            self.rows.append((criterion, f"met_{criterion.code}", f"evidence_{criterion.code}", indicators))
         self.fields["note"] = forms.CharField(
             label=_("Ghi chú chung"),
             required=False,
@@ -148,6 +220,20 @@ class AssessmentForm(BootstrapMixin, forms.Form):
         for field in self.fields.values():
             css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+    def threshold_text(self, indicator) -> str:
+        from ntm.indicators import thresholds_text
+
+        return thresholds_text(indicator, self.assessment.commune_group)
+
+    def _criterion_rule(self, criterion, indicators) -> str:
+        if not indicators or not self.by_indicators:
+            return ""
+        if criterion.min_indicators:
+            return _("Tự xét: đạt khi ít nhất %(n)s chỉ tiêu đạt; khi chưa đủ số liệu để xét, theo ô đánh dấu.") % {
+                "n": criterion.min_indicators
+            }
+        return _("Tự xét: đạt khi mọi chỉ tiêu bắt buộc đạt; khi chưa đủ số liệu để xét, theo ô đánh dấu.")
 
     def clean(self):
         # Checked here against the row the page read, and again by save_assessment on the locked row when the
@@ -165,18 +251,26 @@ class AssessmentForm(BootstrapMixin, forms.Form):
 
     def bound_rows(self):
         for criterion, met, evidence, indicators in self.rows:
-            yield criterion, self[met], self[evidence], [self[name] for name in indicators]
+            yield (
+                criterion,
+                self[met],
+                self[evidence],
+                [IndicatorRow(self, i, self.stored_values.get(i.pk)) for i in indicators],
+            )
 
     def results(self) -> dict:
         data = self.cleaned_data
         return {c.code: (data[f"met_{c.code}"], data[f"evidence_{c.code}"]) for c in self.criteria}
 
     def indicator_values(self) -> dict:
-        return {
-            int(name.split("_", 1)[1]): value
-            for name, value in self.cleaned_data.items()
-            if name.startswith("indicator_")
-        }
+        """{indicator id: (value, note)}."""
+        data = self.cleaned_data
+        return {pk: (data[f"indicator_{pk}"], data[f"indicator_note_{pk}"]) for pk in self.indicator_ids}
+
+    def evidence_files(self) -> dict:
+        """{indicator id: uploaded file} for the files chosen."""
+        data = self.cleaned_data
+        return {pk: data[f"indicator_file_{pk}"] for pk in self.indicator_ids if data.get(f"indicator_file_{pk}")}
 
 
 class ReasonForm(BootstrapMixin, forms.Form):

@@ -4,9 +4,10 @@ Every read starts from the requests the user may see (ntm.view over the request'
 function runs a fixed number of queries whatever the number of requests.
 """
 
+from django.conf import settings
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from areas.filters import within
 from ntm.choices import AppraisalVerdict, RequestStatus
@@ -123,8 +124,18 @@ def board(*, user, year: int, area=None) -> dict:
     return {"year": year, "area": area, "columns": columns, "counts": counts}
 
 
+def _verdict_code(value) -> str:
+    """Entries keep the verdict's words (procedure_services._in_words); the history also wants its code."""
+    if value in AppraisalVerdict.values:
+        return value
+    with translation.override(settings.LANGUAGE_CODE):
+        return next((code for code, label in AppraisalVerdict.choices if str(label) == value), "")
+
+
 def _verdict_label(value) -> str:
-    return str(AppraisalVerdict(value).label) if value in AppraisalVerdict.values else ""
+    if value in AppraisalVerdict.values:
+        return str(AppraisalVerdict(value).label)
+    return value if isinstance(value, str) else ""  # entries keep the label itself (procedure_services._in_words)
 
 
 def request_detail(request_obj) -> dict:
@@ -163,7 +174,7 @@ def request_detail(request_obj) -> dict:
                 "label": action_label(entry.action),
                 "reason": after.get("reason") or after.get("response") or "",
                 "criterion": after.get("criterion") or "",
-                "verdict": after.get("verdict") or "",
+                "verdict": _verdict_code(after.get("verdict")),
                 "verdict_label": _verdict_label(after.get("verdict")),
                 "stage": after.get("stage") or "",
             }

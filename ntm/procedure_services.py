@@ -50,6 +50,7 @@ REASON_MAX = 5000
 
 REQUEST, APPRAISE, MANAGE = "ntm.request", "ntm.appraise", "ntm.manage"
 DISTRICT_PROPOSED_ACTION = "ntm.request.district_proposed"
+STAGE_WORDS = {"district": "huyện", "province": "tỉnh"}
 
 
 # ---- reading the state ------------------------------------------------------------------------------------------
@@ -149,9 +150,32 @@ def _step(request, status=None, **fields):
     request.save()
 
 
+def _in_words(values):
+    """The audit page shows an entry's values as they are: stages and verdicts are kept as the words people read."""
+    if not isinstance(values, dict):
+        return values
+    with translation.override(settings.LANGUAGE_CODE):  # the record's words, whatever language the actor reads
+        return _words(dict(values))
+
+
+def _words(words: dict) -> dict:
+    if "stage" in words:
+        words["stage"] = STAGE_WORDS.get(words["stage"], words["stage"])
+    if words.get("verdict") in AppraisalVerdict.values:
+        words["verdict"] = str(AppraisalVerdict(words["verdict"]).label)
+    if isinstance(words.get("verdicts"), dict):
+        words["verdicts"] = {
+            code: str(AppraisalVerdict(v).label) if v in AppraisalVerdict.values else v
+            for code, v in words["verdicts"].items()
+        }
+    return words
+
+
 def _record(actor, action, request, after=None, before=None):
     """Every entry is about the request itself, so its history is one query (procedure_queries.request_detail)."""
-    audit.record(actor=actor, action=action, obj=request, area=request.commune, before=before, after=after)
+    audit.record(
+        actor=actor, action=action, obj=request, area=request.commune, before=_in_words(before), after=_in_words(after)
+    )
 
 
 def _codes(appraisals) -> str:

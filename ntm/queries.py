@@ -33,6 +33,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from areas.choices import Level, Scheme, UnitType
@@ -305,17 +306,56 @@ class Scope:
         return prepared((*key, *shape), build, **values)
 
 
-def report_scope(year, area) -> Scope:
-    """Parse and resolve (400 bad year / malformed area, 404 unknown area); three queries."""
+class BadCriteriaSet(DomainError):
+    """A `criteria_set=` the report cannot use for the year (400, with the sets that apply)."""
+
+
+def report_set(year: int, code) -> CriteriaSet:
+    """The commune set `code` for the year's report: in force on some day of the year, or holding assessments of it.
+    Refused with the list of the sets that apply to the year."""
+    first, last = datetime.date(year, 1, 1), year_end(year)
+    in_year = Q(valid_from__lte=last) & (Q(valid_until__isnull=True) | Q(valid_until__gt=first))
+    usable = CriteriaSet.objects.filter(kind=SetKind.COMMUNE).filter(
+        in_year | Q(pk__in=Assessment.objects.filter(year=year).values("criteria_set"))
+    )
+    code = str(code or "").strip()
+    found = usable.filter(code=code).first() if code else None
+    if found is None:
+        rows = list(usable.order_by("level", "valid_from", "code").values_list("code", "title"))
+        text = _("Bộ tiêu chí '%(c)s' không áp dụng cho báo cáo năm %(y)s. Các bộ tiêu chí xã áp dụng: %(l)s.")
+        refused = BadCriteriaSet(
+            text % {"c": code, "y": year, "l": ", ".join(c for c, _t in rows) or _("chưa có")}, field="criteria_set"
+        )
+        # the page's words: titles, no code names
+        refused.page_message = _("Bộ tiêu chí đã chọn không áp dụng cho báo cáo năm %(y)s. Các bộ áp dụng: %(l)s.") % {
+            "y": year,
+            "l": "; ".join(t for _c, t in rows) or _("chưa có"),
+        }
+        raise refused
+    return found
+
+
+def report_scope(year, area, criteria_set=None) -> Scope:
+    """Parse and resolve (400 bad year / malformed area / inapplicable set, 404 unknown area); three queries.
+
+    `criteria_set` (a code or a CriteriaSet; default: the national basic set in force on 31 December) chooses the set
+    whose approved assessments the figures read. For a set of another level than đạt chuẩn, "cơ bản đạt chuẩn" is by
+    decision only (its computed rule is about the basic set)."""
     year = parse_year(year)
     if not isinstance(area, AdministrativeUnit):
         area = get_unit(area)
-    criteria_set = criteria_set_for_year(year)
     if criteria_set is None:
-        raise BadYear(_("Chưa có bộ tiêu chí nông thôn mới áp dụng cho năm %(y)s.") % {"y": year})
+        criteria_set = criteria_set_for_year(year)
+        if criteria_set is None:
+            raise BadYear(_("Chưa có bộ tiêu chí nông thôn mới áp dụng cho năm %(y)s.") % {"y": year})
+    elif not isinstance(criteria_set, CriteriaSet):
+        criteria_set = report_set(year, criteria_set)
     criteria = list(Criterion.objects.filter(criteria_set=criteria_set).order_by("number"))
     rule = basic_rule()
-    threshold = rule.threshold(len(criteria))
+    if criteria_set.level == SetLevel.BASIC:
+        threshold = rule.threshold(len(criteria) or criteria_set.declared_criteria or 0)
+    else:
+        threshold = None
     return Scope(
         year=year,
         area=area,
@@ -761,12 +801,17 @@ def other_set_progress(scope: Scope) -> list[dict]:
         .annotate(
             assessed=Count("pk"),
             met_sum=Sum("criteria_met"),
-            size=Subquery(
-                Criterion.objects.filter(criteria_set=OuterRef("criteria_set"))
-                .order_by()
-                .values("criteria_set")
-                .annotate(n=Count("pk"))
-                .values("n"),
+            # a count-only set (issue 18: no criteria loaded) counts the criteria its source declares
+            size=Coalesce(
+                Subquery(
+                    Criterion.objects.filter(criteria_set=OuterRef("criteria_set"))
+                    .order_by()
+                    .values("criteria_set")
+                    .annotate(n=Count("pk"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                F("criteria_set__declared_criteria"),
                 output_field=IntegerField(),
             ),
         )

@@ -20,7 +20,7 @@ from core.errors import DomainError
 from core.forms import add_domain_error
 from core.htmx import page_or_partial
 from core.scoping import get_in_scope_or_404
-from ntm import queries, services
+from ntm import levels, procedure_views, queries, services
 from ntm.choices import AssessmentStatus, year_end
 from ntm.forms import (
     AcknowledgementForm,
@@ -84,17 +84,37 @@ def _scope_from(request, form, *, country: bool = False):
     if not form.is_valid():
         return None, ""
     year, area = form.cleaned_data["year"], form.cleaned_data["area"]
+    chosen_set = form.cleaned_data.get("criteria_set") or ""
     try:
         if isinstance(area, CountryId):
             year = queries.parse_year(year)
             user = request.user if country else None
-            scope = national_scope(year, report_area(area, year_end(year), user=user, action=NATIONWIDE_ACTION))
+            country_unit = report_area(area, year_end(year), user=user, action=NATIONWIDE_ACTION)
+            if chosen_set:
+                from ntm.levels import country_scope_for_set
+
+                scope = country_scope_for_set(year, country_unit, queries.report_set(year, chosen_set))
+            else:
+                scope = national_scope(year, country_unit)
         else:
-            scope = queries.report_scope(year, area)
+            scope = queries.report_scope(year, area, criteria_set=chosen_set or None)
     except DomainError as exc:
-        form.add_error("year" if isinstance(exc, queries.BadYear) else "area", exc.message)
+        field = {queries.BadYear: "year", queries.BadCriteriaSet: "criteria_set"}.get(type(exc), "area")
+        form.add_error(field, getattr(exc, "page_message", exc.message))
         return None, ""
-    return scope, urlencode({"year": scope.year, "area": str(scope.area.area_id)})
+    params = {"year": scope.year, "area": str(scope.area.area_id)}
+    if chosen_set:
+        params["criteria_set"] = chosen_set
+    return scope, urlencode(params)
+
+
+def _report_of(scope, user, chosen: bool) -> dict:
+    """The cached report of a scope: the year's basic set, or (issue 18) the set chosen on the form."""
+    if chosen:
+        from ntm.levels import report_for_set
+
+        return report_for_set(scope.year, str(scope.area.area_id), scope.criteria_set.code, user=user)
+    return report_for(scope.year, str(scope.area.area_id), user=user)
 
 
 @login_required
@@ -107,9 +127,12 @@ def dashboard(request):
         scope is not None and isinstance(scope.area, Country)
     )
     if scope is not None:
-        report = report_for(scope.year, str(scope.area.area_id), user=request.user)  # cached by data version
+        chosen = bool(form.cleaned_data.get("criteria_set"))
+        report = _report_of(scope, request.user, chosen)  # cached by data version
         context.update(
             report=report,
+            children=levels.with_next_level(report["children"], scope.year),
+            set_total=report.get("criteria_total") if chosen else None,
             figures=figure_rows(report),
             criteria_rows=criterion_rows(report, scope.criteria),
             narrative=narrative(report),
@@ -126,10 +149,11 @@ def dashboard(request):
 @login_required
 def export(request):
     _need(request, "ntm.view")
-    scope, _query = _scope_from(request, _report_form(request), country=True)
+    form = _report_form(request)
+    scope, _query = _scope_from(request, form, country=True)
     if scope is None:
         raise Http404
-    report = report_for(scope.year, str(scope.area.area_id), user=request.user)
+    report = _report_of(scope, request.user, bool(form.cleaned_data.get("criteria_set")))
     response = HttpResponse(
         workbook(report, scope.criteria, queries.other_set_progress(scope)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -153,6 +177,10 @@ def figure(request):
     except DomainError as exc:
         raise Http404 from exc
     page = Paginator(communes, 100).get_page(request.GET.get("page"))
+    progress = levels.progress_many(page.object_list, scope.year)  # the next-level column, constant queries
+    for c in page.object_list:
+        c.next_level = progress[c.pk].label
+        c.next_level_status = progress[c.pk].status_label
     return render(
         request,
         "ntm/figure.html",
@@ -321,6 +349,8 @@ def commune(request, area_id: str):
             "recognitions": recognitions,
             "groups": groups,
             "standing": standing,
+            "next_level": levels.progress(unit, year) if unit.is_rural_commune else None,
+            "can_count": (can_assess or can_manage) and unit.is_rural_commune,
             "predecessors": predecessors,
             "can_assess": can_assess and unit.is_rural_commune,
             "can_manage": can_manage and unit.is_rural_commune,
@@ -332,6 +362,7 @@ def commune(request, area_id: str):
             "acknowledgement_form": AcknowledgementForm(predecessors=predecessors) if predecessors else None,
             "revocation_form": RevocationForm(),
             "group_form": CommuneGroupForm(),
+            **procedure_views.commune_requests_context(request, unit),
         },
     )
 
@@ -364,6 +395,9 @@ def assessment(request, pk: int):
     _need(request, "ntm.view")
     obj = _assessment(request, pk)
     criteria = list(obj.criteria_set.criteria.prefetch_related("indicators"))
+    if not criteria and obj.criteria_set.declared_criteria:  # a count-only set: its result is a count, kept there
+        query = urlencode({"year": obj.year, "criteria_set": obj.criteria_set.code})
+        return redirect(reverse("ntm:level_count", args=[str(obj.commune.area_id)]) + "?" + query)
     lock = services.lock_reason(obj)
     can_edit = (
         not lock
@@ -371,8 +405,13 @@ def assessment(request, pk: int):
         and request.user.has_perm("ntm.assess")
         and area_scope(request.user, "ntm.assess").contains(obj.commune)
     )
+    posted = request.method == "POST"
     form = AssessmentForm(
-        request.POST if request.method == "POST" else None, assessment=obj, criteria=criteria, disabled=not can_edit
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        assessment=obj,
+        criteria=criteria,
+        disabled=not can_edit,
     )
     if request.method == "POST":
         if not can_edit:
@@ -387,6 +426,7 @@ def assessment(request, pk: int):
                     indicator_values=form.indicator_values(),
                     note=form.cleaned_data["note"],
                     expected_version=form.expected_version(),
+                    evidence=form.evidence_files(),
                 )
                 if request.POST.get("submit"):
                     services.submit_assessment(actor=request.user, assessment=obj)

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from accounts.demo import demo_day, load_demo_ideas, load_demo_register, load_demo_users
 from evaluation.demo import load_demo_evaluation
 from ntm.demo import load_demo_assessments, load_demo_ntm
+from ntm.demo_levels import load_demo_levels
 from ntm.demo_procedure import load_demo_procedure
 from programme.demo import load_demo_programme
 from programme.demo_plans import load_demo_plans
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         self.stdout.write(f"demo NTM: {load_demo_ntm().summary}")
         states = load_demo_assessments()
         self.stdout.write(f"demo NTM assessments entered: {sum(states.values())} {states or ''}".rstrip())
+        self.stdout.write(f"demo NTM levels: {load_demo_levels()}")
         procedure = load_demo_procedure()
         self.stdout.write(f"demo NTM recognition requests: {sum(procedure.values())} {procedure or ''}".rstrip())
         self.stdout.write(f"done in {time.monotonic() - started:.1f}s")
