@@ -503,12 +503,28 @@ def remove_indicator_evidence(*, actor, assessment: Assessment, indicator) -> In
     return value
 
 
-def _transition(
-    actor, assessment, *, action, permission, message, expected, new_status, audit_action, reason="", **fields
+def assessment_step(
+    actor,
+    assessment,
+    *,
+    queryset,
+    snapshot,
+    notify,
+    locked_by,
+    action,
+    permission,
+    message,
+    expected,
+    new_status,
+    audit_action,
+    reason="",
+    **fields,
 ):
+    """One step of an assessment's life (submit, return, approve, unlock), for a commune's or a village's: the same
+    permission check, state check, closed-period lock, version bump, audit entry and notification."""
     require(actor, permission, assessment.commune, message)
     with transaction.atomic():
-        assessment = Assessment.objects.select_for_update().select_related("commune").get(pk=assessment.pk)
+        assessment = queryset.select_for_update().get(pk=assessment.pk)
         if assessment.status not in expected:
             raise DomainError(
                 _("Không thể %(a)s: kết quả đang ở trạng thái '%(s)s'.")
@@ -516,24 +532,36 @@ def _transition(
             )
         period = closed_period_for(assessment.commune, assessment.year)
         if period is not None:
-            raise DomainError(lock_reason(assessment, period), code="locked")
-        before = _assessment_snapshot(assessment)
+            raise DomainError(locked_by(assessment, period), code="locked")
+        before = snapshot(assessment)
         assessment.status = new_status
         for name, value in fields.items():
             setattr(assessment, name, value)
         assessment.updated_at = timezone.now()
         assessment.version += 1  # a form opened before the step must not save over what followed it
         assessment.save()
-        after = _assessment_snapshot(assessment)
+        after = snapshot(assessment)
         if reason:
             after["reason"] = reason
         audit.record(
             actor=actor, action=audit_action, obj=assessment, area=assessment.commune, before=before, after=after
         )
-        from notifications import events
-
-        events.assessment_step(assessment, audit_action, reason=reason, actor=actor)
+        notify(assessment, audit_action, reason=reason, actor=actor)
     return assessment
+
+
+def _transition(actor, assessment, **step):
+    from notifications import events
+
+    return assessment_step(
+        actor,
+        assessment,
+        queryset=Assessment.objects.select_related("commune"),
+        snapshot=_assessment_snapshot,
+        notify=events.assessment_step,
+        locked_by=lock_reason,
+        **step,
+    )
 
 
 def submit_assessment(*, actor, assessment: Assessment) -> Assessment:

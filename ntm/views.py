@@ -460,21 +460,26 @@ TRANSITIONS = {
 }
 
 
-@login_required
-@require_POST
-def transition(request, pk: int, action: str):
-    _need(request, "ntm.approve")
-    obj = _assessment(request, pk)
-    if action not in TRANSITIONS:
+def perform_transition(request, obj, transitions: dict, action: str):
+    """A province's step on an assessment (a commune's or a village's) from its page: the service of `action`, its
+    reason when it needs one, the service's refusal shown on the page."""
+    if action not in transitions:
         raise Http404
-    service, success, needs_reason = TRANSITIONS[action]
-    kwargs = {"reason": request.POST.get("reason", "")} if needs_reason else {}
+    service, success, needs_reason = transitions[action]
+    kwargs = {"reason": request.POST.get("reason", "")[:4000]} if needs_reason else {}
     return perform(
         request,
         lambda: service(actor=request.user, assessment=obj, **kwargs),
         success=str(success),
         then=obj.get_absolute_url(),
     )
+
+
+@login_required
+@require_POST
+def transition(request, pk: int, action: str):
+    _need(request, "ntm.approve")
+    return perform_transition(request, _assessment(request, pk), TRANSITIONS, action)
 
 
 @login_required

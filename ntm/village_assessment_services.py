@@ -25,7 +25,7 @@ from core.concurrency import check_version, refuse_duplicate
 from core.errors import DomainError
 from ntm.choices import AssessmentStatus, Issuer, SetKind, Source, year_end
 from ntm.models import ClosedPeriod, CriteriaSet, VillageAssessment, VillageCriterionResult
-from ntm.services import _day, _who, closed_period_for
+from ntm.services import _day, _who, assessment_step, closed_period_for
 from ntm.village_queries import village_commune_on
 
 FIELDS = ["status", "criteria_met", "note", "source"]
@@ -235,37 +235,16 @@ def save_village_assessment(
 # ---- the steps -----------------------------------------------------------------------------------------------------
 
 
-def _transition(actor, assessment, *, action, permission, message, expected, new_status, audit_action, reason="", **f):
-    require(actor, permission, assessment.commune, message)
-    with transaction.atomic():
-        assessment = (
-            VillageAssessment.objects.select_for_update()
-            .select_related("commune", "village", "criteria_set")
-            .get(pk=assessment.pk)
-        )
-        if assessment.status not in expected:
-            raise DomainError(
-                _("Không thể %(a)s: kết quả đang ở trạng thái '%(s)s'.")
-                % {"a": action, "s": assessment.get_status_display()}
-            )
-        period = closed_period_for(assessment.commune, assessment.year)
-        if period is not None:
-            raise DomainError(lock_reason(assessment, period), code="locked")
-        before = _snapshot(assessment)
-        assessment.status = new_status
-        for name, value in f.items():
-            setattr(assessment, name, value)
-        assessment.updated_at = timezone.now()
-        assessment.version += 1  # a form opened before the step must not save over what followed it
-        assessment.save()
-        after = _snapshot(assessment)
-        if reason:
-            after["reason"] = reason
-        audit.record(
-            actor=actor, action=audit_action, obj=assessment, area=assessment.commune, before=before, after=after
-        )
-        _notify(assessment, audit_action, reason=reason, actor=actor)
-    return assessment
+def _transition(actor, assessment, **step):
+    return assessment_step(
+        actor,
+        assessment,
+        queryset=VillageAssessment.objects.select_related("commune", "village", "criteria_set"),
+        snapshot=_snapshot,
+        notify=_notify,
+        locked_by=lock_reason,
+        **step,
+    )
 
 
 def submit_village_assessment(*, actor, assessment: VillageAssessment) -> VillageAssessment:

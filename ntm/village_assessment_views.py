@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +16,6 @@ from django.views.decorators.http import require_POST
 from accounts.scope import area_scope
 from areas.choices import Level
 from core import audit
-from core.actions import perform
 from core.errors import DomainError
 from core.forms import add_domain_error
 from core.htmx import page_or_partial
@@ -25,6 +23,7 @@ from core.scoping import get_in_scope_or_404
 from ntm import village_assessment_services as services
 from ntm.choices import AssessmentStatus, Issuer, SetKind, year_end
 from ntm.models import CriteriaSet, Village, VillageAssessment
+from ntm.views import perform_transition
 from ntm.village_assessment_forms import StartForm, VillageAssessmentFilter, VillageAssessmentForm
 from ntm.village_queries import village_assessments
 
@@ -138,17 +137,7 @@ TRANSITIONS = {
 @require_POST
 def village_assessment_transition(request, pk: int, action: str):
     _need(request, "ntm.approve")
-    obj = _assessment(request, pk)
-    if action not in TRANSITIONS:
-        raise Http404
-    service, success, needs_reason = TRANSITIONS[action]
-    kwargs = {"reason": request.POST.get("reason", "")[:4000]} if needs_reason else {}
-    return perform(
-        request,
-        lambda: service(actor=request.user, assessment=obj, **kwargs),
-        success=str(success),
-        then=obj.get_absolute_url(),
-    )
+    return perform_transition(request, _assessment(request, pk), TRANSITIONS, action)
 
 
 def _sets_note(area, year):

@@ -270,7 +270,7 @@ def test_board_columns_and_filters(client, ready, commune_officer, province_offi
     client.force_login(province_officer)
     body = client.get("/ntm/requests/board/", {"year": YEAR}).content.decode()
     assert "Chờ xã" in body and "Chờ tỉnh" in body and "Xã Thanh Nưa" in body
-    assert "chờ 0 ngày" in body
+    assert "chờ từ hôm nay" in body
     assert 'data-testid="waiting-province">Chờ tỉnh: 1<' in body
     assert 'data-testid="waiting-commune">Chờ xã: 2<' in body
     # another year: nothing
