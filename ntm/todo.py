@@ -6,7 +6,10 @@ button that posts, here "start this year's form"). A constant number of queries:
 - commune officers (`ntm.assess` in a rural commune): this year's self-assessment of each of their communes, until it
   is sent to the province: not started (one click starts it and opens it), in draft, or returned by the province
   (still a draft once sent: the form shows the province's reason);
-- province officers (`ntm.approve`): the assessments sent by the communes and waiting for approval, by year.
+- province officers (`ntm.approve`): the assessments sent by the communes and waiting for approval, by year;
+- the recognition procedure (ntm/procedure_services.py), whoever it waits on: the commune's requests still being
+  prepared or returned (`ntm.request`), the requests waiting for appraisal (`ntm.appraise`; the province's stage only
+  for officers of a whole province) and for the decision (`ntm.manage`).
 """
 
 from django.db.models import Count
@@ -98,7 +101,65 @@ def _province_items(user) -> list[dict]:
     return items
 
 
+def _reaches(scope) -> bool:
+    return bool(scope.everywhere or scope.unit_ids or scope.province_ids or scope.district_ids)
+
+
+def _request_items(user) -> list[dict]:
+    from ntm.choices import RequestStatus
+    from ntm.models import RecognitionRequest
+
+    items = []
+    if _reaches(area_scope(user, "ntm.request")):  # the scope, not has_perm: one cached read per page
+        mine = (
+            RecognitionRequest.objects.for_user(user, "ntm.request")
+            .filter(status__in=[RequestStatus.REGISTERED, RequestStatus.RETURNED])
+            .select_related("commune")
+            .order_by("-year", "commune__search_name")
+        )
+        for request in mine:
+            facts = {"c": request.commune.name, "l": request.get_target_level_display(), "y": request.year}
+            if request.status == RequestStatus.RETURNED:
+                label = _("Hồ sơ đề nghị công nhận bị trả lại, cần bổ sung: %(c)s, %(l)s năm %(y)s") % facts
+                priority = 10
+            else:
+                label = _("Hồ sơ đề nghị công nhận chưa nộp: %(c)s, %(l)s năm %(y)s") % facts
+                priority = 20
+            items.append({"label": label, "count": None, "url": request.get_absolute_url(), "priority": priority})
+    waiting = {}
+    for action, statuses in (
+        ("ntm.appraise", [RequestStatus.SUBMITTED, RequestStatus.DISTRICT_PROPOSED]),
+        ("ntm.manage", [RequestStatus.PROPOSED]),
+    ):
+        scope = area_scope(user, action)
+        if not _reaches(scope):
+            continue
+        requests = RecognitionRequest.objects.for_user(user, action).filter(status__in=statuses)
+        if not (scope.everywhere or scope.province_ids):  # a district's officer appraises only the district's stage
+            requests = requests.filter(status=RequestStatus.SUBMITTED, district__isnull=False)
+        rows = requests.values("year").annotate(n=Count("pk")).order_by("-year")
+        for row in rows:
+            waiting.setdefault((action, row["year"]), row["n"])
+    board = reverse("ntm:request_board")
+    for (action, year), n in sorted(waiting.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
+        facts = {"n": n, "y": year}
+        if action == "ntm.appraise":
+            label = ngettext(
+                "%(n)s hồ sơ đề nghị công nhận NTM năm %(y)s chờ thẩm định",
+                "%(n)s hồ sơ đề nghị công nhận NTM năm %(y)s chờ thẩm định",
+                n,
+            )
+        else:
+            label = ngettext(
+                "%(n)s hồ sơ đề nghị công nhận NTM năm %(y)s chờ quyết định",
+                "%(n)s hồ sơ đề nghị công nhận NTM năm %(y)s chờ quyết định",
+                n,
+            )
+        items.append({"label": label % facts, "count": n, "url": f"{board}?year={year}", "priority": 20})
+    return items
+
+
 def todo_items(user) -> list[dict]:
     if not user.is_authenticated:
         return []
-    return _commune_items(user, timezone.localdate().year) + _province_items(user)
+    return _commune_items(user, timezone.localdate().year) + _province_items(user) + _request_items(user)

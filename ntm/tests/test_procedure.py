@@ -683,3 +683,39 @@ def test_api_operations_never_answer_5xx(unit, commune_officer, province_officer
                 )
     assert failures == []
     assert statuses[400] or statuses[422], statuses
+
+
+def _todo(user):
+    from ntm.todo import todo_items
+
+    return [item["label"] for item in todo_items(user)]
+
+
+def test_the_home_todo_list_says_who_must_act(
+    unit, commune_officer, province_officer, other_province_officer, district_officer, django_assert_max_num_queries
+):
+    """The commune sees its unsent and returned requests; appraisers the ones waiting for them; deciders the
+    proposed ones; Sơn La nothing of Điện Biên; a district's officer not the province's stage."""
+    request = ps.register(actor=commune_officer, commune=unit(THANH_NUA), year=2026, target_level="dat-chuan")
+    assert any("chưa nộp: Xã Thanh Nưa" in label for label in _todo(commune_officer))
+    _ready(commune_officer, request)
+    ps.submit(actor=commune_officer, request=request)
+    assert not any("Hồ sơ đề nghị" in label for label in _todo(commune_officer))
+    assert "1 hồ sơ đề nghị công nhận NTM năm 2026 chờ thẩm định" in _todo(province_officer)
+    assert not any("hồ sơ đề nghị" in label for label in _todo(other_province_officer))
+    assert not any("hồ sơ đề nghị" in label for label in _todo(district_officer))  # the province's stage
+    first = request.appraisals.select_related("criterion").first()
+    ps.appraise_criterion(
+        actor=province_officer, request=request, criterion=first.criterion, verdict="returned", reason="Thiếu"
+    )
+    ps.return_request(actor=province_officer, request=request)
+    assert any("bị trả lại, cần bổ sung: Xã Thanh Nưa" in label for label in _todo(commune_officer))
+    ps.respond(actor=commune_officer, request=request, criterion=first.criterion, response="Đã bổ sung")
+    ps.submit(actor=commune_officer, request=request)
+    _pass_all(province_officer, request)
+    ps.propose(actor=province_officer, request=request)
+    labels = _todo(province_officer)
+    assert "1 hồ sơ đề nghị công nhận NTM năm 2026 chờ quyết định" in labels
+    assert not any("chờ thẩm định" in label for label in labels)
+    with django_assert_max_num_queries(12):
+        _todo(province_officer)
