@@ -600,6 +600,8 @@ class RecognitionRequest(models.Model):
     )
     registered_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # When the district proposed it to the province: a later return by the province comes back to the province.
+    district_proposed_at = models.DateTimeField(_("huyện đề nghị tỉnh lúc"), null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
 

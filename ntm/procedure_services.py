@@ -28,7 +28,7 @@ from core import audit
 from core.concurrency import check_version, refuse_duplicate
 from core.errors import DomainError
 from core.uploads import check_upload
-from ntm.choices import LEVEL_RANK, AppraisalVerdict, Issuer, RecognitionLevel, RequestStatus, SetKind, year_end
+from ntm.choices import LEVEL_RANK, AppraisalVerdict, RecognitionLevel, RequestStatus, year_end
 from ntm.models import CriteriaSet, CriterionAppraisal, RecognitionRequest, RequestDocument
 
 logger = logging.getLogger(__name__)
@@ -227,16 +227,14 @@ def _tell_appraisers(request, actor, kind, title, body):
 
 
 def _level_set(commune, year: int, level: str) -> CriteriaSet | None:
-    """The commune set of `level` in force on 31/12 of `year`: the commune's province's set before a national one."""
-    from areas.filters import with_counterparts
+    """The commune set of `level` in force on 31/12 of `year`: the national basic set for đạt chuẩn (the one the
+    report reads), else the set ntm.levels applies (the commune's province's before a national one)."""
+    from ntm import levels
     from ntm.queries import criteria_set_for_year
 
     if level == RecognitionLevel.DAT_CHUAN:
         return criteria_set_for_year(year)
-    provinces = with_counterparts({commune.province_id}) if commune.province_id else set()
-    candidates = CriteriaSet.objects.in_force(year_end(year)).filter(kind=SetKind.COMMUNE, level=level)
-    own = candidates.filter(issuer=Issuer.PROVINCE, province_id__in=provinces).order_by("-valid_from").first()
-    return own or candidates.filter(issuer=Issuer.NATIONAL).order_by("-valid_from").first()
+    return levels.applicable_set(commune, year, level)
 
 
 def _check_target(commune, year: int, target_level: str):
@@ -474,14 +472,6 @@ def respond(*, actor, request, criterion, response: str) -> CriterionAppraisal:
     return appraisal
 
 
-def _district_done(request) -> bool:
-    from core.models import AuditEntry
-
-    return AuditEntry.objects.filter(
-        object_type=audit.object_type(request), object_id=str(request.pk), action=DISTRICT_PROPOSED_ACTION
-    ).exists()
-
-
 def submit(*, actor, request) -> RecognitionRequest:
     """REGISTERED / RETURNED → SUBMITTED (or back to the province stage when the district already proposed)."""
     _require_commune(actor, request, _("Bạn chỉ nộp hồ sơ của xã mình phụ trách."))
@@ -513,7 +503,7 @@ def submit(*, actor, request) -> RecognitionRequest:
         request.appraisals.filter(verdict=AppraisalVerdict.RETURNED).update(verdict=AppraisalVerdict.PENDING)
         new_status = (
             RequestStatus.DISTRICT_PROPOSED
-            if request.district_id and _district_done(request)
+            if request.district_id and request.district_proposed_at is not None
             else RequestStatus.SUBMITTED
         )
         _step(request, new_status, submitted_at=timezone.now())
@@ -653,7 +643,7 @@ def propose(*, actor, request) -> RecognitionRequest:
         if stage(request) == "district":
             # the province appraises again: its own verdicts start from pending, the district's stay in the audit
             request.appraisals.update(verdict=AppraisalVerdict.PENDING, appraised_by=None, appraised_at=None)
-            _step(request, RequestStatus.DISTRICT_PROPOSED, last_reason="")
+            _step(request, RequestStatus.DISTRICT_PROPOSED, last_reason="", district_proposed_at=timezone.now())
             _record(actor, DISTRICT_PROPOSED_ACTION, request, after={"stage": "district", "verdicts": verdicts})
             _tell_appraisers(
                 request,

@@ -24,8 +24,8 @@ from core import audit
 from core.concurrency import check_version, refuse_duplicate
 from core.errors import DomainError
 from ntm.choices import AssessmentStatus, Issuer, SetKind, Source, year_end
-from ntm.models import ClosedPeriod, CriteriaSet, VillageAssessment, VillageCriterionResult
-from ntm.services import _day, _who, assessment_step, closed_period_for
+from ntm.models import CriteriaSet, VillageAssessment, VillageCriterionResult
+from ntm.services import assessment_step, closed_period_for, lock_reason
 from ntm.village_queries import village_commune_on
 
 FIELDS = ["status", "criteria_met", "note", "source"]
@@ -85,24 +85,6 @@ def _snapshot(assessment: VillageAssessment) -> dict:
         assessment.results.filter(met=True).values_list("criterion__code", flat=True), key=lambda c: (len(c), c)
     )
     return data
-
-
-def lock_reason(assessment: VillageAssessment, period: ClosedPeriod | None = None) -> str:
-    """Why the form cannot be edited, and by whom; empty when it can."""
-    if period is None:
-        period = closed_period_for(assessment.commune, assessment.year)
-    reasons = []
-    if assessment.status == AssessmentStatus.APPROVED:
-        reasons.append(
-            _("Đã khóa: được %(who)s duyệt ngày %(d)s.")
-            % {"who": _who(assessment.approved_by), "d": _day(assessment.approved_at)}
-        )
-    if period is not None:
-        reasons.append(
-            _("Kỳ báo cáo năm %(y)s của %(p)s đã được %(who)s khóa ngày %(d)s.")
-            % {"y": period.year, "p": period.province.name, "who": _who(period.closed_by), "d": _day(period.closed_at)}
-        )
-    return " ".join(reasons)
 
 
 def _assess_message() -> str:
